@@ -1,0 +1,96 @@
+// The Ink layer as promises (STYLE.md practice 2): commands ask a question or show a result and
+// never touch Ink themselves. Loaded only on interactive runs.
+import { render as inkRender } from 'ink';
+import React from 'react';
+import type { Readable, Writable } from 'node:stream';
+import { Confirm } from './Confirm.js';
+import { HiddenInput } from './HiddenInput.js';
+import { ImportPreview, type ImportPreviewProps } from './ImportPreview.js';
+import { ProgressBar } from './ProgressBar.js';
+import { SecretTable, type SecretTableProps } from './SecretTable.js';
+
+export interface Rendered {
+  rerender(node: React.ReactElement): void;
+  unmount(): void;
+}
+
+/** Mounts a tree on stdout (results) or stderr (prompts, progress). */
+export type Renderer = (node: React.ReactElement, on: 'stdout' | 'stderr') => Rendered;
+
+export class PromptCancelled extends Error {
+  constructor() {
+    super('Cancelled.');
+    this.name = 'PromptCancelled';
+  }
+}
+
+export interface Progress {
+  advance(count: number): void;
+  done(): void;
+}
+
+export interface Ui {
+  hiddenInput(options: { label: string; target: string }): Promise<string>;
+  confirm(options: { message: string; defaultYes?: boolean }): Promise<boolean>;
+  secretTable(props: SecretTableProps): void;
+  importPreview(props: ImportPreviewProps): void;
+  progress(options: { label: string; total: number }): Progress;
+}
+
+export function createUi(render: Renderer): Ui {
+  // Prompts resolve or reject exactly once, then unmount; Ctrl+C and Esc reject with
+  // PromptCancelled so the command (not Ink) owns the exit code.
+  function ask<T>(build: (resolve: (value: T) => void, cancel: () => void) => React.ReactElement): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let mounted: Rendered | undefined;
+      const finish = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        setImmediate(() => mounted?.unmount());
+        action();
+      };
+      mounted = render(
+        build(
+          (value) => finish(() => resolve(value)),
+          () => finish(() => reject(new PromptCancelled())),
+        ),
+        'stderr',
+      );
+    });
+  }
+  const once = (node: React.ReactElement): void => render(node, 'stdout').unmount();
+
+  return {
+    hiddenInput: ({ label, target }) =>
+      ask<string>((resolve, cancel) => <HiddenInput label={label} target={target} onSubmit={resolve} onCancel={cancel} />),
+    confirm: ({ message, defaultYes }) =>
+      ask<boolean>((resolve, cancel) => <Confirm message={message} defaultYes={defaultYes} onAnswer={resolve} onCancel={cancel} />),
+    secretTable: (props) => once(<SecretTable {...props} />),
+    importPreview: (props) => once(<ImportPreview {...props} />),
+    progress({ label, total }) {
+      let done = 0;
+      const mounted = render(<ProgressBar label={label} done={0} total={total} />, 'stderr');
+      return {
+        advance(count) {
+          done = Math.min(total, done + count);
+          mounted.rerender(<ProgressBar label={label} done={done} total={total} />);
+        },
+        done: () => mounted.unmount(),
+      };
+    },
+  };
+}
+
+export function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }): Ui {
+  return createUi((node, on) => {
+    const instance = inkRender(node, {
+      stdin: streams.stdin as NodeJS.ReadStream,
+      stdout: (on === 'stdout' ? streams.stdout : streams.stderr) as NodeJS.WriteStream,
+      stderr: streams.stderr as NodeJS.WriteStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+    return { rerender: instance.rerender, unmount: instance.unmount };
+  });
+}

@@ -1,0 +1,90 @@
+// The one place that lists every command. `runCli` parses, runs the chosen command and turns
+// any error into one line on stderr and an exit code (STYLE.md practice 5: one owner of exit).
+import yargs, { type Argv } from 'yargs';
+import { Cancelled, exitCodeFor, PxError } from './core/errors.js';
+import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
+import { VERSION } from './version.js';
+import { line, type Io } from './commands/context.js';
+import type { GlobalArgs } from './commands/session.js';
+import { createCommand } from './commands/secret/create.js';
+import { deleteCommand } from './commands/secret/delete.js';
+import { existsCommand } from './commands/secret/exists.js';
+import { importCommand } from './commands/secret/import.js';
+import { listCommand } from './commands/secret/list.js';
+import { serverCommand } from './commands/server.js';
+
+type Work = (io: Io) => Promise<number>;
+
+function buildParser(argv: string[], schedule: (work: Work) => void): Argv<GlobalArgs> {
+  return yargs(argv)
+    .scriptName('px')
+    .usage('px — project secrets from the terminal\n\nUsage: $0 <command> [options]')
+    .version(VERSION)
+    .option('project', { type: 'string', describe: 'Project directory (default: nearest with px.config.json, else the current one)', global: true })
+    .option('timeout', { type: 'number', describe: `Endpoint request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`, global: true })
+    .option('color', { type: 'boolean', default: true, describe: 'Color output (--no-color, or NO_COLOR=1, turns it off)', global: true })
+    .command('secret', 'Runtime secrets on the project endpoint or local store', (secret: Argv<GlobalArgs>) =>
+      secret
+        .option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)', global: true })
+        .command(createCommand(schedule))
+        .command(listCommand(schedule))
+        .command(deleteCommand(schedule))
+        .command(existsCommand(schedule))
+        .command(importCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, delete, exists or import.')
+        .strict(),
+    )
+    .command(serverCommand(schedule))
+    .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')
+    .demandCommand(1, 'Name a command; px --help lists them.')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .wrap(null)
+    .exitProcess(false) as unknown as Argv<GlobalArgs>;
+}
+
+/** Runs px with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let work: Work | undefined;
+  let parseError: Error | undefined;
+  let output = '';
+  const parser = buildParser(argv, (next) => {
+    work = next;
+  });
+  try {
+    await parser.parseAsync(argv, {}, (error: Error | undefined, _args: unknown, out: string) => {
+      parseError = error ?? undefined;
+      output = out;
+    });
+  } catch (error) {
+    parseError = error as Error;
+  }
+  if (parseError) {
+    const message = parseError.message.split('\n')[0];
+    line(io.stderr, `px: ${message}`);
+    line(io.stderr, 'Run `px --help` for usage.');
+    return 2;
+  }
+  if (output) line(io.stdout, output);
+  if (!work) return 0;
+  try {
+    return await work(io);
+  } catch (error) {
+    return report(io, error);
+  }
+}
+
+export function report(io: Io, error: unknown): number {
+  if (io.env.PX_DEBUG === '1' && error instanceof Error && error.stack) line(io.stderr, error.stack);
+  if (error instanceof PxError) {
+    const color = io.color && !(error instanceof Cancelled);
+    line(io.stderr, color ? `\u001b[31merror:\u001b[39m ${error.message}` : `error: ${error.message}`);
+    for (const detail of error.details) line(io.stderr, `  ${detail}`);
+    return exitCodeFor(error);
+  }
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  line(io.stderr, `error: px failed unexpectedly: ${reason}. Run again with PX_DEBUG=1 for details and report it.`);
+  return 1;
+}

@@ -1,0 +1,54 @@
+import type { Argv, CommandModule } from 'yargs';
+import { Refused, UsageError } from '../../core/errors.js';
+import { deployCredentialNames } from '../../core/examples.js';
+import { assertValidName } from '../../core/names.js';
+import { line, type Io } from '../context.js';
+import { askConfirm } from '../prompts.js';
+import { readSecretValue } from '../secret-value.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+
+interface CreateArgs extends GlobalArgs {
+  name: string;
+  value?: string;
+  force?: boolean;
+}
+
+export function checkSecretName(name: string, root: string): void {
+  assertValidName(name);
+  if (deployCredentialNames(root).has(name)) {
+    throw new UsageError(`${name} is a deploy credential: keep it in the keychain with \`px creds set ${name}\`, not in runtime secrets.`);
+  }
+}
+
+export async function createSecret(io: Io, args: CreateArgs): Promise<number> {
+  checkSecretName(args.name, projectOf(io, args).root);
+  const { backend, target } = await openSecrets(io, args);
+  try {
+    const exists = await backend.exists(args.name);
+    if (exists && !args.force) {
+      if (!io.interactive) throw new Refused(`${args.name} already exists in ${target}: pass --force to replace it.`);
+      if (!(await askConfirm(io, `${args.name} already exists in ${target}. Replace it?`))) {
+        throw new Refused(`Kept the existing ${args.name}; nothing changed.`);
+      }
+    }
+    const value = await readSecretValue(io, { name: args.name, flagValue: args.value, target });
+    await backend.put(args.name, value);
+    line(io.stdout, `${exists ? 'Updated' : 'Created'} ${args.name} in ${target}.`);
+    return 0;
+  } finally {
+    await backend.close?.();
+  }
+}
+
+export const createCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, CreateArgs> => ({
+  command: 'create <name>',
+  describe: 'Create or replace a secret; the value is read from stdin or a hidden prompt',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('name', { type: 'string', demandOption: true, describe: 'Secret name, e.g. OPENAI_API_KEY' })
+      .option('value', { type: 'string', describe: 'The value (lands in shell history: prefer stdin or the prompt)' })
+      .option('force', { type: 'boolean', describe: 'Replace an existing secret without asking' })
+      .example('$0 secret create OPENAI_API_KEY', 'Type the value at a hidden prompt')
+      .example('printf %s "$KEY" | $0 secret create OPENAI_API_KEY --force', 'Read it from a pipe') as Argv<CreateArgs>,
+  handler: (args) => run((io) => createSecret(io, args)),
+});

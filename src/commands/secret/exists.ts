@@ -1,0 +1,28 @@
+import type { Argv, CommandModule } from 'yargs';
+import { assertValidName } from '../../core/names.js';
+import { line, type Io } from '../context.js';
+import { openSecrets, type GlobalArgs } from '../session.js';
+
+interface ExistsArgs extends GlobalArgs {
+  name: string;
+}
+
+/** Exit 0 when it exists, 1 when not (PRODUCT.md). */
+export async function secretExists(io: Io, args: ExistsArgs): Promise<number> {
+  assertValidName(args.name);
+  const { backend, target } = await openSecrets(io, args);
+  try {
+    const exists = await backend.exists(args.name);
+    line(io.stdout, exists ? `${args.name} exists in ${target}.` : `${args.name} does not exist in ${target}.`);
+    return exists ? 0 : 1;
+  } finally {
+    await backend.close?.();
+  }
+}
+
+export const existsCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ExistsArgs> => ({
+  command: 'exists <name>',
+  describe: 'Say whether a secret exists (exit 0 yes, 1 no)',
+  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('name', { type: 'string', demandOption: true }) as Argv<ExistsArgs>,
+  handler: (args) => run((io) => secretExists(io, args)),
+});

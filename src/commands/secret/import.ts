@@ -1,0 +1,127 @@
+import { relative, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
+import { readDotenvFile } from '../../core/dotenv.js';
+import { Refused, UsageError } from '../../core/errors.js';
+import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
+import { chunkEntries } from '../../core/chunks.js';
+import { valueWarnings } from '../../core/names.js';
+import { line, warn, type Io } from '../context.js';
+import { askConfirm } from '../prompts.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+
+interface ImportArgs extends GlobalArgs {
+  file?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+type Action = 'create' | 'update';
+
+/** Parses and checks the whole file before anything is sent; every problem is reported by line. */
+export function readImportFile(path: string, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
+  if (isDeployFile(path)) {
+    throw new UsageError(`${shownAs} holds deploy credentials: store them in the keychain with \`px creds import ${shownAs}\`.`);
+  }
+  const parsed = readDotenvFile(path, shownAs);
+  const deployNames = deployCredentialNames(root);
+  const problems = parsed.errors.map((error) => ({ line: error.line, message: error.message }));
+  for (const entry of parsed.entries) {
+    if (deployNames.has(entry.name)) {
+      problems.push({ line: entry.line, message: `${entry.name} is a deploy credential: keep it in .env.deploy and use \`px creds import\`` });
+    }
+  }
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line);
+    throw new UsageError(`${shownAs} has ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}; nothing was imported.`, {
+      details: problems.map((problem) => `${shownAs}:${problem.line}: ${problem.message}`),
+    });
+  }
+  if (parsed.entries.length === 0) throw new UsageError(`${shownAs} holds no entries: add lines like NAME=value.`);
+  const warnings = parsed.warnings.map((warning) => `${shownAs}:${warning.line}: ${warning.message}`);
+  // Duplicates: the parser keeps the last one; send each name once.
+  const byName = new Map<string, SecretEntry>();
+  for (const entry of parsed.entries) {
+    byName.delete(entry.name);
+    byName.set(entry.name, { name: entry.name, value: entry.value });
+    for (const problem of valueWarnings(entry.value)) warnings.push(`${shownAs}:${entry.line}: the value of ${entry.name} ${problem}`);
+  }
+  return { entries: [...byName.values()], warnings };
+}
+
+async function send(io: Io, backend: SecretsBackend, entries: SecretEntry[]): Promise<{ created: number; updated: number }> {
+  const chunks = chunkEntries(entries, backend.bulkLimit);
+  const total = { created: 0, updated: 0 };
+  const progress = chunks.length > 1 && io.interactive ? (await io.ui()).progress({ label: 'Importing', total: entries.length }) : undefined;
+  try {
+    for (const chunk of chunks) {
+      const result = await backend.bulkPut(chunk);
+      total.created += result.created;
+      total.updated += result.updated;
+      progress?.advance(chunk.length);
+    }
+  } finally {
+    progress?.done();
+  }
+  return total;
+}
+
+export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
+  const project = projectOf(io, args);
+  const path = args.file ? resolve(io.cwd, args.file) : resolve(project.root, SECRETS_FILE);
+  const shownAs = args.file ?? (relative(io.cwd, path) || SECRETS_FILE);
+  const { entries, warnings } = readImportFile(path, shownAs, project.root);
+  for (const warning of warnings) warn(io, warning);
+  if (!args.yes && !args.dryRun && !io.interactive) {
+    throw new UsageError(`Importing ${entries.length} secrets needs confirmation and this run cannot prompt: pass --yes (or --dry-run to preview).`);
+  }
+  const { backend, target } = await openSecrets(io, args);
+  try {
+    const existing = new Set((await backend.list()).map((secret) => secret.name));
+    const items = entries.map((entry) => ({ name: entry.name, action: (existing.has(entry.name) ? 'update' : 'create') as Action }));
+    const json = (extra: object): void => line(io.stdout, JSON.stringify({ target, file: shownAs, dryRun: Boolean(args.dryRun), secrets: items, ...extra }));
+    if (args.json && args.dryRun) {
+      json({ created: 0, updated: 0 });
+      return 0;
+    }
+    if (!args.json) {
+      if (io.interactive) (await io.ui()).importPreview({ target, file: shownAs, items, dryRun: Boolean(args.dryRun) });
+      else printPreview(io, target, shownAs, items, Boolean(args.dryRun));
+    }
+    if (args.dryRun) {
+      line(io.stderr, 'Dry run: nothing was sent.');
+      return 0;
+    }
+    if (!args.yes && !(await askConfirm(io, `Import ${entries.length} secrets into ${target}?`))) {
+      throw new Refused('Import cancelled; nothing was sent.');
+    }
+    const result = await send(io, backend, entries);
+    if (args.json) json(result);
+    else line(io.stdout, `Imported ${entries.length} into ${target}: ${result.created} created, ${result.updated} updated.`);
+    return 0;
+  } finally {
+    await backend.close?.();
+  }
+}
+
+function printPreview(io: Io, target: string, file: string, items: Array<{ name: string; action: Action }>, dryRun: boolean): void {
+  const creates = items.filter((item) => item.action === 'create').length;
+  line(io.stderr, `Target: ${target}`);
+  line(io.stderr, `${dryRun ? 'Dry run: would import' : 'Importing'} ${items.length} from ${file}: ${creates} to create, ${items.length - creates} to update`);
+  for (const item of items) line(io.stderr, `  ${item.action} ${item.name}`);
+}
+
+export const importCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ImportArgs> => ({
+  command: 'import [file]',
+  describe: 'Import a dotenv file of runtime secrets in one request (default .env.secrets)',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('file', { type: 'string', describe: 'dotenv file (default: .env.secrets at the project root)' })
+      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
+      .option('dry-run', { type: 'boolean', describe: 'Show what would change and send nothing' })
+      .option('json', { type: 'boolean', describe: 'Print the preview and result as JSON' })
+      .example('$0 secret import --dry-run', 'Preview importing .env.secrets')
+      .example('$0 secret import .env.production.secrets --yes', 'Import without asking') as Argv<ImportArgs>,
+  handler: (args) => run((io) => importSecrets(io, args)),
+});

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { UsageError } from '../core/errors.js';
+import { SERVER_TOKEN_FILE } from '../core/target.js';
+import { MemoryStore, type SecretStore } from '../core/store.js';
+import { line, warn, type Io } from './context.js';
+import { projectOf, type GlobalArgs } from './session.js';
+
+interface ServerArgs extends GlobalArgs {
+  port: number;
+  host: string;
+  memory?: boolean;
+}
+
+export const AUDIT_LOG_FILE = join('.px', 'audit.log');
+
+/** PX_TOKEN, else the project's server token file, created (0600) on first run. */
+async function serverToken(io: Io, root: string): Promise<{ token: string; where: string }> {
+  if (io.env.PX_TOKEN) return { token: io.env.PX_TOKEN, where: 'PX_TOKEN' };
+  const path = join(root, SERVER_TOKEN_FILE);
+  try {
+    const existing = (await readFile(path, 'utf8')).trim();
+    if (existing) return { token: existing, where: SERVER_TOKEN_FILE };
+  } catch {
+    // first run: create it below
+  }
+  mkdirSync(join(root, '.px'), { recursive: true, mode: 0o700 });
+  const token = randomBytes(32).toString('base64url');
+  await writeFileAtomic(path, `${token}\n`);
+  return { token, where: `${SERVER_TOKEN_FILE} (created now)` };
+}
+
+export async function runServer(io: Io, args: ServerArgs): Promise<number> {
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
+  const project = projectOf(io, args);
+  let store: SecretStore;
+  if (args.memory) store = new MemoryStore();
+  else {
+    const { LocalStore } = await import('../core/local-store.js');
+    store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
+  }
+  const { token, where } = await serverToken(io, project.root);
+  mkdirSync(join(project.root, '.px'), { recursive: true, mode: 0o700 });
+  const audit = createWriteStream(join(project.root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+  const { startServer } = await import('../server/listen.js');
+  const server = await startServer({
+    store,
+    token,
+    host: args.host,
+    port: args.port,
+    onEvent: (event) => {
+      // Every change and every refused request; never a value (the event has none).
+      const change = event.method !== 'GET' && event.status < 400;
+      if (change || event.status >= 400) audit.write(`${JSON.stringify(event)}\n`);
+    },
+  });
+  const loopback = args.host === 'localhost' || args.host === '::1' || args.host.startsWith('127.');
+  if (!loopback) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
+  line(io.stderr, `px server: serving ${args.memory ? 'an in-memory store (nothing is saved)' : 'local store (.px)'} at ${server.url}`);
+  line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  await store.close?.();
+  await new Promise<void>((resolve) => audit.end(resolve));
+  line(io.stderr, 'px server: stopped.');
+  return 0;
+}
+
+export const serverCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ServerArgs> => ({
+  command: 'server',
+  describe: "Serve the project's local store over HTTP (the secrets endpoint API)",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default)' })
+      .option('memory', { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' }) as Argv<ServerArgs>,
+  handler: (args) => run((io) => runServer(io, args)),
+});

@@ -1,0 +1,46 @@
+// What every project-scoped command needs first: the project, and for `px secret …` the target.
+import type { SecretsBackend } from '../core/backend.js';
+import { findProject, type Project } from '../core/project.js';
+import { openBackend, resolveTarget } from '../core/target.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
+import { UsageError } from '../core/errors.js';
+import { warn, type Io } from './context.js';
+
+export interface GlobalArgs {
+  project?: string;
+  timeout?: number;
+  url?: string;
+}
+
+export function projectOf(io: Io, args: GlobalArgs): Project {
+  return findProject(args.project ? resolvePath(io.cwd, args.project) : io.cwd);
+}
+
+function resolvePath(cwd: string, path: string): string {
+  return path.startsWith('/') ? path : `${cwd}/${path}`;
+}
+
+export function timeoutOf(args: GlobalArgs): number {
+  const seconds = args.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout takes a number of seconds greater than 0.');
+  return seconds;
+}
+
+export interface SecretsSession {
+  project: Project;
+  backend: SecretsBackend;
+  /** One short line naming the target. */
+  target: string;
+}
+
+export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSession> {
+  const project = projectOf(io, args);
+  const target = resolveTarget(args.url, io.env, project);
+  const backend = await openBackend(target, {
+    root: project.root,
+    env: io.env,
+    timeoutSeconds: timeoutOf(args),
+    warn: (text) => warn(io, text),
+  });
+  return { project, backend, target: backend.label };
+}

@@ -1,0 +1,34 @@
+// What every target of `px secret …` can do: the HTTP endpoint client and the embedded local
+// store both implement it, so commands do not care where secrets live.
+
+export interface SecretMeta {
+  name: string;
+  createdAt: string; // ISO 8601
+  updatedAt: string; // ISO 8601
+}
+
+export interface SecretEntry {
+  name: string;
+  value: string;
+}
+
+export interface BulkResult {
+  created: number;
+  updated: number;
+}
+
+export interface SecretsBackend {
+  /** One short line naming where secrets go: `local store (.px)` or the endpoint URL. */
+  readonly label: string;
+  /** How many entries one bulk request may carry; import chunks past it. */
+  readonly bulkLimit: number;
+  list(): Promise<SecretMeta[]>;
+  exists(name: string): Promise<boolean>;
+  /** Creates or replaces; the caller has already decided that replacing is fine. */
+  put(name: string, value: string): Promise<SecretMeta>;
+  /** Throws NotFound when absent. */
+  delete(name: string): Promise<void>;
+  /** All or nothing. */
+  bulkPut(entries: SecretEntry[]): Promise<BulkResult>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+// Every failure px reports is one of these kinds; `exitCodeFor` maps them to PRODUCT.md's table
+// in one place. Messages are shown to users as they are: say what happened and what to do next,
+// and never include a secret value.
+
+export type ErrorKind =
+  | 'usage' // 2: bad flags, invalid name/value, unreadable or malformed file, prompt needed
+  | 'not-found' // 1: NAME not found, `exists` says no
+  | 'refused' // 1: NAME exists without --force, and other refused states
+  | 'unreachable' // 3: endpoint unreachable or timed out
+  | 'auth' // 4: 401/403, keychain locked or unavailable
+  | 'endpoint' // 5: 5xx, malformed response
+  | 'cancelled'; // 130: Ctrl+C, Esc
+
+const EXIT_CODES: Record<ErrorKind, number> = {
+  usage: 2,
+  'not-found': 1,
+  refused: 1,
+  unreachable: 3,
+  auth: 4,
+  endpoint: 5,
+  cancelled: 130,
+};
+
+export class PxError extends Error {
+  readonly kind: ErrorKind;
+  /** Extra lines shown under the one-line message (e.g. every malformed line of a file). */
+  readonly details: string[];
+
+  constructor(kind: ErrorKind, message: string, options: { details?: string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PxError';
+    this.kind = kind;
+    this.details = options.details ?? [];
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind];
+  }
+}
+
+export class UsageError extends PxError {
+  constructor(message: string, options?: { details?: string[]; cause?: unknown }) {
+    super('usage', message, options);
+  }
+}
+export class NotFound extends PxError {
+  constructor(message: string) {
+    super('not-found', message);
+  }
+}
+export class Refused extends PxError {
+  constructor(message: string) {
+    super('refused', message);
+  }
+}
+export class Unreachable extends PxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unreachable', message, options);
+  }
+}
+export class AuthRejected extends PxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('auth', message, options);
+  }
+}
+export class EndpointError extends PxError {
+  constructor(message: string, options?: { details?: string[]; cause?: unknown }) {
+    super('endpoint', message, options);
+  }
+}
+export class Cancelled extends PxError {
+  constructor(message = 'Cancelled.') {
+    super('cancelled', message);
+  }
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof PxError) return error.exitCode;
+  return 1;
+}

@@ -1,0 +1,8 @@
+// Limits the endpoint enforces and the client plans around (import chunks past them).
+
+/** Largest request body the endpoint accepts; bigger ones get 413. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** Most entries one `POST /secrets/bulk` may carry. */
+export const MAX_BULK_ENTRIES = 10_000;
+/** Default timeout for one endpoint request, in seconds (`--timeout`). */
+export const DEFAULT_TIMEOUT_SECONDS = 10;

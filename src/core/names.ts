@@ -1,0 +1,70 @@
+import { UsageError } from './errors.js';
+
+// Name and value rules shared by the CLI and the server (PRODUCT.md "Names and values").
+
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const MAX_NAME_LENGTH = 256;
+export const MAX_VALUE_BYTES = 64 * 1024;
+
+/** Why `name` is not a valid secret name, or null when it is. Never mentions a value. */
+export function nameProblem(name: string): string | null {
+  if (name.length === 0) return 'the name is empty';
+  if (name.length > MAX_NAME_LENGTH) return `the name is longer than ${MAX_NAME_LENGTH} characters`;
+  if (!NAME_PATTERN.test(name)) {
+    return 'names use letters, digits and _ and do not start with a digit';
+  }
+  return null;
+}
+
+/** Why `value` cannot be stored, or null when it can. The message never quotes the value. */
+export function valueProblem(value: string): string | null {
+  if (value.length === 0) return 'the value is empty';
+  if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) return 'the value is larger than 64 KiB';
+  if (value.includes('\uFFFD')) return 'the value is not valid UTF-8 text';
+  return null;
+}
+
+/** Warnings (not refusals) about a value that is probably pasted wrong. Never quotes the value. */
+export function valueWarnings(value: string): string[] {
+  const warnings: string[] = [];
+  if (value !== value.trim()) warnings.push('has leading or trailing whitespace');
+  const first = value[0];
+  const last = value[value.length - 1];
+  if (value.length >= 2 && first === last && (first === '"' || first === "'" || first === '`')) {
+    warnings.push('is wrapped in quotes (the quotes are part of the value)');
+  }
+  return warnings;
+}
+
+// Well-known provider credentials that belong in the keychain (`px creds`), not in the runtime
+// secrets endpoint. The project's own `.env.deploy.example` names are added to these.
+export const WELL_KNOWN_DEPLOY_CREDENTIALS: ReadonlySet<string> = new Set([
+  'CLOUDFLARE_API_TOKEN',
+  'CLOUDFLARE_API_KEY',
+  'CLOUDFLARE_ACCOUNT_ID',
+  'CF_API_TOKEN',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'FLY_API_TOKEN',
+  'FLY_ACCESS_TOKEN',
+  'VERCEL_TOKEN',
+  'NETLIFY_AUTH_TOKEN',
+  'HEROKU_API_KEY',
+  'RAILWAY_TOKEN',
+  'RENDER_API_KEY',
+  'DIGITALOCEAN_ACCESS_TOKEN',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'AZURE_CLIENT_SECRET',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'NPM_TOKEN',
+  'DOCKER_PASSWORD',
+  'SUPABASE_ACCESS_TOKEN',
+]);
+
+/** Throws a usage error (exit 2) when `name` is not a valid secret name. */
+export function assertValidName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem) throw new UsageError(`${JSON.stringify(name).slice(0, 80)} is not a valid name: ${problem}.`);
+}

@@ -1,0 +1,78 @@
+// The local store's 32-byte key: in the OS keychain when one is reachable, else PX_STORE_KEY,
+// else a 0600 key file in the user's config directory (PRODUCT.md "Files px writes").
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { AuthRejected, UsageError } from './errors.js';
+import { keychainUnreachableReason, type Keychain } from './keychain.js';
+
+export type KeySource = 'keychain' | 'env' | 'file';
+
+export const STORE_KEY_SERVICE = 'px';
+export const storeKeyAccount = (storeId: string): string => `store-key:${storeId}`;
+
+/** A short fingerprint stored next to the ciphertext to tell "wrong key" from "damaged file". */
+export const keyFingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+/** $XDG_CONFIG_HOME/px/store-keys (XDG_CONFIG_HOME defaults to ~/.config on every platform). */
+export function keyFileDir(env: NodeJS.ProcessEnv): string {
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(config, 'px', 'store-keys');
+}
+
+export function parseEnvKey(raw: string): Buffer {
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(text) && key.toString('base64').replace(/=+$/, '') !== text.replace(/=+$/, ''))) {
+    throw new UsageError('PX_STORE_KEY must be 32 bytes as 64 hex characters or base64: make one with `openssl rand -hex 32`.');
+  }
+  return key;
+}
+
+export interface KeyContext {
+  env: NodeJS.ProcessEnv;
+  keychain: Keychain;
+  warn: (line: string) => void;
+}
+
+/** A key for a new store, saved where it will be found again. */
+export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<{ key: Buffer; source: KeySource }> {
+  if (keychainUnreachableReason(ctx.env) === null) {
+    const key = randomBytes(32);
+    try {
+      await ctx.keychain.set(STORE_KEY_SERVICE, storeKeyAccount(storeId), key.toString('hex'));
+      return { key, source: 'keychain' };
+    } catch {
+      // A keychain that is there but refuses (locked, no Secret Service): use the next source.
+    }
+  }
+  if (ctx.env.PX_STORE_KEY) return { key: parseEnvKey(ctx.env.PX_STORE_KEY), source: 'env' };
+  const key = randomBytes(32);
+  const dir = keyFileDir(ctx.env);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${storeId}.key`);
+  await writeFileAtomic(path, `${key.toString('hex')}\n`);
+  ctx.warn(`no OS keychain and no PX_STORE_KEY: the local store's key is in ${path} (mode 0600). Anyone who can read that file and .px/ can read your secrets.`);
+  return { key, source: 'file' };
+}
+
+/** The key of an existing store, from the source its header names. */
+export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyContext): Promise<Buffer> {
+  if (source === 'env') {
+    if (!ctx.env.PX_STORE_KEY) throw new AuthRejected('The local store (.px) was encrypted with PX_STORE_KEY, which is not set: set it to the same key.');
+    return parseEnvKey(ctx.env.PX_STORE_KEY);
+  }
+  if (source === 'keychain') {
+    const hex = await ctx.keychain.get(STORE_KEY_SERVICE, storeKeyAccount(storeId));
+    if (!hex) throw new AuthRejected(`The key of the local store (.px) is not in the OS keychain (entry ${storeKeyAccount(storeId)}): restore it, or move .px/ away to start a new store.`);
+    return Buffer.from(hex.trim(), 'hex');
+  }
+  const path = join(keyFileDir(ctx.env), `${storeId}.key`);
+  try {
+    return Buffer.from((await readFile(path, 'utf8')).trim(), 'hex');
+  } catch {
+    throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}. Restore it, or move .px/ away to start a new store.`);
+  }
+}

@@ -1,0 +1,113 @@
+// Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
+// px.config.json, then the project's embedded local store.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
+import { EndpointClient } from './endpoint-client.js';
+import { AuthRejected, NotFound, UsageError } from './errors.js';
+import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
+import { MAX_BULK_ENTRIES } from './limits.js';
+import type { Project } from './project.js';
+import type { SecretStore } from './store.js';
+
+export type Target =
+  | { kind: 'url'; url: string; source: '--url' | 'PX_URL' | 'px.config.json' }
+  | { kind: 'local'; root: string };
+
+export const LOCAL_LABEL = 'local store (.px)';
+export const SERVER_TOKEN_FILE = join('.px', 'server-token');
+export const LOGIN_SERVICE = 'px login';
+
+export function resolveTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv, project: Project): Target {
+  if (flagUrl) return { kind: 'url', url: checkUrl(flagUrl, '--url'), source: '--url' };
+  if (env.PX_URL) return { kind: 'url', url: checkUrl(env.PX_URL, 'PX_URL'), source: 'PX_URL' };
+  if (project.config.url) return { kind: 'url', url: checkUrl(project.config.url, 'px.config.json'), source: 'px.config.json' };
+  return { kind: 'local', root: project.root };
+}
+
+function checkUrl(raw: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`The endpoint URL from ${source} is not a valid URL: give one like https://secrets.example.com.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`The endpoint URL from ${source} must start with http:// or https://.`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`The endpoint URL from ${source} must not hold credentials: use PX_TOKEN or \`px login\`.`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+export function targetLabel(target: Target): string {
+  return target.kind === 'local' ? LOCAL_LABEL : target.url;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** PX_TOKEN, else the token of this project's own `px server` (loopback only), else `px login`. */
+export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: string, keychain?: Keychain): Promise<string> {
+  if (env.PX_TOKEN) return env.PX_TOKEN;
+  if (isLoopback(url)) {
+    try {
+      const token = (await readFile(join(root, SERVER_TOKEN_FILE), 'utf8')).trim();
+      if (token) return token;
+    } catch {
+      // no local server token: fall through to the keychain
+    }
+  }
+  if (keychainUnreachableReason(env) === null) {
+    const stored = await (keychain ?? openKeychain(env)).get(LOGIN_SERVICE, url);
+    if (stored) return stored;
+  }
+  throw new AuthRejected(`No token for ${url}: set PX_TOKEN or run \`px login --url ${url}\`.`);
+}
+
+export interface OpenOptions {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  timeoutSeconds: number;
+  warn: (line: string) => void;
+}
+
+export async function openBackend(target: Target, options: OpenOptions): Promise<SecretsBackend> {
+  if (target.kind === 'url') {
+    const token = await resolveToken(target.url, options.env, options.root);
+    return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds });
+  }
+  const { LocalStore } = await import('./local-store.js');
+  const store = await LocalStore.open({ root: target.root, env: options.env, warn: options.warn });
+  return new StoreBackend(store, LOCAL_LABEL);
+}
+
+/** A SecretStore used directly by the CLI (the embedded local store). */
+export class StoreBackend implements SecretsBackend {
+  readonly bulkLimit = MAX_BULK_ENTRIES;
+  constructor(
+    readonly store: SecretStore,
+    readonly label: string,
+  ) {}
+  list(): Promise<SecretMeta[]> {
+    return this.store.list();
+  }
+  exists(name: string): Promise<boolean> {
+    return this.store.exists(name);
+  }
+  async put(name: string, value: string): Promise<SecretMeta> {
+    return (await this.store.put(name, value)).meta;
+  }
+  async delete(name: string): Promise<void> {
+    if (!(await this.store.delete(name))) throw new NotFound(`No secret named ${name} in ${this.label}.`);
+  }
+  bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
+    return this.store.bulkPut(entries);
+  }
+  async close(): Promise<void> {
+    await this.store.close?.();
+  }
+}

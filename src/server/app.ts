@@ -1,0 +1,140 @@
+// The secrets endpoint (PRODUCT.md API) over any SecretStore. Used by `px server` and by
+// TestDevServer. Responses and events never carry a value.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
+import { nameProblem, valueProblem } from '../core/names.js';
+import type { SecretStore } from '../core/store.js';
+
+export interface AuditEvent {
+  time: string;
+  method: string;
+  route: string;
+  name?: string;
+  status: number;
+  outcome: string;
+}
+
+export interface AppOptions {
+  store: SecretStore;
+  token: string;
+  /** Called once per request, after the response is decided. */
+  onEvent?: (event: AuditEvent) => void;
+}
+
+type Env = { Variables: { name?: string; outcome?: string } };
+
+const Entry = z.object({ name: z.string(), value: z.string() });
+const Bulk = z.object({ secrets: z.array(z.unknown()) });
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+function entryProblem(entry: unknown): string | null {
+  const parsed = Entry.safeParse(entry);
+  if (!parsed.success) return 'expected {"name": string, "value": string}';
+  return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
+}
+
+export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
+  const app = new Hono<Env>();
+  const expected = digest(token);
+
+  const fail = (c: Context<Env>, status: 400 | 401 | 404 | 413 | 500, error: string, extra: object = {}) => {
+    c.set('outcome', error);
+    return c.json({ error, ...extra }, status);
+  };
+
+  app.use('*', async (c, next) => {
+    await next();
+    if (!onEvent) return;
+    const name = c.get('name');
+    onEvent({
+      time: new Date().toISOString(),
+      method: c.req.method,
+      route: c.req.path.slice(0, 300),
+      ...(name ? { name: name.slice(0, 300) } : {}),
+      status: c.res.status,
+      outcome: c.get('outcome') ?? (c.res.status < 400 ? 'ok' : 'refused'),
+    });
+  });
+
+  app.use('*', async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    // Compare digests so lengths match and the comparison takes the same time whatever was sent.
+    if (!given || !timingSafeEqual(digest(given), expected)) return fail(c, 401, 'missing or wrong bearer token');
+    await next();
+  });
+
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`) }));
+
+  const readJson = async (c: Context<Env>): Promise<unknown> => {
+    try {
+      return await c.req.json();
+    } catch {
+      return undefined;
+    }
+  };
+
+  app.get('/secrets', async (c) => {
+    const secrets = await store.list();
+    return c.json({ secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length });
+  });
+
+  app.post('/secrets', async (c) => {
+    const body = await readJson(c);
+    const parsed = Entry.safeParse(body);
+    if (!parsed.success) return fail(c, 400, 'body must be JSON {"name": string, "value": string}');
+    c.set('name', parsed.data.name);
+    const problem = entryProblem(parsed.data);
+    if (problem) return fail(c, 400, problem);
+    const { meta, created } = await store.put(parsed.data.name, parsed.data.value);
+    c.set('outcome', created ? 'created' : 'updated');
+    return c.json({ name: meta.name, createdAt: meta.createdAt, updatedAt: meta.updatedAt }, 201);
+  });
+
+  app.post('/secrets/bulk', async (c) => {
+    const parsed = Bulk.safeParse(await readJson(c));
+    if (!parsed.success) return fail(c, 400, 'body must be JSON {"secrets": [{"name", "value"}]}');
+    const entries = parsed.data.secrets;
+    if (entries.length > MAX_BULK_ENTRIES) return fail(c, 413, `at most ${MAX_BULK_ENTRIES} entries per request`);
+    if (entries.length === 0) return fail(c, 400, 'no entries');
+    const bad: Array<{ index: number; name?: string; error: string }> = [];
+    entries.forEach((entry, index) => {
+      const problem = entryProblem(entry);
+      if (!problem) return;
+      const name = (entry as { name?: unknown })?.name;
+      bad.push({ index, ...(typeof name === 'string' ? { name: name.slice(0, 300) } : {}), error: problem });
+    });
+    if (bad.length > 0) return fail(c, 400, `${bad.length} invalid ${bad.length === 1 ? 'entry' : 'entries'}; nothing was written`, { entries: bad });
+    const result = await store.bulkPut(entries as Array<z.infer<typeof Entry>>);
+    c.set('outcome', `bulk created=${result.created} updated=${result.updated}`);
+    return c.json(result, 201);
+  });
+
+  app.get('/secrets/:name/exists', async (c) => {
+    const name = c.req.param('name');
+    c.set('name', name);
+    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    return c.json({ exists: await store.exists(name) });
+  });
+
+  app.delete('/secrets/:name', async (c) => {
+    const name = c.req.param('name');
+    c.set('name', name);
+    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (!(await store.delete(name))) return fail(c, 404, `no secret named ${name}`);
+    c.set('outcome', 'deleted');
+    return c.body(null, 204);
+  });
+
+  app.notFound((c) => fail(c, 404, 'no such route'));
+  app.onError((error, c) => {
+    // Store errors may describe internals; the client gets a fixed sentence only.
+    const status = (error as { kind?: string }).kind === 'usage' ? 400 : 500;
+    return fail(c as Context<Env>, status, status === 400 ? error.message : 'internal error');
+  });
+  return app;
+}

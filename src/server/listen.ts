@@ -1,0 +1,51 @@
+// Puts the endpoint app on a Node HTTP server. Port 0 picks a free port.
+import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { UsageError } from '../core/errors.js';
+import type { SecretStore } from '../core/store.js';
+import { createApp, type AuditEvent } from './app.js';
+
+export interface ServerOptions {
+  store: SecretStore;
+  token: string;
+  host?: string;
+  port?: number;
+  onEvent?: (event: AuditEvent) => void;
+  /** Lets TestDevServer put its fault switches in front of the app. */
+  wrap?: (listener: RequestListener) => RequestListener;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8787;
+  const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent });
+  const listener = getRequestListener(app.fetch) as RequestListener;
+  const server = createServer({ keepAliveTimeout: 5000 }, options.wrap ? options.wrap(listener) : listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new UsageError(`Port ${port} on ${host} is in use: pick another with --port.`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new UsageError(`Cannot listen on ${host}: it is not an address of this machine.`));
+      else if (error.code === 'EACCES') reject(new UsageError(`No permission to listen on port ${port}: pick one above 1023 with --port.`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

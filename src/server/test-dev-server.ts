@@ -1,0 +1,98 @@
+// The real endpoint on a random loopback port with an in-memory store, a request log (never
+// values) and fault switches for the next request. Tests use it; so does `px server --memory`.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { MemoryStore } from '../core/store.js';
+import { startServer, type RunningServer } from './listen.js';
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  name?: string;
+  status: number;
+}
+
+type Fault = { kind: 'fail'; status: number; body: unknown } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'malformed' };
+
+export class TestDevServer {
+  readonly requests: LoggedRequest[] = [];
+  private faults: Fault[] = [];
+  private readonly hung = new Set<ServerResponse>();
+
+  private constructor(
+    readonly store: MemoryStore,
+    readonly token: string,
+    private running?: RunningServer,
+  ) {}
+
+  static async start(options: { token?: string } = {}): Promise<TestDevServer> {
+    const server = new TestDevServer(new MemoryStore(), options.token ?? randomBytes(24).toString('base64url'));
+    server.running = await startServer({
+      store: server.store,
+      token: server.token,
+      host: '127.0.0.1',
+      port: 0,
+      onEvent: (event) => server.requests.push({ method: event.method, path: event.route, ...(event.name ? { name: event.name } : {}), status: event.status }),
+      wrap: (listener) => server.withFaults(listener),
+    });
+    return server;
+  }
+
+  get url(): string {
+    return this.running!.url;
+  }
+
+  /** The next request gets `status` (JSON body `{error}` unless given). */
+  failNext(status: number, body: unknown = { error: `injected failure ${status}` }): void {
+    this.faults.push({ kind: 'fail', status, body });
+  }
+  /** The next request never gets an answer. */
+  hangNext(): void {
+    this.faults.push({ kind: 'hang' });
+  }
+  /** The next request's connection is closed without an answer. */
+  dropNext(): void {
+    this.faults.push({ kind: 'drop' });
+  }
+  /** The next request gets a 200 whose body is not JSON. */
+  malformedNext(): void {
+    this.faults.push({ kind: 'malformed' });
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const response of this.hung) response.destroy();
+    this.hung.clear();
+    await this.running?.close();
+  }
+
+  private withFaults(listener: RequestListener): RequestListener {
+    return (request: IncomingMessage, response: ServerResponse) => {
+      const fault = this.faults.shift();
+      if (!fault) return listener(request, response);
+      const path = (request.url ?? '/').split('?')[0];
+      const name = /^\/secrets\/([^/]+)/.exec(path)?.[1];
+      const log = (status: number): void => {
+        this.requests.push({ method: request.method ?? 'GET', path, ...(name && name !== 'bulk' ? { name: decodeURIComponent(name) } : {}), status });
+      };
+      request.resume(); // discard the body: it may hold a value
+      if (fault.kind === 'hang') {
+        log(0);
+        this.hung.add(response);
+        return;
+      }
+      if (fault.kind === 'drop') {
+        log(0);
+        request.socket.destroy();
+        return;
+      }
+      const status = fault.kind === 'fail' ? fault.status : 200;
+      const body = fault.kind === 'fail' ? JSON.stringify(fault.body) : '{"secrets": [oops, not json';
+      log(status);
+      response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    };
+  }
+}

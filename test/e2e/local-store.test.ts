@@ -1,0 +1,169 @@
+// The built px against the embedded local store and `px server`, as separate processes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
+
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.js');
+let project: TempProject;
+const children: ChildProcess[] = [];
+
+beforeEach(() => {
+  project = tempProject();
+});
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  project.cleanup();
+});
+
+const px = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  spawnSync('node', [PX, ...args], { cwd: project.root, input: options.input ?? '', encoding: 'utf8', env: { ...project.env, ...options.env } });
+
+const pxAsync = (args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> =>
+  new Promise((resolve) => {
+    const child = spawn('node', [PX, ...args], { cwd: project.root, env: { ...project.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stderr }));
+    child.stdin.end(input);
+  });
+
+/** Every file under dir, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+const names = (): string[] => JSON.parse(px(['secret', 'list', '--json']).stdout).secrets.map((s: { name: string }) => s.name);
+
+describe('local store (no endpoint configured)', () => {
+  it('works right after install: create, list, exists, delete; files 0600, dir 0700, git-ignored, no plaintext', () => {
+    const created = px(['secret', 'create', 'OPENAI_API_KEY'], { input: canary(1) });
+    expect(created.status).toBe(0);
+    expect(created.stdout).toBe('Created OPENAI_API_KEY in local store (.px).\n');
+    expect(names()).toEqual(['OPENAI_API_KEY']);
+    expect(px(['secret', 'exists', 'OPENAI_API_KEY']).status).toBe(0);
+    expect(statSync(join(project.root, '.px')).mode & 0o777).toBe(0o700);
+    for (const file of files(join(project.root, '.px'))) {
+      expect(statSync(file).mode & 0o777, file).toBe(0o600);
+      expect(readFileSync(file).includes(CANARY), file).toBe(false);
+    }
+    for (const file of files(project.env.HOME!)) expect(readFileSync(file).includes(CANARY), file).toBe(false);
+    // .px/ ignores itself, so the project's own .gitignore is left alone.
+    expect(readFileSync(join(project.root, '.px', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(spawnSync('git', ['init', '-q'], { cwd: project.root }).status).toBe(0);
+    expect(spawnSync('git', ['check-ignore', '-q', '.px/secrets.enc'], { cwd: project.root }).status).toBe(0);
+    expect(px(['secret', 'delete', 'OPENAI_API_KEY', '--yes']).status).toBe(0);
+    expect(names()).toEqual([]);
+  });
+
+  it('a fresh project lists nothing and writes nothing', () => {
+    const result = px(['secret', 'list']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('local store (.px)');
+    expect(readdirSync(project.root)).toEqual([]);
+  });
+
+  it('20 concurrent `px secret create` processes leave all 20 secrets', async () => {
+    const runs = Array.from({ length: 20 }, (_, i) => pxAsync(['secret', 'create', `CONCURRENT_${i}`], canary(i)));
+    const results = await Promise.all(runs);
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    expect(names()).toHaveLength(20);
+  });
+
+  it('SIGKILL during a 10,000-entry import leaves none or all of it', async () => {
+    expect(px(['secret', 'create', 'BEFORE'], { input: 'v' }).status).toBe(0);
+    writeFileSync(join(project.root, 'big.env'), Array.from({ length: 10_000 }, (_, i) => `BULK_${i}=${canary(i)}`).join('\n'));
+    for (const delay of [150, 300, 450, 600]) {
+      const child = spawn('node', [PX, 'secret', 'import', 'big.env', '--yes'], { cwd: project.root, env: project.env, stdio: 'ignore' });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+      const listed = px(['secret', 'list', '--json']);
+      expect(listed.status, listed.stderr).toBe(0);
+      const count = JSON.parse(listed.stdout).count;
+      expect([1, 10_001]).toContain(count);
+      if (count === 10_001) expect(px(['secret', 'delete', 'BULK_0', '--yes']).status).toBe(0);
+      if (count === 10_001) break;
+    }
+  });
+});
+
+async function startServer(): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn('node', [PX, 'server', '--port', '0'], { cwd: project.root, env: project.env });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10_000);
+    child.stderr!.on('data', () => {
+      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return { url, child, stderr: () => stderr };
+}
+
+describe('px server', () => {
+  it('serves the local store: token found by the CLI, auth on every route, no values out, audit log without values', async () => {
+    expect(px(['secret', 'create', 'EXISTING'], { input: canary(1) }).status).toBe(0);
+    const server = await startServer();
+    const token = readFileSync(join(project.root, '.px', 'server-token'), 'utf8').trim();
+    expect(statSync(join(project.root, '.px', 'server-token')).mode & 0o777).toBe(0o600);
+
+    // The CLI of the same project finds the token by itself.
+    expect(px(['secret', 'create', 'VIA_SERVER'], { input: canary(2), env: { PX_URL: server.url } }).status).toBe(0);
+    const listed = px(['secret', 'list', '--json'], { env: { PX_URL: server.url } });
+    expect(JSON.parse(listed.stdout).secrets.map((s: { name: string }) => s.name)).toEqual(['EXISTING', 'VIA_SERVER']);
+    // …and the local store sees what the server wrote.
+    expect(names()).toEqual(['EXISTING', 'VIA_SERVER']);
+
+    const routes: Array<[string, string, unknown?]> = [
+      ['GET', '/secrets'],
+      ['POST', '/secrets', { name: 'X', value: canary(3) }],
+      ['DELETE', '/secrets/EXISTING'],
+      ['GET', '/secrets/EXISTING/exists'],
+      ['POST', '/secrets/bulk', { secrets: [{ name: 'Y', value: canary(4) }] }],
+    ];
+    for (const [method, path, body] of routes) {
+      for (const auth of [undefined, 'Bearer wrong']) {
+        const response = await fetch(`${server.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        expect(response.status, `${method} ${path}`).toBe(401);
+        expect(await response.text()).not.toContain(CANARY);
+      }
+    }
+    const list = await fetch(`${server.url}/secrets`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await list.text();
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toContain('"value"');
+
+    server.child.kill('SIGTERM');
+    const code = await new Promise((resolve) => server.child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(server.stderr()).toContain('stopped');
+    const audit = readFileSync(join(project.root, '.px', 'audit.log'), 'utf8');
+    expect(audit).toContain('VIA_SERVER');
+    expect(audit).toMatch(/"status":401/);
+    expect(audit).not.toContain(CANARY);
+    expect(px(['secret', 'list']).stdout).toContain('VIA_SERVER');
+  });
+
+  it('the CLI and a running server write at the same time without losing a write', async () => {
+    const server = await startServer();
+    const viaServer = Array.from({ length: 10 }, (_, i) => pxAsync(['secret', 'create', `S_${i}`], canary(i), { PX_URL: server.url }));
+    const direct = Array.from({ length: 10 }, (_, i) => pxAsync(['secret', 'create', `L_${i}`], canary(i)));
+    for (const result of await Promise.all([...viaServer, ...direct])) expect(result.code, result.stderr).toBe(0);
+    expect(names()).toHaveLength(20);
+    const viaHttp = px(['secret', 'list', '--json'], { env: { PX_URL: server.url } });
+    expect(JSON.parse(viaHttp.stdout).count).toBe(20);
+  });
+});

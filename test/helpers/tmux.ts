@@ -1,0 +1,59 @@
+// A real terminal for end-to-end tests: tmux on a private socket, send-keys to type,
+// capture-pane to read the screen.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export class TmuxTerminal {
+  private readonly socket = `px-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly session = 'px';
+
+  /** Starts `command` (a shell string) in a fresh 120x30 terminal, with `env` set for it. */
+  constructor(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }) {
+    const exports = Object.entries(options.env)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `export ${key}=${shellQuote(String(value))};`)
+      .join(' ');
+    // Keep the pane after the command exits so its last screen and exit code can be read.
+    this.tmux(['new-session', '-d', '-s', this.session, '-x', '120', '-y', '30', '-c', options.cwd, `${exports} ${command}; echo "[exit $?]"; sleep 600`]);
+  }
+
+  private tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
+  }
+
+  screen(): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.session]);
+  }
+
+  /** Types literal text (no key names interpreted). */
+  type(text: string): void {
+    this.tmux(['send-keys', '-t', this.session, '-l', text]);
+  }
+
+  press(key: 'Enter' | 'Escape' | 'C-c'): void {
+    this.tmux(['send-keys', '-t', this.session, key]);
+  }
+
+  /** Waits until the screen matches; polls capture-pane. */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = this.screen();
+      if (pattern.test(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  close(): void {
+    try {
+      this.tmux(['kill-server']);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

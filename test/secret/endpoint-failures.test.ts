@@ -1,0 +1,143 @@
+// Every `px secret` command against an endpoint that fails: one clear line, the right exit code.
+import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestDevServer } from '../../src/server/test-dev-server.js';
+import { runPx } from '../helpers/px-session.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
+
+let server: TestDevServer;
+let project: TempProject;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  server = await TestDevServer.start();
+  project = tempProject();
+  env = { ...project.env, PX_URL: server.url, PX_TOKEN: server.token };
+  writeFileSync(join(project.root, '.env.secrets'), 'A=1\nB=2\n');
+});
+afterEach(async () => {
+  await server.close();
+  project.cleanup();
+});
+
+const commands: Array<[string, string[], string | undefined]> = [
+  ['create', ['secret', 'create', 'NEW'], 'value'],
+  ['list', ['secret', 'list'], undefined],
+  ['list --json', ['secret', 'list', '--json'], undefined],
+  ['delete', ['secret', 'delete', 'NEW', '--yes'], undefined],
+  ['exists', ['secret', 'exists', 'NEW'], undefined],
+  ['import', ['secret', 'import', '--yes'], undefined],
+];
+
+/** A port on loopback that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const oneErrorLine = (stderr: string): void => {
+  const errors = stderr.split('\n').filter((l) => l.startsWith('error:'));
+  expect(errors).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+};
+
+describe.each(commands)('px secret %s when the endpoint fails', (_name, args, stdin) => {
+  it('unreachable → exit 3', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const result = await runPx(args, { cwd: project.root, env: { ...env, PX_URL: url }, stdin });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+    oneErrorLine(result.stderr);
+  });
+
+  it('timeout → exit 3', async () => {
+    server.hangNext();
+    const result = await runPx([...args, '--timeout', '0.3'], { cwd: project.root, env, stdin });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/did not answer within 0\.3 s/);
+    oneErrorLine(result.stderr);
+  });
+
+  it('connection dropped → exit 3', async () => {
+    server.dropNext();
+    const result = await runPx(args, { cwd: project.root, env, stdin });
+    expect(result.code).toBe(3);
+    oneErrorLine(result.stderr);
+  });
+
+  it('401 → exit 4', async () => {
+    const result = await runPx(args, { cwd: project.root, env: { ...env, PX_TOKEN: 'wrong' }, stdin });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/rejected the token \(401/);
+    oneErrorLine(result.stderr);
+  });
+
+  it('500 → exit 5', async () => {
+    server.failNext(500);
+    const result = await runPx(args, { cwd: project.root, env, stdin });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/failed with 500/);
+    oneErrorLine(result.stderr);
+  });
+
+  it('malformed response → exit 5', async () => {
+    server.malformedNext();
+    const result = await runPx(args, { cwd: project.root, env, stdin });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/malformed response/);
+    oneErrorLine(result.stderr);
+  });
+});
+
+describe('target resolution', () => {
+  it('--url wins over PX_URL', async () => {
+    const result = await runPx(['secret', 'list', '--url', server.url], { cwd: project.root, env: { ...env, PX_URL: 'http://127.0.0.1:9' } });
+    expect(result.code).toBe(0);
+  });
+
+  it('url from px.config.json in an ancestor directory', async () => {
+    writeFileSync(join(project.root, 'px.config.json'), JSON.stringify({ url: server.url }));
+    const sub = join(project.root, 'sub');
+    (await import('node:fs')).mkdirSync(sub);
+    const result = await runPx(['secret', 'list'], { cwd: sub, env: { ...project.env, PX_TOKEN: server.token } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Target: ${server.url}`);
+  });
+
+  it('no token for a URL → exit 4 with a hint', async () => {
+    const result = await runPx(['secret', 'list'], { cwd: project.root, env: { ...project.env, PX_URL: server.url } });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/No token for .*PX_TOKEN.*px login/);
+  });
+
+  it('an invalid URL → exit 2', async () => {
+    const result = await runPx(['secret', 'list', '--url', 'not a url'], { cwd: project.root, env });
+    expect(result.code).toBe(2);
+  });
+
+  it('a broken px.config.json → exit 2', async () => {
+    writeFileSync(join(project.root, 'px.config.json'), '{nope');
+    const result = await runPx(['secret', 'list'], { cwd: project.root, env: project.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/px\.config\.json is not valid JSON/);
+  });
+});
+
+describe('usage', () => {
+  it('an unknown flag → exit 2', async () => {
+    const result = await runPx(['secret', 'list', '--bogus'], { cwd: project.root, env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown argument/);
+  });
+
+  it('--help prints usage on stdout with exit 0', async () => {
+    const result = await runPx(['secret', 'create', '--help'], { cwd: project.root, env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/create <name>/);
+  });
+});
