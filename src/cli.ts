@@ -1,10 +1,10 @@
 // The one place that lists every command. `runCli` parses, runs the chosen command and turns
 // any error into one line on stderr and an exit code (STYLE.md practice 5: one owner of exit).
 import yargs, { type Argv } from 'yargs';
-import { Cancelled, exitCodeFor, PxError } from './core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { VERSION } from './version.js';
 import { line, type Io } from './commands/context.js';
+import { runReported } from './commands/report.js';
 import type { GlobalArgs } from './commands/session.js';
 import { createCommand } from './commands/secret/create.js';
 import { deleteCommand } from './commands/secret/delete.js';
@@ -69,22 +69,5 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
   if (output) line(io.stdout, output);
   if (!work) return 0;
-  try {
-    return await work(io);
-  } catch (error) {
-    return report(io, error);
-  }
-}
-
-export function report(io: Io, error: unknown): number {
-  if (io.env.PX_DEBUG === '1' && error instanceof Error && error.stack) line(io.stderr, error.stack);
-  if (error instanceof PxError) {
-    const color = io.color && !(error instanceof Cancelled);
-    line(io.stderr, color ? `\u001b[31merror:\u001b[39m ${error.message}` : `error: ${error.message}`);
-    for (const detail of error.details) line(io.stderr, `  ${detail}`);
-    return exitCodeFor(error);
-  }
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  line(io.stderr, `error: px failed unexpectedly: ${reason}. Run again with PX_DEBUG=1 for details and report it.`);
-  return 1;
+  return runReported(io, work);
 }

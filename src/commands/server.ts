@@ -62,10 +62,13 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!loopback) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
   line(io.stderr, `px server: serving ${args.memory ? 'an in-memory store (nothing is saved)' : 'local store (.px)'} at ${server.url}`);
   line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
+  // The handlers stay installed until exit: proper-lockfile's signal-exit re-raises a signal
+  // that nobody else listens to, which would kill the server in the middle of shutting down.
   await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143); // a second signal: stop now
+      stopping = true;
       resolve();
     };
     process.on('SIGINT', stop);

@@ -2,15 +2,15 @@
 // Values travel only in request bodies, never in a URL, and no response field named `value`
 // survives parsing.
 import { request } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 
 const Meta = z.object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() });
-const ListResponse = z.object({ secrets: z.array(Meta), count: z.number().int().nonnegative() });
+const ListResponse = z.object({ secrets: z.array(Meta), count: z.number().check(z.int(), z.nonnegative()) });
 const ExistsResponse = z.object({ exists: z.boolean() });
-const BulkResponse = z.object({ created: z.number().int().nonnegative(), updated: z.number().int().nonnegative() });
+const BulkResponse = z.object({ created: z.number().check(z.int(), z.nonnegative()), updated: z.number().check(z.int(), z.nonnegative()) });
 const ErrorBody = z.object({ error: z.string() });
 
 export interface EndpointOptions {
@@ -115,7 +115,7 @@ export class EndpointClient implements SecretsBackend {
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, label: string): T {
+function parse<T>(schema: z.ZodMiniType<T>, body: unknown, label: string): T {
   const result = schema.safeParse(body);
   if (!result.success) throw malformed(label);
   return result.data;

@@ -6,7 +6,6 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { PxError, UsageError } from './errors.js';
@@ -138,6 +137,8 @@ export class LocalStore implements SecretStore {
   private async withLock<T>(work: () => Promise<T>): Promise<T> {
     if (!existsSync(this.dir)) await this.createDir();
     let compromised: Error | undefined;
+    // Loaded on the first write only: reads need no lock (the file is replaced by rename).
+    const { default: lockfile } = await import('proper-lockfile');
     const release = await lockfile.lock(this.dir, {
       lockfilePath: join(this.dir, 'store.lock'),
       stale: 5000,

@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
-import { EndpointClient } from './endpoint-client.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
+import { LocalStore } from './local-store.js';
 import type { Project } from './project.js';
 import type { SecretStore } from './store.js';
 
@@ -78,9 +78,10 @@ export interface OpenOptions {
 export async function openBackend(target: Target, options: OpenOptions): Promise<SecretsBackend> {
   if (target.kind === 'url') {
     const token = await resolveToken(target.url, options.env, options.root);
+    // Loaded only for URL targets: the HTTP client is the biggest part of px's start-up.
+    const { EndpointClient } = await import('./endpoint-client.js');
     return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds });
   }
-  const { LocalStore } = await import('./local-store.js');
   const store = await LocalStore.open({ root: target.root, env: options.env, warn: options.warn });
   return new StoreBackend(store, LOCAL_LABEL);
 }

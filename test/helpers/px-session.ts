@@ -4,6 +4,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { render } from 'ink-testing-library';
 import { createUi } from '../../components/ui.js';
 import { runCli } from '../../src/cli.js';
+import { matchFastPath, runFastPath } from '../../src/fast-path.js';
 import type { Io, OutStream } from '../../src/commands/context.js';
 
 class Capture extends Writable {
@@ -25,6 +26,8 @@ export interface SessionOptions {
   /** Piped stdin content; omit for a TTY stdin (interactive) or an empty pipe. */
   stdin?: string;
   interactive?: boolean;
+  /** Run through the launcher's fast path instead of yargs (it must qualify). */
+  fast?: boolean;
 }
 
 export interface PxResult {
@@ -75,7 +78,13 @@ export function startPx(args: string[], options: SessionOptions): PxSession {
     },
   };
   const frames = (): string[] => mounted.flatMap((instance) => instance.frames);
-  const done = runCli(args, io).then((code) => {
+  const run = (): Promise<number> => {
+    if (!options.fast) return runCli(args, io);
+    const fast = matchFastPath(args);
+    if (!fast) throw new Error(`test: ${args.join(' ')} does not take the fast path`);
+    return runFastPath(fast, io);
+  };
+  const done = run().then((code) => {
     for (const instance of mounted) instance.cleanup();
     return { code, stdout: stdout.text, stderr: stderr.text, frames: frames() };
   });

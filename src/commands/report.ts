@@ -1,0 +1,25 @@
+// One owner of exit (STYLE.md practice 5): any error becomes one line on stderr and an exit code.
+import { Cancelled, exitCodeFor, PxError } from '../core/errors.js';
+import { line, type Io } from './context.js';
+
+export function report(io: Io, error: unknown): number {
+  if (io.env.PX_DEBUG === '1' && error instanceof Error && error.stack) line(io.stderr, error.stack);
+  if (error instanceof PxError) {
+    const color = io.color && !(error instanceof Cancelled);
+    line(io.stderr, color ? `\u001b[31merror:\u001b[39m ${error.message}` : `error: ${error.message}`);
+    for (const detail of error.details) line(io.stderr, `  ${detail}`);
+    return exitCodeFor(error);
+  }
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  line(io.stderr, `error: px failed unexpectedly: ${reason}. Run again with PX_DEBUG=1 for details and report it.`);
+  return 1;
+}
+
+/** Runs a command's work and turns whatever it throws into an exit code. */
+export async function runReported(io: Io, work: (io: Io) => Promise<number>): Promise<number> {
+  try {
+    return await work(io);
+  } catch (error) {
+    return report(io, error);
+  }
+}

@@ -1,0 +1,72 @@
+// The launcher's fast path must behave exactly like the full yargs CLI.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchFastPath } from '../src/fast-path.js';
+import { TestDevServer } from '../src/server/test-dev-server.js';
+import { runPx } from './helpers/px-session.js';
+import { canary, tempProject, type TempProject } from './helpers/project.js';
+
+describe('matchFastPath', () => {
+  it.each([
+    [['secret', 'list', '--json'], 'list'],
+    [['secret', 'list'], 'list'],
+    [['--project', 'x', 'secret', 'list', '--json', '--no-color'], 'list'],
+    [['secret', 'exists', 'NAME', '--url', 'http://127.0.0.1:1', '--timeout', '2.5'], 'exists'],
+  ])('%j takes the fast path', (argv, kind) => {
+    expect(matchFastPath(argv)?.kind).toBe(kind);
+  });
+
+  it.each([
+    [[]],
+    [['--version']],
+    [['secret', 'list', '--help']],
+    [['secret', 'list', '--json=true']],
+    [['secret', 'list', '--bogus']],
+    [['secret', 'list', 'extra']],
+    [['secret', 'exists']],
+    [['secret', 'exists', 'A', 'B']],
+    [['secret', 'exists', 'A', '--json']],
+    [['secret', 'create', 'A']],
+    [['secret', 'list', '--timeout', 'soon']],
+    [['secret', 'list', '--url']],
+    [['secret', 'list', '-h']],
+  ])('%j goes to the full CLI', (argv) => {
+    expect(matchFastPath(argv)).toBeNull();
+  });
+});
+
+describe('fast path and yargs agree', () => {
+  let server: TestDevServer;
+  let project: TempProject;
+  beforeAll(async () => {
+    server = await TestDevServer.start();
+    project = tempProject();
+    await server.store.put('HERE', canary(1));
+    writeFileSync(join(project.root, '.env.secrets.example'), 'HERE=\nMISSING=\n');
+  });
+  afterAll(async () => {
+    await server.close();
+    project.cleanup();
+  });
+
+  const cases: Array<[string, string[], NodeJS.ProcessEnv?]> = [
+    ['list --json (endpoint)', ['secret', 'list', '--json']],
+    ['list (endpoint)', ['secret', 'list']],
+    ['exists yes', ['secret', 'exists', 'HERE']],
+    ['exists no', ['secret', 'exists', 'NOPE']],
+    ['exists invalid name', ['secret', 'exists', 'NO-PE']],
+    ['unreachable', ['secret', 'list', '--json', '--url', 'http://127.0.0.1:9']],
+    ['local store, empty', ['secret', 'list', '--json'], { PX_URL: '' }],
+  ];
+
+  it.each(cases)('%s', async (_name, argv, extraEnv) => {
+    const env = { ...project.env, PX_URL: server.url, PX_TOKEN: server.token, ...extraEnv };
+    const full = await runPx(argv, { cwd: project.root, env });
+    const fast = await runPx(argv, { cwd: project.root, env, fast: true });
+    const stable = (text: string): string => text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME');
+    expect(fast.code).toBe(full.code);
+    expect(stable(fast.stdout)).toBe(stable(full.stdout));
+    expect(fast.stderr).toBe(full.stderr);
+  });
+});
