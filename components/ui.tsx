@@ -83,6 +83,11 @@ export function createUi(render: Renderer): Ui {
 }
 
 export function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }): Ui {
+  // A pseudo-terminal without a size (`script`, some CI runners) reports 0 columns, and Ink would
+  // then lay out one character per line.
+  for (const stream of [streams.stdout, streams.stderr] as Array<Writable & { columns?: number }>) {
+    if (!stream.columns) stream.columns = 80;
+  }
   return createUi((node, on) => {
     const instance = inkRender(node, {
       stdin: streams.stdin as NodeJS.ReadStream,
