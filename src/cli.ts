@@ -12,10 +12,20 @@ import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { serverCommand } from './commands/server.js';
+import { runCommand } from './commands/run.js';
 
 type Work = (io: Io) => Promise<number>;
 
-function buildParser(argv: string[], schedule: (work: Work) => void): Argv<GlobalArgs> {
+/** Commands that run another program take everything after `--` verbatim. */
+const PASS_THROUGH = new Set(['run', 'deploy']);
+
+function splitPassThrough(argv: string[]): { own: string[]; rest: string[] } {
+  const dash = argv.indexOf('--');
+  if (dash < 0 || !argv.slice(0, dash).some((arg) => PASS_THROUGH.has(arg))) return { own: argv, rest: [] };
+  return { own: argv.slice(0, dash), rest: argv.slice(dash + 1) };
+}
+
+function buildParser(argv: string[], rest: string[], schedule: (work: Work) => void): Argv<GlobalArgs> {
   return yargs(argv)
     .scriptName('px')
     .usage('px — project secrets from the terminal\n\nUsage: $0 <command> [options]')
@@ -35,6 +45,7 @@ function buildParser(argv: string[], schedule: (work: Work) => void): Argv<Globa
         .strict(),
     )
     .command(serverCommand(schedule))
+    .command(runCommand(schedule, rest))
     .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')
     .demandCommand(1, 'Name a command; px --help lists them.')
     .recommendCommands()
@@ -50,11 +61,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   let work: Work | undefined;
   let parseError: Error | undefined;
   let output = '';
-  const parser = buildParser(argv, (next) => {
+  const { own, rest } = splitPassThrough(argv);
+  const parser = buildParser(own, rest, (next) => {
     work = next;
   });
   try {
-    await parser.parseAsync(argv, {}, (error: Error | undefined, _args: unknown, out: string) => {
+    await parser.parseAsync(own, {}, (error: Error | undefined, _args: unknown, out: string) => {
       parseError = error ?? undefined;
       output = out;
     });

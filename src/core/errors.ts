@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'unreachable' // 3: endpoint unreachable or timed out
   | 'auth' // 4: 401/403, keychain locked or unavailable
   | 'endpoint' // 5: 5xx, malformed response
-  | 'cancelled'; // 130: Ctrl+C, Esc
+  | 'cancelled' // 130: Ctrl+C, Esc
+  | 'not-runnable'; // 127/126: the command for `px run`/`px deploy` could not be started (as a shell)
 
 const EXIT_CODES: Record<ErrorKind, number> = {
   usage: 2,
@@ -19,6 +20,7 @@ const EXIT_CODES: Record<ErrorKind, number> = {
   auth: 4,
   endpoint: 5,
   cancelled: 130,
+  'not-runnable': 127,
 };
 
 export class PxError extends Error {
@@ -71,6 +73,19 @@ export class EndpointError extends PxError {
 export class Cancelled extends PxError {
   constructor(message = 'Cancelled.') {
     super('cancelled', message);
+  }
+}
+
+/** The command could not be started: 127 not found, 126 not executable, as a shell would say. */
+export class CommandNotRunnable extends PxError {
+  constructor(
+    private readonly code: 126 | 127,
+    message: string,
+  ) {
+    super('not-runnable', message);
+  }
+  override get exitCode(): number {
+    return this.code;
   }
 }
 

@@ -1,0 +1,57 @@
+import type { Argv, CommandModule } from 'yargs';
+import { runWithSecrets } from '../core/child-run.js';
+import { UsageError } from '../core/errors.js';
+import { deployCredentialNames } from '../core/examples.js';
+import { LocalStore } from '../core/local-store.js';
+import { LOCAL_LABEL, resolveTarget } from '../core/target.js';
+import { line, warn, type Io } from './context.js';
+import { projectOf, type GlobalArgs } from './session.js';
+
+export interface RunArgs extends GlobalArgs {
+  /** The command and its arguments (everything after `--`). */
+  command: string[];
+}
+
+/** `px run -- CMD …`: the local store's runtime secrets in CMD's environment, masked in its output. */
+export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<number> {
+  if (args.command.length === 0) throw new UsageError('Name the command to run after --, e.g. `px run -- npm start`.');
+  const project = projectOf(io, args);
+  const target = resolveTarget(args.url, io.env, project);
+  if (target.kind === 'url') {
+    throw new UsageError(
+      `px run reads secrets from the local store only, and the target is ${target.url} (from ${target.source}): an endpoint never hands values out. ` +
+        'Run the app where it reads its secrets from the endpoint itself, or unset the URL to use the local store.',
+    );
+  }
+  const store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
+  const values = await store.values();
+  // Deploy credentials never reach an app, even if one was written to the store over the API.
+  const deployNames = deployCredentialNames(project.root);
+  const skipped = [...values.keys()].filter((name) => deployNames.has(name));
+  for (const name of skipped) values.delete(name);
+  if (skipped.length > 0) {
+    warn(io, `not passing ${skipped.join(', ')}: deploy credentials belong in the keychain (px creds), not in an app's environment.`);
+  }
+  if (values.size === 0) warn(io, `${LOCAL_LABEL} holds no secrets: running ${args.command[0]} without any. Add some with \`px secret create NAME\`.`);
+  else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${LOCAL_LABEL}, masked in the output.`);
+  return runWithSecrets({
+    command: { argv: args.command },
+    cwd: io.cwd,
+    baseEnv: io.env,
+    secrets: values,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+}
+
+export const runCommand = (run: (work: (io: Io) => Promise<number>) => void, rest: string[]): CommandModule<GlobalArgs, RunArgs> => ({
+  command: 'run [command..]',
+  describe: "Run a command with the local store's runtime secrets in its environment (values masked in its output)",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('command', { type: 'string', array: true, describe: 'The command and its arguments, after --' })
+      .example('$0 run -- npm start', 'Start the app with its secrets')
+      .example('$0 run -- node -e "console.log(Object.keys(process.env))"', 'See which names it gets') as unknown as Argv<RunArgs>,
+  handler: (args) => run((io) => runCommandWithSecrets(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),
+});

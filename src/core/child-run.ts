@@ -1,0 +1,96 @@
+// Runs a command with secrets added to its environment (`px run`, `px deploy`): values masked in
+// its stdout/stderr, its exit code passed through, signals forwarded.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { CommandNotRunnable, UsageError } from './errors.js';
+import { maskingStream } from './masking.js';
+
+export interface ChildCommand {
+  /** argv form: run directly, no shell. */
+  argv?: string[];
+  /** A command line for the shell (`deploy` in px.config.json as a string). */
+  shell?: string;
+}
+
+export interface ChildRunOptions {
+  command: ChildCommand;
+  cwd: string;
+  /** The environment the child starts from (px's own), before `secrets` are added. */
+  baseEnv: NodeJS.ProcessEnv;
+  secrets: ReadonlyMap<string, string>;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+  /** Signals to forward; defaults to SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
+  signals?: NodeJS.Signals[];
+}
+
+/** What a shell would exit with for a command killed by `signal`. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+export function describeCommand(command: ChildCommand): string {
+  return command.shell ?? (command.argv ?? []).join(' ');
+}
+
+/** Resolves with the child's exit code (128 + signal number when a signal ended it). */
+export function runWithSecrets(options: ChildRunOptions): Promise<number> {
+  const { command } = options;
+  const env: NodeJS.ProcessEnv = { ...options.baseEnv };
+  for (const [name, value] of options.secrets) env[name] = value;
+  const [file, ...args] = command.argv ?? [];
+  if (!command.shell && !file) throw new UsageError('Name the command to run after --, e.g. `px run -- npm start`.');
+  const child = command.shell
+    ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
+    : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
+  const values = [...options.secrets.values()];
+  const out = child.stdout!.pipe(maskingStream(values));
+  const err = child.stderr!.pipe(maskingStream(values));
+  out.pipe(options.stdout, { end: false });
+  err.pipe(options.stderr, { end: false });
+
+  // A Ctrl+C typed in the terminal already reaches the child (same process group): forwarding
+  // SIGINT too would deliver it twice. Signals sent to px alone (kill, a supervisor) are forwarded.
+  const fromTerminal = Boolean(options.stdin.isTTY);
+  const signals = options.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+  const forward = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGINT' && fromTerminal) return;
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of signals) process.on(signal, forward);
+  const cleanup = (): void => {
+    for (const signal of signals) process.off(signal, forward);
+  };
+
+  return new Promise<number>((resolve, reject) => {
+    let outputsOpen = 2;
+    let exit: number | undefined;
+    const finish = (): void => {
+      if (outputsOpen === 0 && exit !== undefined) {
+        cleanup();
+        resolve(exit);
+      }
+    };
+    const closed = (): void => {
+      outputsOpen--;
+      finish();
+    };
+    // Wait for both masked outputs to end, so nothing the child printed is lost.
+    out.on('end', closed);
+    err.on('end', closed);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      const name = command.shell ? 'the shell' : file;
+      if (error.code === 'ENOENT') reject(new CommandNotRunnable(127, `${name}: command not found. Check the spelling and your PATH.`));
+      else if (error.code === 'EACCES') reject(new CommandNotRunnable(126, `${name}: permission denied (is it executable?).`));
+      else reject(error);
+    });
+    child.on('exit', (code, signal) => {
+      exit = code ?? (signal ? signalExitCode(signal) : 1);
+      finish();
+    });
+  });
+}
+
