@@ -2,11 +2,13 @@
 // Hand-rolled (rather than write-file-atomic) for the directory fsync, which makes the rename
 // itself durable, and to keep this hot path free of extra dependencies.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+const tempPrefix = (path: string): string => `.${basename(path)}.`;
+
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'wx', mode);
     try {
@@ -26,4 +28,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * Removes temp files that a writer of `path` left when it was killed before its rename. Only safe
+ * while holding the lock that every writer of `path` takes.
+ */
+export async function removeLeftoverTemps(path: string): Promise<void> {
+  const prefix = tempPrefix(path);
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => unlink(join(dirname(path), name)).catch(() => undefined)));
 }

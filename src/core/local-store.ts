@@ -1,57 +1,92 @@
-// The embedded local store: the project's secrets in one AES-256-GCM encrypted file under .px/.
-// Writes take an exclusive lock, re-read, change and replace the file atomically, so CLI
-// processes and a running `px server` can write at once without losing anything. Within one
-// process, writes that arrive while another is in flight are committed together (group commit).
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+// The embedded local store: the project's secrets, encrypted under .px/ (format: store-format.ts).
+// A change is one journal record appended and fsynced under an exclusive lock; once the journal
+// outgrows the snapshot, the writer folds it into a new snapshot (temp file, fsync, rename). So a
+// create costs a small append however many secrets there are, CLI processes and a running
+// `px server` can write at once, and a crash at any moment leaves the old or the new state.
+// Within one process, writes that arrive while another is in flight are committed together.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { open as openFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
-import { writeFileAtomic } from './atomic-file.js';
-import { PxError, UsageError } from './errors.js';
+import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
+import { AuthRejected, UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
 import type { PutResult, SecretStore } from './store.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
+import {
+  applyRecord,
+  damaged,
+  decryptSnapshot,
+  encodeJournalHeader,
+  encodeRecord,
+  encodeSnapshot,
+  parseJournalHeader,
+  parseSnapshot,
+  readRecords,
+  type Doc,
+  type JournalRecord,
+  type Op,
+  type Secret,
+  type SnapshotHeader,
+} from './store-format.js';
 
 export const STORE_DIR = '.px';
 export const STORE_FILE = join(STORE_DIR, 'secrets.enc');
-const FORMAT = 'px-local-store';
+export const JOURNAL_FILE = join(STORE_DIR, 'secrets.journal');
+/** The journal is folded into a new snapshot once it is larger than this and than the snapshot. */
+const MIN_COMPACT_BYTES = 64 * 1024;
 
-interface Header {
-  format: typeof FORMAT;
-  version: 1;
-  storeId: string;
-  keySource: KeySource;
-  keyId: string;
+/** What this process knows of the store, and where on disk that knowledge ends. */
+interface State {
+  header: SnapshotHeader;
+  key: Buffer;
+  doc: Doc;
+  snapshotStamp: string;
+  snapshotBytes: number;
+  /** null: no journal of this generation (missing, or left from before the last snapshot). */
+  journal: { id: string; stamp: string; end: number; torn: number; nextIndex: number } | null;
 }
-interface Secret {
-  value: string;
-  createdAt: string;
-  updatedAt: string;
-}
-type Doc = Map<string, Secret>;
-type Mutation = { apply: (doc: Doc, now: string) => unknown; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
-const damaged = (path: string, why: string): UsageError =>
-  new UsageError(`The local store ${path} is damaged (${why}); nothing was read. Restore .px/ from a backup, or move it away to start over.`);
+/** The document as a batch sees it: what is stored plus the batch's own earlier changes. */
+interface DocView {
+  has(name: string): boolean;
+  get(name: string): Secret | undefined;
+}
+type Plan = (doc: DocView, at: string) => { ops: Op[]; result: unknown };
+type Mutation = { plan: Plan; resolve: (result: unknown) => void; reject: (error: unknown) => void };
+
+const stampOf = (info: Stats): string => `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+const fileId = (info: Stats): string => `${info.dev}:${info.ino}`;
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
 
 export class LocalStore implements SecretStore {
   readonly label = 'local store (.px)';
-  private readonly path: string;
   private readonly dir: string;
-  private cache?: { stamp: string; header: Header; key: Buffer; doc: Doc };
+  private readonly snapshotPath: string;
+  private readonly journalPath: string;
+  private state?: State;
+  private keys = new Map<string, Buffer>();
   private pending: Mutation[] = [];
+  private refreshing?: Promise<void>;
   private flushing = false;
-  /** How many file writes this instance made (tests check that writes coalesce). */
-  writes = 0;
 
   private constructor(
     readonly root: string,
     private readonly ctx: KeyContext,
   ) {
     this.dir = join(root, STORE_DIR);
-    this.path = join(root, STORE_FILE);
+    this.snapshotPath = join(root, STORE_FILE);
+    this.journalPath = join(root, JOURNAL_FILE);
   }
 
   static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void }): Promise<LocalStore> {
@@ -75,81 +110,167 @@ export class LocalStore implements SecretStore {
     return new Map([...doc].map(([name, s]) => [name, s.value]));
   }
 
-  put(name: string, value: string): Promise<PutResult> {
+  async put(name: string, value: string): Promise<PutResult> {
     check([{ name, value }]);
-    return this.mutate((doc, now) => {
-      const previous = doc.get(name);
-      const createdAt = previous?.createdAt ?? now;
-      doc.set(name, { value, createdAt, updatedAt: now });
-      return { meta: { name, createdAt, updatedAt: now }, created: !previous };
+    return this.mutate((doc, at) => {
+      const createdAt = doc.get(name)?.createdAt ?? at;
+      const created = !doc.has(name);
+      return { ops: [['put', name, value]], result: { meta: { name, createdAt, updatedAt: at }, created } };
     });
   }
 
   delete(name: string): Promise<boolean> {
-    return this.mutate((doc) => doc.delete(name));
+    return this.mutate((doc) => (doc.has(name) ? { ops: [['delete', name]], result: true } : { ops: [], result: false }));
   }
 
-  bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
+  async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     check(entries);
-    return this.mutate((doc, now) => {
+    return this.mutate((doc) => {
+      const seen = new Set<string>();
       let created = 0;
-      for (const { name, value } of entries) {
-        const previous = doc.get(name);
-        if (!previous) created++;
-        doc.set(name, { value, createdAt: previous?.createdAt ?? now, updatedAt: now });
+      for (const { name } of entries) {
+        if (!doc.has(name) && !seen.has(name)) created++;
+        seen.add(name);
       }
-      return { created, updated: entries.length - created };
+      return { ops: entries.map(({ name, value }): Op => ['put', name, value]), result: { created, updated: entries.length - created } };
     });
   }
 
-  private mutate<T>(apply: (doc: Doc, now: string) => T): Promise<T> {
+  private mutate<T>(plan: Plan): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ apply, resolve: resolve as (result: unknown) => void, reject });
+      this.pending.push({ plan, resolve: resolve as (result: unknown) => void, reject });
       if (!this.flushing) void this.flush();
     });
   }
 
-  /** Commits queued mutations in batches: one lock, one read, one write per batch. */
+  /** Commits queued mutations in batches: one lock, one record, one fsync per batch. */
   private async flush(): Promise<void> {
     this.flushing = true;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
-        const results = await this.withLock(async () => {
-          const current = await this.read(true);
-          const doc = current?.doc ?? new Map<string, Secret>();
-          const now = new Date().toISOString();
-          // Each mutation validated its input up front, so applying cannot fail half-way.
-          const out = batch.map((mutation) => mutation.apply(doc, now));
-          await this.write(doc, current ?? undefined);
+        const results = await this.withLock(async (held) => {
+          const current = await this.read();
+          const stored = current?.doc ?? new Map<string, Secret>();
+          // Changes stay in this overlay until they are durable, so readers never see them early.
+          const overlay: Doc = new Map();
+          const deleted = new Set<string>();
+          const view: DocView = {
+            has: (name) => overlay.has(name) || (!deleted.has(name) && stored.has(name)),
+            get: (name) => overlay.get(name) ?? (deleted.has(name) ? undefined : stored.get(name)),
+          };
+          const record: JournalRecord = { at: new Date().toISOString(), ops: [] };
+          // Each mutation checked its input up front, so planning cannot fail half-way; each
+          // sees the changes of the ones before it.
+          const out = batch.map((mutation) => {
+            const { ops, result } = mutation.plan(view, record.at);
+            for (const op of ops) {
+              if (op[0] === 'delete') {
+                overlay.delete(op[1]);
+                deleted.add(op[1]);
+              } else {
+                overlay.set(op[1], { value: op[2], createdAt: view.get(op[1])?.createdAt ?? record.at, updatedAt: record.at });
+                deleted.delete(op[1]);
+              }
+            }
+            record.ops.push(...ops);
+            return result;
+          });
+          if (record.ops.length > 0) {
+            held();
+            await this.commit(current, record);
+          }
           return out;
         });
         batch.forEach((mutation, i) => mutation.resolve(results[i]));
       } catch (error) {
-        // The cache may hold changes that never reached the disk.
-        this.cache = undefined;
+        this.state = undefined;
         for (const mutation of batch) mutation.reject(error);
       }
     }
     this.flushing = false;
   }
 
-  private async withLock<T>(work: () => Promise<T>): Promise<T> {
+  /** Makes `record` durable, then part of the cached state. Called under the lock. */
+  private async commit(current: State | null, record: JournalRecord): Promise<void> {
+    if (!current) {
+      const storeId = randomBytes(8).toString('hex');
+      const created = await createStoreKey(storeId, this.ctx);
+      const header = { storeId, keySource: created.source, keyId: keyFingerprint(created.key), generation: 0 };
+      const doc: Doc = new Map();
+      applyRecord(doc, record);
+      await this.writeSnapshot(header, created.key, doc);
+      return;
+    }
+    const { header, key, journal } = current;
+    const encoded = journal ? encodeRecord(key, header.storeId, header.generation, journal.nextIndex, record) : null;
+    if (!journal || !encoded || journal.end + encoded.length > Math.max(MIN_COMPACT_BYTES, current.snapshotBytes)) {
+      const doc = new Map(current.doc);
+      applyRecord(doc, record);
+      await this.writeSnapshot({ ...header, generation: header.generation + 1 }, key, doc);
+      return;
+    }
+    const file = await openFile(this.journalPath, 'r+');
+    try {
+      // Bytes of an append that was cut short are not part of the store: overwrite them.
+      if (journal.torn > 0) await file.truncate(journal.end);
+      await file.write(encoded, 0, encoded.length, journal.end);
+      await file.datasync();
+      const info = await file.stat();
+      // A reader in this process may have applied the record from disk already: applying twice is harmless.
+      applyRecord(current.doc, record);
+      this.state = {
+        ...current,
+        journal: { id: fileId(info), stamp: stampOf(info), end: journal.end + encoded.length, torn: 0, nextIndex: journal.nextIndex + 1 },
+      };
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** A new snapshot, then an empty journal that continues it. Either crash point is safe: a
+   *  journal older than the snapshot is ignored (its changes are in the snapshot). */
+  private async writeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Promise<void> {
+    await removeLeftoverTemps(this.snapshotPath);
+    await removeLeftoverTemps(this.journalPath);
+    const snapshot = encodeSnapshot(header, key, doc);
+    await writeFileAtomic(this.snapshotPath, snapshot);
+    const journalHeader = encodeJournalHeader(header.storeId, header.generation);
+    await writeFileAtomic(this.journalPath, journalHeader);
+    this.keys.set(header.storeId, key);
+    const journal = statSync(this.journalPath);
+    this.state = {
+      header,
+      key,
+      doc,
+      snapshotStamp: stampOf(statSync(this.snapshotPath)),
+      snapshotBytes: snapshot.length,
+      journal: { id: fileId(journal), stamp: stampOf(journal), end: journalHeader.length, torn: 0, nextIndex: 0 },
+    };
+  }
+
+  /** Runs `work` holding the store's lock; `work` calls `held()` right before it writes. */
+  private async withLock<T>(work: (held: () => void) => Promise<T>): Promise<T> {
     if (!existsSync(this.dir)) await this.createDir();
     let compromised: Error | undefined;
-    // Loaded on the first write only: reads need no lock (the file is replaced by rename).
+    // Loaded on the first write only: reads need no lock (snapshots are replaced by rename, and
+    // a record being appended is not yet complete, so readers skip it).
     const { default: lockfile } = await import('proper-lockfile');
     const release = await lockfile.lock(this.dir, {
       lockfilePath: join(this.dir, 'store.lock'),
       stale: 5000,
-      retries: { retries: 400, minTimeout: 5, maxTimeout: 50, factor: 1.2, randomize: true },
+      retries: { retries: 1000, minTimeout: 2, maxTimeout: 50, factor: 1.3, randomize: true },
       onCompromised: (error) => {
         compromised = error;
       },
     });
+    const held = (): void => {
+      // Another process took the lock over (this one stalled past the stale time): writing now could lose its change.
+      if (compromised) throw new UsageError('Lost the lock on the local store (px was stalled for seconds); nothing was written. Try again.');
+    };
     try {
-      const result = await work();
-      if (compromised) throw new UsageError('Lost the lock on the local store while writing; try again.');
+      const result = await work(held);
+      if (compromised) throw new UsageError('Lost the lock on the local store while writing; the change may not be saved. Check with `px secret list` and try again.');
       return result;
     } finally {
       await release().catch(() => undefined);
@@ -162,74 +283,125 @@ export class LocalStore implements SecretStore {
     await writeFileAtomic(join(this.dir, '.gitignore'), '# created by px: never commit the local store\n*\n');
   }
 
-  /** The current document, or null when no store file exists. `fresh` skips the cache check. */
-  private async read(fresh = false): Promise<{ header: Header; key: Buffer; doc: Doc } | null> {
-    let stamp: string;
-    try {
-      const info = await stat(this.path);
-      stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    if (this.cache && this.cache.stamp === stamp && !fresh) return this.cache;
-    if (this.cache && this.cache.stamp === stamp) return this.cache;
-    const raw = await readFile(this.path);
-    const { header, key, doc } = await this.decrypt(raw);
-    this.cache = { stamp, header, key, doc };
-    return this.cache;
+  /**
+   * The current state, or null when there is no store yet. Cheap when nothing changed (two stats);
+   * otherwise one refresh at a time, so records are applied once and in order.
+   */
+  private read(): Promise<State | null> {
+    if (!this.refreshing && this.state && this.unchanged(this.state)) return Promise.resolve(this.state);
+    const next = (this.refreshing ?? Promise.resolve()).then(() => this.refresh());
+    const settled: Promise<void> = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.refreshing = settled;
+    void settled.then(() => {
+      if (this.refreshing === settled) this.refreshing = undefined;
+    });
+    return next;
   }
 
-  private async decrypt(raw: Buffer): Promise<{ header: Header; key: Buffer; doc: Doc }> {
-    const newline = raw.indexOf(0x0a);
-    let header: Header & { iv: string; tag: string };
-    try {
-      header = JSON.parse(raw.subarray(0, newline).toString('utf8'));
-    } catch {
-      throw damaged(STORE_FILE, 'unreadable header');
-    }
-    if (newline < 0 || header.format !== FORMAT || header.version !== 1 || !header.iv || !header.tag) throw damaged(STORE_FILE, 'unknown format');
-    const key = await loadStoreKey(header.storeId, header.keySource, this.ctx);
-    if (keyFingerprint(key) !== header.keyId) {
-      throw new PxError('auth', `The key for the local store (.px) from ${describeSource(header.keySource)} is not the one it was encrypted with.`);
-    }
-    let plain: Buffer;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(header.iv, 'base64'));
-      decipher.setAAD(Buffer.from(aad(header)));
-      decipher.setAuthTag(Buffer.from(header.tag, 'base64'));
-      plain = Buffer.concat([decipher.update(raw.subarray(newline + 1)), decipher.final()]);
-    } catch {
-      throw damaged(STORE_FILE, 'its contents fail the integrity check');
-    }
-    const rows = JSON.parse(plain.toString('utf8')) as Array<[string, string, string, string]>;
-    const doc: Doc = new Map(rows.map(([name, value, createdAt, updatedAt]) => [name, { value, createdAt, updatedAt }]));
-    return { header: { format: header.format, version: 1, storeId: header.storeId, keySource: header.keySource, keyId: header.keyId }, key, doc };
+  private unchanged(state: State): boolean {
+    const snapshot = statOrNull(this.snapshotPath);
+    const journal = statOrNull(this.journalPath);
+    if (!snapshot || stampOf(snapshot) !== state.snapshotStamp) return false;
+    return state.journal === null ? journal === null : journal !== null && stampOf(journal) === state.journal.stamp;
   }
 
-  private async write(doc: Doc, current?: { header: Header; key: Buffer }): Promise<void> {
-    let header = current?.header;
-    let key = current?.key;
-    if (!header || !key) {
-      const storeId = randomBytes(8).toString('hex');
-      const created = await createStoreKey(storeId, this.ctx);
-      key = created.key;
-      header = { format: FORMAT, version: 1, storeId, keySource: created.source, keyId: keyFingerprint(key) };
+  private async refresh(): Promise<State | null> {
+    const state = this.state;
+    if (state) {
+      const snapshot = statOrNull(this.snapshotPath);
+      const journal = statOrNull(this.journalPath);
+      if (snapshot && stampOf(snapshot) === state.snapshotStamp) {
+        if (state.journal === null ? journal === null : journal !== null && stampOf(journal) === state.journal.stamp) return state;
+        // The same journal file, grown: read just the new records.
+        if (journal && state.journal && fileId(journal) === state.journal.id && journal.size >= state.journal.end) {
+          return this.readNewRecords(state);
+        }
+      }
     }
-    const rows = [...doc].map(([name, s]) => [name, s.value, s.createdAt, s.updatedAt]);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(aad(header)));
-    const body = Buffer.concat([cipher.update(JSON.stringify(rows), 'utf8'), cipher.final()]);
-    const line = JSON.stringify({ ...header, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64') });
-    await writeFileAtomic(this.path, Buffer.concat([Buffer.from(`${line}\n`), body]));
-    this.writes++;
-    const info = await stat(this.path);
-    this.cache = { stamp: `${info.ino}:${info.size}:${info.mtimeMs}`, header, key, doc };
+    return this.reload();
+  }
+
+  private async readNewRecords(state: State): Promise<State> {
+    const journal = state.journal!;
+    const file = await openFile(this.journalPath, 'r');
+    try {
+      const info = await file.stat();
+      const raw = Buffer.alloc(info.size - journal.end);
+      if (raw.length > 0) await file.read(raw, 0, raw.length, journal.end);
+      const read = readRecords(raw, 0, journal.nextIndex, state.key, state.header.storeId, state.header.generation, JOURNAL_FILE);
+      for (const record of read.records) applyRecord(state.doc, record);
+      state.journal = { ...journal, stamp: stampOf(info), end: journal.end + read.end, torn: read.torn, nextIndex: journal.nextIndex + read.records.length };
+      return state;
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Reads the snapshot and the journal afresh. Retries when a writer replaced them in between. */
+  private async reload(): Promise<State | null> {
+    let previousStamp: string | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const snapshot = await readWithStamp(this.snapshotPath);
+      if (!snapshot) {
+        this.state = undefined;
+        return null;
+      }
+      const sealed = parseSnapshot(snapshot.raw, STORE_FILE);
+      const key = await this.keyFor(sealed.header);
+      const doc = decryptSnapshot(sealed, key, STORE_FILE);
+      const base = { header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
+      const journal = await readWithStamp(this.journalPath);
+      if (!journal) return (this.state = { ...base, journal: null });
+      const journalHeader = parseJournalHeader(journal.raw, JOURNAL_FILE);
+      if (journalHeader.storeId !== sealed.header.storeId) throw damaged(JOURNAL_FILE, 'it belongs to another store');
+      if (journalHeader.generation > sealed.header.generation) {
+        // A writer replaced the snapshot after we read it; if not, the snapshot is older than
+        // its journal (restored from a backup without it?) and changes would be lost.
+        if (previousStamp === snapshot.stamp) throw damaged(STORE_FILE, 'it is older than its journal (restored from a backup?)');
+        previousStamp = snapshot.stamp;
+        continue;
+      }
+      if (journalHeader.generation < sealed.header.generation) return (this.state = { ...base, journal: null });
+      const read = readRecords(journal.raw, journalHeader.start, 0, key, sealed.header.storeId, sealed.header.generation, JOURNAL_FILE);
+      for (const record of read.records) applyRecord(doc, record);
+      return (this.state = { ...base, journal: { id: journal.id, stamp: journal.stamp, end: read.end, torn: read.torn, nextIndex: read.records.length } });
+    }
+    throw new UsageError('The local store (.px) kept changing while px read it; try again.');
+  }
+
+  private async keyFor(header: SnapshotHeader): Promise<Buffer> {
+    let key = this.keys.get(header.storeId);
+    if (!key || keyFingerprint(key) !== header.keyId) {
+      key = await loadStoreKey(header.storeId, header.keySource, this.ctx);
+      if (keyFingerprint(key) !== header.keyId) {
+        throw new AuthRejected(`The key for the local store (.px) from ${describeSource(header.keySource)} is not the one it was encrypted with: restore the right key, or move .px/ away to start over.`);
+      }
+      this.keys.set(header.storeId, key);
+    }
+    return key;
   }
 }
 
-const aad = (h: Header): string => JSON.stringify([h.format, h.version, h.storeId, h.keySource, h.keyId]);
+/** A file's bytes and the stamp of exactly those bytes (fstat on the same descriptor). */
+async function readWithStamp(path: string): Promise<{ raw: Buffer; stamp: string; id: string } | null> {
+  let file;
+  try {
+    file = await openFile(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const info = await file.stat();
+    const raw = await readFile(file);
+    return { raw, stamp: stampOf(info), id: fileId(info) };
+  } finally {
+    await file.close();
+  }
+}
 
 function describeSource(source: KeySource): string {
   return source === 'env' ? 'PX_STORE_KEY' : source === 'keychain' ? 'the OS keychain' : 'its key file';
