@@ -11,7 +11,8 @@ import { SecretTable, type SecretTableProps } from './SecretTable.js';
 
 export interface Rendered {
   rerender(node: React.ReactElement): void;
-  unmount(): void;
+  /** Resolves once the last frame is written, so whatever is printed next lands below it. */
+  unmount(): void | Promise<void>;
 }
 
 /** Mounts a tree on stdout (results) or stderr (prompts, progress). */
@@ -44,11 +45,14 @@ export function createUi(render: Renderer): Ui {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let mounted: Rendered | undefined;
+      // Unmount first (outside the input handler), then settle: a line printed while the
+      // prompt is still mounted would be erased by Ink's final redraw.
       const finish = (action: () => void): void => {
         if (settled) return;
         settled = true;
-        setImmediate(() => mounted?.unmount());
-        action();
+        setImmediate(() => {
+          void Promise.resolve(mounted?.unmount()).then(action, action);
+        });
       };
       mounted = render(
         build(
@@ -59,7 +63,10 @@ export function createUi(render: Renderer): Ui {
       );
     });
   }
-  const once = (node: React.ReactElement): void => render(node, 'stdout').unmount();
+  const once = (node: React.ReactElement): void => {
+    // Ink writes the final frame synchronously in unmount; nothing needs to wait for the promise.
+    void render(node, 'stdout').unmount();
+  };
 
   return {
     hiddenInput: ({ label, target }) =>
@@ -76,7 +83,7 @@ export function createUi(render: Renderer): Ui {
           done = Math.min(total, done + count);
           mounted.rerender(<ProgressBar label={label} done={done} total={total} />);
         },
-        done: () => mounted.unmount(),
+        done: () => void mounted.unmount(),
       };
     },
   };
@@ -96,6 +103,15 @@ export function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr
       exitOnCtrlC: false,
       patchConsole: false,
     });
-    return { rerender: instance.rerender, unmount: instance.unmount };
+    return {
+      rerender: instance.rerender,
+      unmount: () => {
+        instance.unmount();
+        return instance.waitUntilExit().then(
+          () => undefined,
+          () => undefined,
+        );
+      },
+    };
   });
 }
