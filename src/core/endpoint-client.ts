@@ -1,17 +1,35 @@
 // The HTTP client for a project's secrets endpoint (PRODUCT.md "The secrets endpoint API").
 // Values travel only in request bodies, never in a URL, and no response field named `value`
 // survives parsing.
-import { request } from 'undici';
-import * as z from 'zod/mini';
+//
+// Start-up matters here: `px secret list` against an endpoint has ~15 ms on top of bare Node.
+// - Transport: Node's own http/https client (its parser is the native llhttp), https loaded only
+//   for https URLs, synchronously (an import() would start the ES module loader in px's
+//   CommonJS build). undici runs the same parser as WebAssembly and costs ~70 ms to load.
+// - Responses are checked by the small guards below rather than zod, whose first parse alone
+//   costs ~4 ms in a fresh process; the server, where start-up does not matter, uses zod.
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 
-const Meta = z.object({ name: z.string(), createdAt: z.string(), updatedAt: z.string() });
-const ListResponse = z.object({ secrets: z.array(Meta), count: z.number().check(z.int(), z.nonnegative()) });
-const ExistsResponse = z.object({ exists: z.boolean() });
-const BulkResponse = z.object({ created: z.number().check(z.int(), z.nonnegative()), updated: z.number().check(z.int(), z.nonnegative()) });
-const ErrorBody = z.object({ error: z.string() });
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** {name, createdAt, updatedAt} as strings; anything else (a `value` field included) is dropped. */
+function asMeta(value: unknown): SecretMeta | null {
+  if (!isObject(value) || typeof value.name !== 'string' || typeof value.createdAt !== 'string' || typeof value.updatedAt !== 'string') return null;
+  return { name: value.name, createdAt: value.createdAt, updatedAt: value.updatedAt };
+}
+function asList(value: unknown): SecretMeta[] | null {
+  if (!isObject(value) || !Array.isArray(value.secrets) || !isCount(value.count)) return null;
+  const secrets = value.secrets.map(asMeta);
+  return secrets.every((meta) => meta !== null) ? (secrets as SecretMeta[]) : null;
+}
+const asExists = (value: unknown): boolean | null => (isObject(value) && typeof value.exists === 'boolean' ? value.exists : null);
+const asBulk = (value: unknown): BulkResult | null =>
+  isObject(value) && isCount(value.created) && isCount(value.updated) ? { created: value.created, updated: value.updated } : null;
 
 export interface EndpointOptions {
   url: string;
@@ -22,39 +40,51 @@ export interface EndpointOptions {
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection was reset',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'the connection closed without an answer',
-  UND_ERR_CLOSED: 'the connection closed without an answer',
-  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  ETIMEDOUT: 'connecting timed out',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
+
+/** A response larger than this is not a px endpoint talking (10,000 names are ~1 MiB). */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+class ConnectionClosed extends Error {
+  readonly code = 'ECONNRESET';
+}
 
 export class EndpointClient implements SecretsBackend {
   readonly label: string;
   readonly bulkLimit = MAX_BULK_ENTRIES;
   readonly bodyLimit = MAX_BODY_BYTES;
   private readonly base: string;
+  private transport?: { request: (url: URL, options: RequestOptions) => ClientRequest; agent: Agent };
 
   constructor(private readonly options: EndpointOptions) {
     this.base = options.url.replace(/\/+$/, '');
     this.label = this.base;
   }
 
+  async close(): Promise<void> {
+    this.transport?.agent.destroy();
+  }
+
   async list(): Promise<SecretMeta[]> {
-    const body = await this.call('GET', '/secrets', undefined, 200);
-    return parse(ListResponse, body, this.label).secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt }));
+    return parse(asList, await this.call('GET', '/secrets', undefined, 200), this.label);
   }
 
   async exists(name: string): Promise<boolean> {
-    const body = await this.call('GET', `/secrets/${encodeURIComponent(name)}/exists`, undefined, 200);
-    return parse(ExistsResponse, body, this.label).exists;
+    return parse(asExists, await this.call('GET', `/secrets/${encodeURIComponent(name)}/exists`, undefined, 200), this.label);
   }
 
   async put(name: string, value: string): Promise<SecretMeta> {
-    const body = await this.call('POST', '/secrets', { name, value }, 201);
-    const { createdAt, updatedAt } = parse(Meta, body, this.label);
+    const { createdAt, updatedAt } = parse(asMeta, await this.call('POST', '/secrets', { name, value }, 201), this.label);
     return { name, createdAt, updatedAt };
   }
 
@@ -63,35 +93,18 @@ export class EndpointClient implements SecretsBackend {
   }
 
   async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
-    const body = await this.call('POST', '/secrets/bulk', { secrets: entries }, 201);
-    return parse(BulkResponse, body, this.label);
+    return parse(asBulk, await this.call('POST', '/secrets/bulk', { secrets: entries }, 201), this.label);
   }
 
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, payload: unknown, expected: number, name?: string): Promise<unknown> {
     const seconds = this.options.timeoutSeconds;
-    const signal = AbortSignal.timeout(seconds * 1000);
-    let response;
-    try {
-      response = await request(`${this.base}${path}`, {
-        method,
-        signal,
-        headers: {
-          authorization: `Bearer ${this.options.token}`,
-          accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: payload === undefined ? undefined : JSON.stringify(payload),
-      });
-    } catch (error) {
-      throw networkError(error, this.label, seconds);
-    }
+    let status: number;
     let text: string;
     try {
-      text = await response.body.text();
+      ({ status, text } = await this.send(method, path, payload === undefined ? undefined : JSON.stringify(payload), seconds * 1000));
     } catch (error) {
       throw networkError(error, this.label, seconds);
     }
-    const status = response.statusCode;
     if (status === expected) {
       if (status === 204) return undefined;
       try {
@@ -113,12 +126,51 @@ export class EndpointClient implements SecretsBackend {
     }
     throw new EndpointError(`${this.label} failed with ${status}${reason ? `: ${reason}` : ''}. Try again, or check the endpoint's logs.`);
   }
+
+  /** One request; the whole exchange (connect, send, answer) must finish within `timeoutMs`. */
+  private send(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
+    const url = new URL(`${this.base}${path}`);
+    // One connection kept alive across the requests of one command (import chunks), closed by close().
+    if (!this.transport) {
+      const http = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+      this.transport = { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+    }
+    const { request, agent } = this.transport;
+    return new Promise((resolve, reject) => {
+      const req = request(url, {
+        method,
+        agent,
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
+      });
+      req.on('error', reject);
+      req.on('response', (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) req.destroy(new Error('response too large'));
+          else chunks.push(chunk);
+        });
+        response.on('error', reject);
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('close', () => {
+          if (!response.complete) reject(new ConnectionClosed('the connection closed in the middle of the answer'));
+        });
+      });
+      req.end(body);
+    });
+  }
 }
 
-function parse<T>(schema: z.ZodMiniType<T>, body: unknown, label: string): T {
-  const result = schema.safeParse(body);
-  if (!result.success) throw malformed(label);
-  return result.data;
+function parse<T>(check: (body: unknown) => T | null, body: unknown, label: string): T {
+  const result = check(body);
+  if (result === null) throw malformed(label);
+  return result;
 }
 
 function malformed(label: string): EndpointError {
@@ -128,16 +180,17 @@ function malformed(label: string): EndpointError {
 /** The endpoint's own `{"error": …}` text, kept short; the API promises it never holds a value. */
 function errorText(text: string): string {
   try {
-    const parsed = ErrorBody.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.error.slice(0, 300) : '';
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) && typeof parsed.error === 'string' ? parsed.error.slice(0, 300) : '';
   } catch {
     return '';
   }
 }
 
 function networkError(error: unknown, label: string, seconds: number): PxError {
-  const err = error as { name?: string; code?: string; cause?: { code?: string } };
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT' || err?.code === 'UND_ERR_BODY_TIMEOUT') {
+  const err = error as { name?: string; code?: string; message?: string; cause?: { name?: string; code?: string } };
+  if (err?.message === 'response too large') return new EndpointError(`${label} sent an answer larger than 64 MiB. Check that the URL points at a px secrets endpoint.`);
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
     return new Unreachable(`${label} did not answer within ${seconds} s. Check that it is up, or raise --timeout.`, { cause: error });
   }
   const code = err?.code ?? err?.cause?.code ?? '';

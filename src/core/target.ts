@@ -1,12 +1,11 @@
 // Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
 // px.config.json, then the project's embedded local store.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
-import { LocalStore } from './local-store.js';
 import type { Project } from './project.js';
 import type { SecretStore } from './store.js';
 
@@ -55,7 +54,7 @@ export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: st
   if (env.PX_TOKEN) return env.PX_TOKEN;
   if (isLoopback(url)) {
     try {
-      const token = (await readFile(join(root, SERVER_TOKEN_FILE), 'utf8')).trim();
+      const token = readFileSync(join(root, SERVER_TOKEN_FILE), 'utf8').trim();
       if (token) return token;
     } catch {
       // no local server token: fall through to the keychain
@@ -82,6 +81,8 @@ export async function openBackend(target: Target, options: OpenOptions): Promise
     const { EndpointClient } = await import('./endpoint-client.js');
     return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds });
   }
+  // Loaded only for the local target: its crypto and file code are not needed to talk HTTP.
+  const { LocalStore } = await import('./local-store.js');
   const store = await LocalStore.open({ root: target.root, env: options.env, warn: options.warn });
   return new StoreBackend(store, LOCAL_LABEL);
 }

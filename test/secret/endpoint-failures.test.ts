@@ -94,6 +94,31 @@ describe.each(commands)('px secret %s when the endpoint fails', (_name, args, st
   });
 });
 
+describe('responses that are JSON but not the API', () => {
+  it.each([
+    ['a list entry without times', { secrets: [{ name: 'A' }], count: 1 }],
+    ['a negative count', { secrets: [], count: -1 }],
+    ['secrets not an array', { secrets: {}, count: 0 }],
+  ])('%s → exit 5', async (_what, body) => {
+    server.failNext(200, body);
+    const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/malformed response/);
+  });
+
+  it('a value an endpoint should never send is dropped, never printed', async () => {
+    server.failNext(200, { secrets: [{ name: 'A', createdAt: 't1', updatedAt: 't2', value: 'leaked-by-a-bad-endpoint' }], count: 1 });
+    const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ secrets: [{ name: 'A', createdAt: 't1', updatedAt: 't2' }], count: 1 });
+  });
+
+  it('exists must answer a boolean', async () => {
+    server.failNext(200, { exists: 'yes' });
+    expect((await runPx(['secret', 'exists', 'A'], { cwd: project.root, env })).code).toBe(5);
+  });
+});
+
 describe('target resolution', () => {
   it('--url wins over PX_URL', async () => {
     const result = await runPx(['secret', 'list', '--url', server.url], { cwd: project.root, env: { ...env, PX_URL: 'http://127.0.0.1:9' } });
