@@ -12,7 +12,7 @@ import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNo
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PX = join(ROOT, 'bin', 'px.js');
+const PX = join(ROOT, 'bin', 'px.cjs');
 const RESULTS = join(ROOT, 'bench', 'results');
 
 const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench builds first)

@@ -3,13 +3,6 @@ import { processIo } from './commands/context.js';
 import { matchFastPath, runFastPath } from './fast-path.js';
 
 export async function main(argv: string[]): Promise<void> {
-  // `px secret list --json | head -1`: once the reader is gone, stop quietly instead of crashing.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
   const io = processIo(argv);
   const fast = matchFastPath(argv);
   if (fast) {

@@ -13,6 +13,10 @@ describe('matchFastPath', () => {
     [['secret', 'list'], 'list'],
     [['--project', 'x', 'secret', 'list', '--json', '--no-color'], 'list'],
     [['secret', 'exists', 'NAME', '--url', 'http://127.0.0.1:1', '--timeout', '2.5'], 'exists'],
+    [['secret', 'create', 'A'], 'create'],
+    [['secret', 'create', 'A', '--force', '--value', 'v'], 'create'],
+    [['run', '--', 'node', '-e', '0'], 'run'],
+    [['--project', 'x', 'run', '--', 'npm', 'start', '--', '--port', '3000'], 'run'],
   ])('%j takes the fast path', (argv, kind) => {
     expect(matchFastPath(argv)?.kind).toBe(kind);
   });
@@ -27,7 +31,18 @@ describe('matchFastPath', () => {
     [['secret', 'exists']],
     [['secret', 'exists', 'A', 'B']],
     [['secret', 'exists', 'A', '--json']],
-    [['secret', 'create', 'A']],
+    [['secret', 'create']],
+    [['secret', 'create', 'A', '--force', '--force']],
+    [['secret', 'create', 'A', '--value']],
+    [['secret', 'create', 'A', '--value', '-v']],
+    [['secret', 'create', 'A', '--json']],
+    [['secret', 'create', 'A', '-f']],
+    [['secret', 'delete', 'A', '--yes']],
+    [['run']],
+    [['run', '--']],
+    [['run', 'node']],
+    [['run', '--url', 'http://x', '--', 'node']],
+    [['secret', 'list', '--', 'x']],
     [['secret', 'list', '--timeout', 'soon']],
     [['secret', 'list', '--url']],
     [['secret', 'list', '-h']],
@@ -58,6 +73,12 @@ describe('fast path and yargs agree', () => {
     ['exists invalid name', ['secret', 'exists', 'NO-PE']],
     ['unreachable', ['secret', 'list', '--json', '--url', 'http://127.0.0.1:9']],
     ['local store, empty', ['secret', 'list', '--json'], { PX_URL: '' }],
+    ['create exists without --force', ['secret', 'create', 'HERE', '--value', 'x']],
+    ['create invalid name', ['secret', 'create', '9LIVES', '--value', 'x']],
+    ['create deploy credential', ['secret', 'create', 'CLOUDFLARE_API_TOKEN', '--value', 'x']],
+    ['create, no value and no prompt', ['secret', 'create', 'NEW_ONE']],
+    ['create bad timeout', ['secret', 'create', 'NEW_ONE', '--timeout', '0', '--value', 'x']],
+    ['run against a URL target', ['run', '--', 'node', '-e', '0']],
   ];
 
   it.each(cases)('%s', async (_name, argv, extraEnv) => {

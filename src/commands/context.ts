@@ -1,5 +1,6 @@
 // The streams, environment and interactivity of one px run. Commands get one of these instead of
 // touching `process`, so tests can drive them with fake streams and a test renderer.
+import { isatty } from 'node:tty';
 import type { Ui } from '../../components/ui.js';
 import { colorEnabled, isInteractive, type InStream, type OutStream } from '../core/interactive.js';
 
@@ -18,24 +19,43 @@ export interface Io {
   ui(): Promise<Ui>;
 }
 
+/** Once the reader of a pipe is gone (`px secret list --json | head -1`), stop quietly. */
+function quietOnEpipe<T extends NodeJS.WritableStream>(stream: T): T {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return stream;
+}
+
 export function processIo(argv: readonly string[]): Io {
-  const stdin = process.stdin as InStream;
-  const stdout = process.stdout as OutStream;
-  const stderr = process.stderr as OutStream;
+  // Node builds process.stdin/stderr on first use, which costs start-up time: ask the file
+  // descriptors whether they are terminals, and touch the streams only when needed.
+  const ttys = { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) };
+  let stdin: InStream | undefined;
+  let stdout: OutStream | undefined;
+  let stderr: OutStream | undefined;
   let loaded: Promise<Ui> | undefined;
-  return {
+  const io: Io = {
     cwd: process.cwd(),
     env: process.env,
-    stdin,
-    stdout,
-    stderr,
-    interactive: isInteractive(stdin, stdout, process.env),
-    color: colorEnabled(stderr, process.env, argv),
+    get stdin() {
+      return (stdin ??= process.stdin as InStream);
+    },
+    get stdout() {
+      return (stdout ??= quietOnEpipe(process.stdout) as OutStream);
+    },
+    get stderr() {
+      return (stderr ??= quietOnEpipe(process.stderr) as OutStream);
+    },
+    interactive: isInteractive({ isTTY: ttys.stdin }, { isTTY: ttys.stdout }, process.env),
+    color: colorEnabled({ isTTY: ttys.stderr }, process.env, argv),
     ui() {
-      loaded ??= import('../../components/ui.js').then((m) => m.createInkUi({ stdin, stdout, stderr }));
+      loaded ??= import('../../components/ui.js').then((m) => m.createInkUi({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr }));
       return loaded;
     },
   };
+  return io;
 }
 
 /** Writes one line to a stream. */

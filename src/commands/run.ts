@@ -1,8 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { runWithSecrets } from '../core/child-run.js';
 import { UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
-import { LocalStore } from '../core/local-store.js';
 import { LOCAL_LABEL, resolveTarget } from '../core/target.js';
 import { line, warn, type Io } from './context.js';
 import { projectOf, type GlobalArgs } from './session.js';
@@ -23,6 +21,7 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
         'Run the app where it reads its secrets from the endpoint itself, or unset the URL to use the local store.',
     );
   }
+  const { LocalStore } = await import('../core/local-store.js');
   const store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
   const values = await store.values();
   // Deploy credentials never reach an app, even if one was written to the store over the API.
@@ -34,6 +33,8 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
   }
   if (values.size === 0) warn(io, `${LOCAL_LABEL} holds no secrets: running ${args.command[0]} without any. Add some with \`px secret create NAME\`.`);
   else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${LOCAL_LABEL}, masked in the output.`);
+  // Loaded here only: child_process is not needed by the other commands of the fast path.
+  const { runWithSecrets } = await import('../core/child-run.js');
   return runWithSecrets({
     command: { argv: args.command },
     cwd: io.cwd,

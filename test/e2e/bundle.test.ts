@@ -8,7 +8,7 @@ import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const PX = join(ROOT, 'bin', 'px.js');
+const PX = join(ROOT, 'bin', 'px.cjs');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 
 let server: TestDevServer;
@@ -72,13 +72,12 @@ describe('built px', () => {
       cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
       cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
       symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-      const inkChunks = readdirSync(join(copy, 'dist')).filter(
-        (file) => file.endsWith('.js') && /Raw mode is not supported|react\.transitional\.element/.test(readFileSync(join(copy, 'dist', file), 'utf8')),
-      );
+      const built = readdirSync(join(copy, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.c?js$/.test(file));
+      const inkChunks = built.filter((file) => /Raw mode is not supported|react\.transitional\.element/.test(readFileSync(join(copy, 'dist', file), 'utf8')));
       expect(inkChunks.length).toBeGreaterThan(0);
-      expect(inkChunks).not.toContain('px.js');
+      expect(inkChunks).not.toContain('px.cjs');
       for (const file of inkChunks) rmSync(join(copy, 'dist', file));
-      const bin = join(copy, 'bin', 'px.js');
+      const bin = join(copy, 'bin', 'px.cjs');
       expect((await px(['secret', 'list', '--json'], { bin })).status).toBe(0);
       expect((await px(['secret', 'exists', 'PIPED'], { bin })).status).toBe(0);
       expect((await px(['secret', 'create', 'AGAIN', '--force'], { bin, input: 'v' })).status).toBe(0);

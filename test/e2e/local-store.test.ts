@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
-const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.js');
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 let project: TempProject;
 const children: ChildProcess[] = [];
 

@@ -5,14 +5,14 @@ import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { TmuxTerminal, shellQuote } from '../helpers/tmux.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 
-const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.js');
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 let server: TestDevServer;
 let project: TempProject;
 let terminal: TmuxTerminal | undefined;
 
 beforeAll(async () => {
   const { existsSync } = await import('node:fs');
-  if (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'px.js'))) throw new Error('run `npm run build` first (npm test does)');
+  if (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'px.cjs'))) throw new Error('run `npm run build` first (npm test does)');
 });
 beforeEach(async () => {
   server = await TestDevServer.start();

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
-const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.js');
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 let project: TempProject;
 
 beforeEach(async () => {

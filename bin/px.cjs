@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+'use strict';
+// Launcher only: answers --version without loading anything, else runs the build in dist/.
+// CommonJS so that the common commands never start Node's ES module loader (README, Performance).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else {
+  loadBundle(require('node:path').join(__dirname, '..', 'dist', 'px.cjs')).main(args);
+}
+
+/**
+ * Runs dist/px.cjs with a V8 code cache kept in the user's cache directory, so that runs after the
+ * first skip compiling px's own code (about a tenth of `px secret list`'s start-up). Node 22 has
+ * module.enableCompileCache() for this; px supports Node 20, whose cached code cannot call
+ * import(): the bundle reaches its ES modules (dist/esm/) through `__pxImport` instead.
+ * PX_CODE_CACHE=off turns the cache off.
+ */
+function loadBundle(file) {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const vm = require('node:vm');
+  const { createRequire } = require('node:module');
+  const dir = cacheDir();
+  const source = fs.readFileSync(file, 'utf8');
+  const { size, mtimeMs } = fs.statSync(file);
+  // V8 checks its own version and flags, and only the length of the source: the name adds the rest.
+  const name = `px-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.v8cache`;
+  let cachedData;
+  if (dir) {
+    try {
+      cachedData = fs.readFileSync(path.join(dir, name));
+    } catch {
+      // first run of this build: compiled now, cached at exit
+    }
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __pxImport) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  if (dir && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCache(dir, name, script));
+  const module = { exports: {} };
+  const importFromDist = (specifier) => import(require('node:url').pathToFileURL(path.join(path.dirname(file), specifier)).href);
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), importFromDist);
+  return module.exports;
+}
+
+/** At exit, so the cache holds every function this run compiled. Never fails the run. */
+function saveCache(dir, name, script) {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const old of fs.readdirSync(dir)) if (old.startsWith('px-') && old.endsWith('.v8cache') && old !== name) fs.rmSync(path.join(dir, old), { force: true });
+    const temp = path.join(dir, `.${name}.${process.pid}.tmp`);
+    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temp, path.join(dir, name));
+  } catch {
+    // a read-only or full disk only costs the cache
+  }
+}
+
+/** The user's own cache directory, never a shared one: a planted cache would run as the user. */
+function cacheDir() {
+  const env = process.env;
+  if (env.PX_CODE_CACHE === 'off') return null;
+  const path = require('node:path');
+  const home = env.HOME || env.USERPROFILE;
+  if (process.platform === 'win32') return env.LOCALAPPDATA ? path.join(env.LOCALAPPDATA, 'px', 'Cache') : null;
+  if (process.platform === 'darwin') return home ? path.join(home, 'Library', 'Caches', 'px') : null;
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'px');
+  return home ? path.join(home, '.cache', 'px') : null;
+}
