@@ -1,0 +1,56 @@
+// The launcher's V8 code cache: private, rebuilt when stale or damaged, never in the way.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tempProject, type TempProject } from '../helpers/project.js';
+
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject();
+});
+afterEach(() => project.cleanup());
+
+const cacheDir = () => join(project.env.HOME!, '.cache', 'px');
+const px = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync('node', [PX, ...args], { cwd: project.root, encoding: 'utf8', input: '', env: { ...project.env, ...env } });
+const cacheFiles = () => readdirSync(cacheDir()).filter((name) => name.endsWith('.v8cache'));
+
+it('is written on the first run (0600 in a 0700 directory) and used by the next, also for the ES module parts', () => {
+  expect(px(['secret', 'list', '--json']).status).toBe(0);
+  const [file] = cacheFiles();
+  expect(file).toMatch(/^px-v\d+\.\d+\.\d+-/);
+  expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
+  expect(statSync(join(cacheDir(), file)).mode & 0o777).toBe(0o600);
+  const before = statSync(join(cacheDir(), file)).mtimeMs;
+  // Runs from the cache: the fast path, the yargs CLI (an ES module) and an error path.
+  expect(px(['secret', 'list', '--json']).stdout).toBe('{"secrets":[],"count":0}\n');
+  const help = px(['secret', 'delete', '--help']);
+  expect(help.status, help.stderr).toBe(0);
+  expect(help.stdout).toMatch(/--yes/);
+  expect(px(['secret', 'delete', 'NOPE', '--yes']).stderr).toBe('error: No secret named NOPE in local store (.px).\n');
+  expect(statSync(join(cacheDir(), file)).mtimeMs).toBe(before);
+  expect(cacheFiles()).toEqual([file]);
+});
+
+it('a damaged cache is ignored and replaced; caches of other builds are removed', () => {
+  expect(px(['secret', 'list']).status).toBe(0);
+  const [file] = cacheFiles();
+  writeFileSync(join(cacheDir(), file), 'not a code cache');
+  writeFileSync(join(cacheDir(), 'px-v0.0.0-x64-1-1.v8cache'), 'left by an older px');
+  const result = px(['secret', 'list', '--json']);
+  expect(result.status, result.stderr).toBe(0);
+  expect(result.stderr).toBe('');
+  expect(cacheFiles()).toEqual([file]);
+  expect(statSync(join(cacheDir(), file)).size).toBeGreaterThan(1000);
+});
+
+it('PX_CODE_CACHE=off writes nothing, and an unwritable cache directory costs nothing but the cache', () => {
+  expect(px(['secret', 'list', '--json'], { PX_CODE_CACHE: 'off' }).status).toBe(0);
+  expect(existsSync(cacheDir())).toBe(false);
+  writeFileSync(join(project.env.HOME!, '.cache'), 'a file where the directory would go');
+  const result = px(['secret', 'list', '--json']);
+  expect(result.status).toBe(0);
+  expect(result.stderr).toBe('');
+});
