@@ -165,4 +165,13 @@ describe('usage', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/create <name>/);
   });
+
+  it('px completion prints a shell completion script for px', async () => {
+    const result = await runPx(['completion'], { cwd: project.root, env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/complete -o bashdefault -o default -F _px_yargs_completions px/);
+    // The script asks px itself for the words to complete.
+    const words = await runPx(['--get-yargs-completions', 'px', 'sec'], { cwd: project.root, env });
+    expect(words.stdout).toContain('secret');
+  });
 });

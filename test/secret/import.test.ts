@@ -47,6 +47,7 @@ describe('px secret import', () => {
     expect(bulkRequests()).toBe(1);
     const values = await server.store.values();
     expect(values.get('DATABASE_URL')).toBe('postgres://u@h/db');
+    expect(values.get('SINGLE')).toBe('literal \\n $x');
     expect(values.get('DOUBLE')).toBe('line1\nline2');
     expect(values.get('BACK')).toBe('back tick');
     expect(values.get('MULTI')).toBe('first\nsecond');
