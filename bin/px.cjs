@@ -1,58 +1,66 @@
 #!/usr/bin/env node
 'use strict';
 // Launcher only: answers --version without loading anything, else runs the build in dist/.
-// CommonJS so that the common commands never start Node's ES module loader (README, Performance).
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(`${require('../package.json').version}\n`);
 } else {
-  loadBundle(require('node:path').join(__dirname, '..', 'dist', 'px.cjs')).main(args);
+  load('px.cjs').main(args);
 }
 
 /**
- * Runs dist/px.cjs with a V8 code cache kept in the user's cache directory, so that runs after the
- * first skip compiling px's own code (about a tenth of `px secret list`'s start-up). Node 22 has
+ * Loads a file of dist/ (CommonJS, see scripts/build.mjs) once, with a V8 code cache kept in the
+ * user's cache directory, so that runs after the first skip compiling px's own code. Node 22 has
  * module.enableCompileCache() for this; px supports Node 20, whose cached code cannot call
- * import(): the bundle reaches its ES modules (dist/esm/) through `__pxImport` instead.
- * PX_CODE_CACHE=off turns the cache off.
+ * import(), so the files reach each other through `__pxImport`. PX_CODE_CACHE=off turns it off.
  */
-function loadBundle(file) {
+function load(name) {
+  load.done ??= new Map();
+  if (!load.done.has(name)) load.done.set(name, run(name));
+  return load.done.get(name);
+}
+
+function run(name) {
   const fs = require('node:fs');
   const path = require('node:path');
   const vm = require('node:vm');
   const { createRequire } = require('node:module');
-  const dir = cacheDir();
+  const file = path.join(__dirname, '..', 'dist', name);
   const source = fs.readFileSync(file, 'utf8');
   const { size, mtimeMs } = fs.statSync(file);
+  const dir = cacheDir();
   // V8 checks its own version and flags, and only the length of the source: the name adds the rest.
-  const name = `px-${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.v8cache`;
+  const prefix = `${name}-`;
+  const cacheName = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.v8cache`;
   let cachedData;
   if (dir) {
     try {
-      cachedData = fs.readFileSync(path.join(dir, name));
+      cachedData = fs.readFileSync(path.join(dir, cacheName));
     } catch {
       // first run of this build: compiled now, cached at exit
     }
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname, __pxImport) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
-  if (dir && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCache(dir, name, script));
+  if (dir && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCache(dir, prefix, cacheName, script));
   const module = { exports: {} };
-  const importFromDist = (specifier) => import(require('node:url').pathToFileURL(path.join(path.dirname(file), specifier)).href);
-  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), importFromDist);
+  const pxImport = (sibling) => Promise.resolve().then(() => load(path.basename(sibling)));
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), pxImport);
   return module.exports;
 }
 
 /** At exit, so the cache holds every function this run compiled. Never fails the run. */
-function saveCache(dir, name, script) {
+function saveCache(dir, prefix, cacheName, script) {
   const fs = require('node:fs');
   const path = require('node:path');
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const old of fs.readdirSync(dir)) if (old.startsWith('px-') && old.endsWith('.v8cache') && old !== name) fs.rmSync(path.join(dir, old), { force: true });
-    const temp = path.join(dir, `.${name}.${process.pid}.tmp`);
+    for (const old of fs.readdirSync(dir)) {
+      if (old.startsWith(prefix) && old.endsWith('.v8cache') && old !== cacheName) fs.rmSync(path.join(dir, old), { force: true });
+    }
+    const temp = path.join(dir, `.${cacheName}.${process.pid}.tmp`);
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
-    fs.renameSync(temp, path.join(dir, name));
+    fs.renameSync(temp, path.join(dir, cacheName));
   } catch {
     // a read-only or full disk only costs the cache
   }

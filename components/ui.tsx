@@ -8,6 +8,7 @@ import { HiddenInput } from './HiddenInput.js';
 import { ImportPreview, type ImportPreviewProps } from './ImportPreview.js';
 import { ProgressBar } from './ProgressBar.js';
 import { SecretTable, type SecretTableProps } from './SecretTable.js';
+import { yogaReady } from './yoga-ready.js';
 
 export interface Rendered {
   rerender(node: React.ReactElement): void;
@@ -89,7 +90,8 @@ export function createUi(render: Renderer): Ui {
   };
 }
 
-export function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }): Ui {
+export async function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }): Promise<Ui> {
+  await yogaReady;
   // A pseudo-terminal without a size (`script`, some CI runners) reports 0 columns, and Ink would
   // then lay out one character per line.
   for (const stream of [streams.stdout, streams.stderr] as Array<Writable & { columns?: number }>) {

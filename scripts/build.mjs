@@ -1,89 +1,105 @@
-// Builds px with esbuild, in two parts, for start-up time (README, Performance):
-//   dist/px.cjs  CommonJS: the launcher's entry, the commands run most (list, exists, create, run)
-//                and the core they need. CommonJS so those commands never start Node's ES module
-//                loader; one file so they load one file.
-//   dist/esm/    ES modules, split: the yargs CLI (cli.js) for everything else, and the Ink/React
-//                layer (ui.js), which needs ESM for yoga-layout's top-level await. Loaded on demand.
-// The two parts share no objects but plain data (argv, streams, env) and exit codes.
+// Builds px with esbuild into three CommonJS files, for start-up time (README, Performance):
+//   dist/px.cjs   what the launcher runs: the commands run most (secret list, exists, create,
+//                 run) without yargs, and the core they need
+//   dist/cli.cjs  the yargs CLI for everything else, and the secrets endpoint (px server)
+//   dist/ui.cjs   the Ink/React layer, loaded only on interactive runs
+// CommonJS, so no run starts Node's ES module loader and bin/px.cjs can keep a V8 code cache of
+// each file. The files share no objects but plain data (argv, streams, env) and exit codes.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-
-const shared = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  minify: process.env.PX_BUILD_READABLE !== "1", minifySyntax: true, minifyWhitespace: true,
-  legalComments: 'linked',
-  define: { __PX_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
-  logLevel: 'warning',
-};
+const yogaShim = fileURLToPath(new URL('./yoga-shim.mjs', import.meta.url));
 
 /**
- * Imports that cross from dist/px.cjs into dist/esm/. The launcher runs px.cjs from a V8 code
- * cache, and Node 20 loses the import() callback of cached code, so px.cjs holds no import():
- * a crossing becomes a function that asks the launcher's `__pxImport` (bin/px.cjs) for the module.
+ * Imports that cross from one file into another. Node 20 loses the import() callback of code run
+ * from a code cache, so the files hold no import(): a crossing becomes a function that asks the
+ * launcher's `__pxImport` (bin/px.cjs) for the other file.
  */
 const crossings = {
-  './cli.js': { file: './esm/cli.js', exports: ['runCli'] },
-  '../../components/ui.js': { file: './esm/ui.js', exports: ['createInkUi'] },
+  './cli.js': { file: './cli.cjs', exports: ['runCli'] },
+  '../../components/ui.js': { file: './ui.cjs', exports: ['createInkUi'] },
 };
-const toEsm = {
-  name: 'px-to-esm',
+const crossTo = (...wanted) => ({
+  name: 'px-crossings',
   setup(b) {
-    b.onResolve({ filter: /^(\.\/cli\.js|\.\.\/\.\.\/components\/ui\.js)$/ }, (args) => ({ path: args.path, namespace: 'px-esm' }));
-    b.onLoad({ filter: /.*/, namespace: 'px-esm' }, (args) => {
+    b.onResolve({ filter: /^(\.\/cli\.js|\.\.\/\.\.\/components\/ui\.js)$/ }, (args) =>
+      wanted.includes(args.path) ? { path: args.path, namespace: 'px-crossing' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'px-crossing' }, (args) => {
       const { file, exports } = crossings[args.path];
       const contents = exports.map((name) => `export const ${name} = (...args) => __pxImport(${JSON.stringify(file)}).then((m) => m.${name}(...args));`).join('\n');
       return { contents, loader: 'js' };
     });
   },
-};
+});
 
-/**
- * yoga-layout loads its WebAssembly with fetch() on a data: URL when fetch exists, which makes
- * Node load its whole built-in HTTP stack (~10 ms) to decode a string already in memory. Without
- * fetch it decodes the bytes directly. Fails the build if yoga's loader no longer looks like this.
- */
-const yogaWithoutFetch = {
-  name: 'yoga-without-fetch',
+/** Edits a third-party file at build time; fails the build when the text to edit is gone. */
+const edit = (name, filter, replacements) => ({
+  name,
   setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const probe = '"function"!=typeof fetch';
-      const count = source.split(probe).length - 1;
-      if (count === 0) throw new Error(`yoga-layout's WebAssembly loader changed (no \`${probe}\`): review scripts/build.mjs`);
-      return { contents: source.replaceAll(probe, 'true'), loader: 'js' };
+    b.onLoad({ filter }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of replacements) {
+        if (!source.includes(from)) throw new Error(`${name}: \`${from}\` is no longer in ${args.path}: review scripts/build.mjs`);
+        source = source.replaceAll(from, to);
+      }
+      return { contents: source, loader: 'js' };
     });
   },
-};
+});
 
-await build({
-  ...shared,
-  entryPoints: { px: 'src/main.ts' },
-  outfile: 'dist/px.cjs',
+const shared = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
   format: 'cjs',
-  // Every import() becomes require(): see toEsm.
+  minify: process.env.PX_BUILD_READABLE !== '1',
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'linked',
+  // Every import() becomes require(): see crossTo.
   supported: { 'dynamic-import': false },
   // The native keychain module ships per-platform binaries: load it from node_modules.
   external: ['@napi-rs/keyring'],
-  plugins: [toEsm],
-});
+  define: {
+    __PX_VERSION__: JSON.stringify(pkg.version),
+    'process.env.NODE_ENV': '"production"',
+    'process.env.DEV': '"false"',
+    // Bundled ES modules that locate files next to themselves (yargs) get the bundle's own URL.
+    'import.meta.url': '__pxModuleUrl',
+  },
+  banner: { js: "var __pxModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+};
+
+await build({ ...shared, entryPoints: ['src/main.ts'], outfile: 'dist/px.cjs', plugins: [crossTo('./cli.js', '../../components/ui.js')] });
+
+await build({ ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs', plugins: [crossTo('../../components/ui.js')] });
 
 await build({
   ...shared,
-  entryPoints: { cli: 'src/cli.ts', ui: 'components/ui.tsx' },
-  outdir: 'dist/esm',
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
-  splitting: true,
-  format: 'esm',
-  external: ['@napi-rs/keyring'],
-  // Ink imports react-devtools-core only when DEV=true; never in px.
+  entryPoints: ['components/ui.tsx'],
+  outfile: 'dist/ui.cjs',
+  // Ink imports react-devtools-core only in development; never in px.
   alias: { 'react-devtools-core': './scripts/devtools-stub.mjs' },
-  // Bundled CommonJS (yargs helpers, signal-exit, …) still calls require.
-  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
-  plugins: [yogaWithoutFetch],
+  plugins: [
+    // yoga-layout awaits its WebAssembly at top level, which CommonJS cannot: see yoga-shim.mjs.
+    {
+      name: 'yoga-shim',
+      setup(b) {
+        b.onResolve({ filter: /^yoga-layout$|[\\/]yoga-ready\.js$/ }, () => ({ path: yogaShim }));
+      },
+    },
+    // Without fetch, yoga decodes its WebAssembly directly instead of loading Node's whole fetch
+    // stack (~10 ms) to read a data: URL.
+    edit('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [['"function"!=typeof fetch', 'true']]),
+    // Ink's only top-level awaits load its devtools when DEV=true, which px never sets.
+    edit('ink-without-devtools', /ink[\\/]build[\\/]reconciler\.js$/, [
+      ["await import('./devtools.js')", 'undefined'],
+      ['? await loadPackageJson()', '? undefined'],
+    ]),
+  ],
 });

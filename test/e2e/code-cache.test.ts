@@ -15,30 +15,32 @@ afterEach(() => project.cleanup());
 const cacheDir = () => join(project.env.HOME!, '.cache', 'px');
 const px = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync('node', [PX, ...args], { cwd: project.root, encoding: 'utf8', input: '', env: { ...project.env, ...env } });
-const cacheFiles = () => readdirSync(cacheDir()).filter((name) => name.endsWith('.v8cache'));
+const cacheFiles = () => readdirSync(cacheDir()).filter((name) => name.endsWith('.v8cache')).sort();
 
-it('is written on the first run (0600 in a 0700 directory) and used by the next, also for the ES module parts', () => {
+it('is written on the first run (0600 in a 0700 directory) and used by the next, for each part of px', () => {
   expect(px(['secret', 'list', '--json']).status).toBe(0);
-  const [file] = cacheFiles();
-  expect(file).toMatch(/^px-v\d+\.\d+\.\d+-/);
-  expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
-  expect(statSync(join(cacheDir(), file)).mode & 0o777).toBe(0o600);
-  const before = statSync(join(cacheDir(), file)).mtimeMs;
-  // Runs from the cache: the fast path, the yargs CLI (an ES module) and an error path.
-  expect(px(['secret', 'list', '--json']).stdout).toBe('{"secrets":[],"count":0}\n');
+  expect(cacheFiles()).toEqual([expect.stringMatching(/^px\.cjs-v\d+\.\d+\.\d+-/)]);
+  // The yargs CLI is a second file with a cache of its own.
   const help = px(['secret', 'delete', '--help']);
   expect(help.status, help.stderr).toBe(0);
   expect(help.stdout).toMatch(/--yes/);
+  const files = cacheFiles();
+  expect(files).toEqual([expect.stringMatching(/^cli\.cjs-/), expect.stringMatching(/^px\.cjs-/)]);
+  expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
+  for (const file of files) expect(statSync(join(cacheDir(), file)).mode & 0o777).toBe(0o600);
+  const written = files.map((file) => statSync(join(cacheDir(), file)).mtimeMs);
+  // Runs from the caches: the fast path, the CLI and an error path; nothing is rewritten.
+  expect(px(['secret', 'list', '--json']).stdout).toBe('{"secrets":[],"count":0}\n');
   expect(px(['secret', 'delete', 'NOPE', '--yes']).stderr).toBe('error: No secret named NOPE in local store (.px).\n');
-  expect(statSync(join(cacheDir(), file)).mtimeMs).toBe(before);
-  expect(cacheFiles()).toEqual([file]);
+  expect(px(['secret', 'delete', '--help']).stdout).toBe(help.stdout);
+  expect(files.map((file) => statSync(join(cacheDir(), file)).mtimeMs)).toEqual(written);
 });
 
 it('a damaged cache is ignored and replaced; caches of other builds are removed', () => {
   expect(px(['secret', 'list']).status).toBe(0);
   const [file] = cacheFiles();
   writeFileSync(join(cacheDir(), file), 'not a code cache');
-  writeFileSync(join(cacheDir(), 'px-v0.0.0-x64-1-1.v8cache'), 'left by an older px');
+  writeFileSync(join(cacheDir(), 'px.cjs-v0.0.0-x64-1-1.v8cache'), 'left by an older px');
   const result = px(['secret', 'list', '--json']);
   expect(result.status, result.stderr).toBe(0);
   expect(result.stderr).toBe('');

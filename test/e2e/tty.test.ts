@@ -1,4 +1,5 @@
 // The built px in a real terminal: typing at the hidden prompt never shows the value.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
@@ -63,4 +64,19 @@ it('delete asks first in a terminal and keeps the secret on Enter (default No)',
   const screen = await tty.waitFor(/\[exit \d+\]/);
   expect(screen).toContain('[exit 1]');
   expect(await server.store.exists('OLD')).toBe(true);
+});
+
+it('the prompt works the same when the Ink layer runs from the code cache', async () => {
+  for (const [name, n] of [['FIRST', 3], ['SECOND', 4]] as const) {
+    const tty = start(`secret create ${name}`);
+    await tty.waitFor(new RegExp(`Value for ${name}`));
+    tty.type(canary(n));
+    await tty.waitFor(/\*{20,}/);
+    tty.press('Enter');
+    const screen = await tty.waitFor(/\[exit \d+\]/);
+    expect(screen).toContain('[exit 0]');
+    tty.close();
+  }
+  expect(readdirSync(join(project.env.HOME!, '.cache', 'px')).some((file) => file.startsWith('ui.cjs-'))).toBe(true);
+  expect((await server.store.values()).get('SECOND')).toBe(canary(4));
 });

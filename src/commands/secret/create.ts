@@ -21,6 +21,8 @@ export function checkSecretName(name: string, root: string): void {
 }
 
 export async function createSecret(io: Io, args: CreateArgs): Promise<number> {
+  // The Ink layer is most of the time to the prompt: start loading it while the store is read.
+  if (io.interactive && args.value === undefined) io.ui().catch(() => undefined);
   checkSecretName(args.name, projectOf(io, args).root);
   const { backend, target } = await openSecrets(io, args);
   try {
