@@ -187,7 +187,21 @@ function cliCases(mode, ctx, needs) {
       run: mode === 'local' ? importLocal : importServer,
     },
   ];
-  if (mode === 'local') list.push({ id: 'local/run', label: 'px run -- node -e 0', run: () => px(['run', '--', process.execPath, '-e', '0'], ctx()) });
+  if (mode === 'local') {
+    list.push({ id: 'local/run', label: 'px run -- node -e 0', run: () => px(['run', '--', process.execPath, '-e', '0'], ctx()) });
+    // The first run after an install or upgrade has no code cache yet (bin/px.cjs): shown, no goal.
+    const cold = () => ({ ...ctx(), env: { ...ctx().env, PX_CODE_CACHE: 'off' } });
+    list.push(
+      { id: 'local/list-cold', label: 'px secret list --json', detail: 'first run: no code cache', run: () => px(['secret', 'list', '--json'], cold()) },
+      {
+        id: 'local/prompt-cold',
+        label: `px secret create ${PROMPT_NAME}`,
+        detail: 'TTY, first run: no code cache',
+        needs: [...needs, 'pty'],
+        run: () => timePrompt([PX, 'secret', 'create', PROMPT_NAME], { ...cold(), waitFor: `Value for ${PROMPT_NAME}` }),
+      },
+    );
+  }
   return list.map((c) => ({ mode, needs, ...c }));
 }
 
