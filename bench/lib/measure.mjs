@@ -104,8 +104,10 @@ const shellQuote = (word) => `'${String(word).replace(/'/g, `'\\''`)}'`;
 
 /**
  * Starts `node ARGS` on a pseudo-terminal (util-linux `script -qfec CMD /dev/null`) and times it
- * from spawn until its output contains `waitFor`; then stops it. The time includes script(1),
- * `sh -c` and stty(1), a few milliseconds.
+ * from spawn until its output contains `waitFor`; then presses Esc, as a user cancelling the
+ * prompt would, and waits for it to exit (so it ends as a real run does, writing its code cache),
+ * stopping it by signal only if it does not. The time includes script(1), `sh -c` and stty(1), a
+ * few milliseconds.
  */
 export function timePrompt(args, { cwd, env, waitFor, timeoutMs = 30_000 }) {
   // script(1) fed from a pipe gives the terminal 0×0 cells: set a usual size before px starts.
@@ -119,25 +121,23 @@ export function timePrompt(args, { cwd, env, waitFor, timeoutMs = 30_000 }) {
       true,
     );
     let result;
-    const stop = (r) => {
-      if (result) return;
-      result = r;
-      clearTimeout(timer);
+    const signal = (name) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       try {
-        process.kill(-child.pid, 'SIGTERM'); // script(1) and, through the closed terminal, px
+        process.kill(-child.pid, name); // script(1) and, through the closed terminal, px
       } catch {
         // already gone
       }
+    };
+    const stop = (r, { cancel = false } = {}) => {
+      if (result) return;
+      result = r;
+      clearTimeout(timer);
+      if (cancel) child.stdin.write('\u001b');
+      else signal('SIGTERM');
       // If it does not go quietly, it goes anyway.
-      setTimeout(() => {
-        if (child.exitCode === null && child.signalCode === null) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // gone in the meantime
-          }
-        }
-      }, 2000).unref();
+      setTimeout(() => signal('SIGTERM'), 3000).unref();
+      setTimeout(() => signal('SIGKILL'), 5000).unref();
     };
     const timer = setTimeout(() => stop({ error: `no "${waitFor}" within ${timeoutMs / 1000} s; last output: ${lastLine(out.text) || '(none)'}` }), timeoutMs);
     child.stdin.on('error', () => {});
@@ -145,7 +145,7 @@ export function timePrompt(args, { cwd, env, waitFor, timeoutMs = 30_000 }) {
     child.stdout.on('data', (chunk) => {
       out.text = (out.text + chunk).slice(-TAIL);
       seen = (seen + chunk).slice(-8192);
-      if (!result && stripAnsi(seen).includes(waitFor)) stop({ ms: elapsedMs(start) });
+      if (!result && stripAnsi(seen).includes(waitFor)) stop({ ms: elapsedMs(start) }, { cancel: true });
     });
     keepTail(child.stderr, out);
     child.on('error', (error) => stop({ error: error.message }));
