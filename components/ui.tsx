@@ -44,11 +44,16 @@ export function createUi(render: Renderer): Ui {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let mounted: Rendered | undefined;
+      // Unmount first, then settle: what the command prints next (a result, `error: Cancelled.`)
+      // then lands below the prompt's last frame instead of being erased by a throttled
+      // re-render of it that Ink flushes on unmount.
       const finish = (action: () => void): void => {
         if (settled) return;
         settled = true;
-        setImmediate(() => mounted?.unmount());
-        action();
+        setImmediate(() => {
+          mounted?.unmount();
+          action();
+        });
       };
       mounted = render(
         build(
