@@ -13,6 +13,10 @@ import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
+import { credsSetCommand } from './commands/creds/set.js';
+import { credsListCommand } from './commands/creds/list.js';
+import { credsDeleteCommand } from './commands/creds/delete.js';
+import { credsImportCommand } from './commands/creds/import.js';
 
 type Work = (io: Io) => Promise<number>;
 
@@ -42,6 +46,15 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(existsCommand(schedule))
         .command(importCommand(schedule))
         .demandCommand(1, 'Name a secret command: create, list, delete, exists or import.')
+        .strict(),
+    )
+    .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>
+      creds
+        .command(credsSetCommand(schedule))
+        .command(credsListCommand(schedule))
+        .command(credsDeleteCommand(schedule))
+        .command(credsImportCommand(schedule))
+        .demandCommand(1, 'Name a creds command: set, list, delete or import.')
         .strict(),
     )
     .command(serverCommand(schedule))

@@ -2,6 +2,7 @@
 // touching `process`, so tests can drive them with fake streams and a test renderer.
 import type { Ui } from '../../components/ui.js';
 import { colorEnabled, isInteractive, type InStream, type OutStream } from '../core/interactive.js';
+import { openKeychain, type Keychain } from '../core/keychain.js';
 
 export type { InStream, OutStream };
 
@@ -16,6 +17,13 @@ export interface Io {
   color: boolean;
   /** The Ink layer, loaded on first use; never called on non-interactive paths. */
   ui(): Promise<Ui>;
+  /** Tests may hand in another keychain; px itself always uses the OS keychain. */
+  keychain?: () => Keychain;
+}
+
+/** The keychain of this run: the OS keychain unless a test injected one. */
+export function keychainOf(io: Io): Keychain {
+  return io.keychain?.() ?? openKeychain(io.env);
 }
 
 export function processIo(argv: readonly string[]): Io {
