@@ -5,6 +5,7 @@ import type { SecretEntry } from '../../core/backend.js';
 import { readImportEntries } from '../../core/dotenv.js';
 import { PxError, Refused, UsageError } from '../../core/errors.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
+import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { line, warn, type Io } from '../context.js';
 import { askConfirm } from '../prompts.js';
 import { printPreview } from '../secret/import.js';
@@ -42,6 +43,7 @@ export async function importCredentials(io: Io, args: ImportArgs): Promise<numbe
   if (replacing.length > 0 && !args.force && !io.interactive) {
     throw new Refused(`${replacing.join(', ')} ${replacing.length === 1 ? 'is' : 'are'} already in the keychain for this project: pass --force to replace ${replacing.length === 1 ? 'it' : 'them'}.`);
   }
+  await checkPlaintextIgnored(io, project.root, { extra: path });
   if (io.interactive) (await io.ui()).importPreview({ target: creds.label, file: shownAs, items, dryRun: false });
   else printPreview(io, creds.label, shownAs, items, false);
   if (!args.yes || (replacing.length > 0 && !args.force)) {

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../../core/errors.js';
 import { runtimeSecretNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
+import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { line, type Io } from '../context.js';
 import { askConfirm } from '../prompts.js';
 import { readSecretValue } from '../secret-value.js';
@@ -31,6 +32,7 @@ export async function setCredential(io: Io, args: SetArgs): Promise<number> {
       throw new Refused(`Kept the existing ${args.name}; nothing changed.`);
     }
   }
+  await checkPlaintextIgnored(io, project.root);
   const value = await readSecretValue(io, { name: args.name, flagValue: args.value, target: creds.label });
   await creds.set(args.name, value);
   line(io.stdout, `${exists ? 'Updated' : 'Stored'} ${args.name} in the ${creds.label}.`);

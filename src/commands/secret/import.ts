@@ -6,6 +6,7 @@ import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
 import { line, warn, type Io } from '../context.js';
+import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { askConfirm } from '../prompts.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
 
@@ -58,6 +59,7 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
   const { backend, target } = await openSecrets(io, args);
   try {
     const existing = new Set((await backend.list()).map((secret) => secret.name));
+    await checkPlaintextIgnored(io, project.root, { extra: path, prompt: !args.json && !args.dryRun });
     const items = entries.map((entry) => ({ name: entry.name, action: (existing.has(entry.name) ? 'update' : 'create') as Action }));
     const json = (extra: object): void => line(io.stdout, JSON.stringify({ target, file: shownAs, dryRun: Boolean(args.dryRun), secrets: items, ...extra }));
     if (args.json && args.dryRun) {
