@@ -17,6 +17,7 @@ import { credsSetCommand } from './commands/creds/set.js';
 import { credsListCommand } from './commands/creds/list.js';
 import { credsDeleteCommand } from './commands/creds/delete.js';
 import { credsImportCommand } from './commands/creds/import.js';
+import { deployCommandModule } from './commands/deploy.js';
 
 type Work = (io: Io) => Promise<number>;
 
@@ -57,6 +58,7 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .demandCommand(1, 'Name a creds command: set, list, delete or import.')
         .strict(),
     )
+    .command(deployCommandModule(schedule, rest))
     .command(serverCommand(schedule))
     .command(runCommand(schedule, rest))
     .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')
