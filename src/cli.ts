@@ -18,6 +18,8 @@ import { credsListCommand } from './commands/creds/list.js';
 import { credsDeleteCommand } from './commands/creds/delete.js';
 import { credsImportCommand } from './commands/creds/import.js';
 import { deployCommandModule } from './commands/deploy.js';
+import { loginCommand } from './commands/login.js';
+import { logoutCommand } from './commands/logout.js';
 
 type Work = (io: Io) => Promise<number>;
 
@@ -59,6 +61,8 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .strict(),
     )
     .command(deployCommandModule(schedule, rest))
+    .command(loginCommand(schedule))
+    .command(logoutCommand(schedule))
     .command(serverCommand(schedule))
     .command(runCommand(schedule, rest))
     .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')

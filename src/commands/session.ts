@@ -40,6 +40,7 @@ export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSess
   const backend = await openBackend(target, {
     root: project.root,
     env: io.env,
+    keychain: io.keychain?.(),
     timeoutSeconds: timeoutOf(args),
     warn: (text) => warn(io, text),
   });
