@@ -78,9 +78,11 @@ describe('local store (no endpoint configured)', () => {
     writeFileSync(join(project.root, 'big.env'), Array.from({ length: 10_000 }, (_, i) => `BULK_${i}=${canary(i)}`).join('\n'));
     for (const delay of [150, 300, 450, 600]) {
       const child = spawn('node', [PX, 'secret', 'import', 'big.env', '--yes'], { cwd: project.root, env: project.env, stdio: 'ignore' });
+      // Listen before waiting: an import that finishes within the delay has closed already.
+      const closed = new Promise((resolve) => child.on('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('close', resolve));
+      await closed;
       const listed = px(['secret', 'list', '--json']);
       expect(listed.status, listed.stderr).toBe(0);
       const count = JSON.parse(listed.stdout).count;
