@@ -10,7 +10,7 @@ for tool in dbus-run-session dbus-send gnome-keyring-daemon secret-tool; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "error: the keychain tests need a real Secret Service, and ${missing[*]} is not installed." >&2
+  echo "error: the keychain tests need a real Secret Service, and these are not installed: ${missing[*]}." >&2
   echo "Install: sudo apt-get install dbus dbus-x11 gnome-keyring libsecret-tools (or run bash .ci/run)." >&2
   exit 1
 fi
