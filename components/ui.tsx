@@ -4,6 +4,7 @@ import { render as inkRender } from 'ink';
 import React from 'react';
 import type { Readable, Writable } from 'node:stream';
 import { Confirm } from './Confirm.js';
+import { CredentialTable, type CredentialTableProps } from './CredentialTable.js';
 import { HiddenInput } from './HiddenInput.js';
 import { ImportPreview, type ImportPreviewProps } from './ImportPreview.js';
 import { ProgressBar } from './ProgressBar.js';
@@ -35,6 +36,7 @@ export interface Ui {
   hiddenInput(options: { label: string; target: string }): Promise<string>;
   confirm(options: { message: string; defaultYes?: boolean }): Promise<boolean>;
   secretTable(props: SecretTableProps): void;
+  credentialTable(props: CredentialTableProps): void;
   importPreview(props: ImportPreviewProps): void;
   progress(options: { label: string; total: number }): Progress;
 }
@@ -75,6 +77,7 @@ export function createUi(render: Renderer): Ui {
     confirm: ({ message, defaultYes }) =>
       ask<boolean>((resolve, cancel) => <Confirm message={message} defaultYes={defaultYes} onAnswer={resolve} onCancel={cancel} />),
     secretTable: (props) => once(<SecretTable {...props} />),
+    credentialTable: (props) => once(<CredentialTable {...props} />),
     importPreview: (props) => once(<ImportPreview {...props} />),
     progress({ label, total }) {
       let done = 0;

@@ -13,6 +13,13 @@ import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
+import { credsSetCommand } from './commands/creds/set.js';
+import { credsListCommand } from './commands/creds/list.js';
+import { credsDeleteCommand } from './commands/creds/delete.js';
+import { credsImportCommand } from './commands/creds/import.js';
+import { deployCommandModule } from './commands/deploy.js';
+import { loginCommand } from './commands/login.js';
+import { logoutCommand } from './commands/logout.js';
 
 type Work = (io: Io) => Promise<number>;
 
@@ -44,6 +51,18 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .demandCommand(1, 'Name a secret command: create, list, delete, exists or import.')
         .strict(),
     )
+    .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>
+      creds
+        .command(credsSetCommand(schedule))
+        .command(credsListCommand(schedule))
+        .command(credsDeleteCommand(schedule))
+        .command(credsImportCommand(schedule))
+        .demandCommand(1, 'Name a creds command: set, list, delete or import.')
+        .strict(),
+    )
+    .command(deployCommandModule(schedule, rest))
+    .command(loginCommand(schedule))
+    .command(logoutCommand(schedule))
     .command(serverCommand(schedule))
     .command(runCommand(schedule, rest))
     .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')

@@ -3,6 +3,7 @@
 import { isatty } from 'node:tty';
 import type { Ui } from '../../components/ui.js';
 import { colorEnabled, isInteractive, type InStream, type OutStream } from '../core/interactive.js';
+import { openKeychain, type Keychain } from '../core/keychain.js';
 
 export type { InStream, OutStream };
 
@@ -17,6 +18,13 @@ export interface Io {
   color: boolean;
   /** The Ink layer, loaded on first use; never called on non-interactive paths. */
   ui(): Promise<Ui>;
+  /** Tests may hand in another keychain; px itself always uses the OS keychain. */
+  keychain?: () => Keychain;
+}
+
+/** The keychain of this run: the OS keychain unless a test injected one. */
+export function keychainOf(io: Io): Keychain {
+  return io.keychain?.() ?? openKeychain(io.env);
 }
 
 /** Once the reader of a pipe is gone (`px secret list --json | head -1`), stop quietly. */

@@ -1,12 +1,25 @@
-// Where a secret's value comes from, for `px secret create` and `px creds set`: --value (with a
-// shell-history warning), else piped stdin, else a hidden prompt on an interactive run.
+// Where a secret's value comes from, for `px secret create`, `px creds set` and `px login`:
+// --value (with a shell-history warning), else piped stdin, else a hidden prompt on an
+// interactive run.
 import { UsageError } from '../core/errors.js';
 import { valueProblem, valueWarnings } from '../core/names.js';
 import { readPipedValue } from '../core/stdin.js';
 import { askHidden } from './prompts.js';
 import { warn, type Io } from './context.js';
 
-export async function readSecretValue(io: Io, options: { name: string; flagValue?: string; target: string }): Promise<string> {
+export interface ValueSource {
+  /** What the value is, in messages: `OPENAI_API_KEY`, `the token`. */
+  name: string;
+  /** The value given as a flag; commands without a --value flag leave it out. */
+  flagValue?: string;
+  target: string;
+  /** The prompt's label; default `Value for NAME:`. */
+  label?: string;
+  /** Whether the command has a --value flag to suggest (default true). */
+  valueFlag?: boolean;
+}
+
+export async function readSecretValue(io: Io, options: ValueSource): Promise<string> {
   const { name, flagValue, target } = options;
   let value: string;
   if (flagValue !== undefined) {
@@ -15,9 +28,10 @@ export async function readSecretValue(io: Io, options: { name: string; flagValue
   } else if (!io.stdin.isTTY) {
     value = await readPipedValue(io.stdin);
   } else if (io.interactive) {
-    value = await askHidden(io, { label: `Value for ${name}:`, target });
+    value = await askHidden(io, { label: options.label ?? `Value for ${name}:`, target });
   } else {
-    throw new UsageError(`A value for ${name} is needed and this run cannot prompt: pipe it (printf %s "$VALUE" | px …) or pass --value.`);
+    const flag = options.valueFlag === false ? '' : ' or pass --value';
+    throw new UsageError(`A value for ${name} is needed and this run cannot prompt: pipe it (printf %s "$VALUE" | px …)${flag}.`);
   }
   const problem = valueProblem(value);
   if (problem) throw new UsageError(`Cannot store ${name}: ${problem}.`);

@@ -4,7 +4,8 @@ import { findProject, type Project } from '../core/project.js';
 import { openBackend, resolveTarget } from '../core/target.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
-import { warn, type Io } from './context.js';
+import { DeployCredentials } from '../core/deploy-credentials.js';
+import { keychainOf, warn, type Io } from './context.js';
 
 export interface GlobalArgs {
   project?: string;
@@ -39,8 +40,15 @@ export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSess
   const backend = await openBackend(target, {
     root: project.root,
     env: io.env,
+    keychain: io.keychain?.(),
     timeoutSeconds: timeoutOf(args),
     warn: (text) => warn(io, text),
   });
   return { project, backend, target: backend.label };
+}
+
+/** This project's deploy credentials in the keychain (`px creds`, `px deploy`). */
+export function openCredentials(io: Io, args: GlobalArgs): { project: Project; creds: DeployCredentials } {
+  const project = projectOf(io, args);
+  return { project, creds: new DeployCredentials(keychainOf(io), project.root) };
 }

@@ -2,7 +2,8 @@
 // dotenv package silently skips malformed lines, and an import must refuse them instead.
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
-import { nameProblem, valueProblem } from './names.js';
+import type { SecretEntry } from './backend.js';
+import { nameProblem, valueProblem, valueWarnings } from './names.js';
 
 export interface ParsedEntry {
   name: string;
@@ -125,4 +126,33 @@ export function readDotenvFile(path: string, shownAs = path): ParseResult {
     throw new UsageError(`${shownAs} is not UTF-8 text: convert it (e.g. iconv -t UTF-8) and try again.`);
   }
   return parseDotenv(text);
+}
+
+/**
+ * Reads a file for an import (`px secret import`, `px creds import`): every malformed line and
+ * every name `refuse` objects to is reported with its line number, and then nothing is imported.
+ * Each name comes once (the last one wins, with a warning); warnings never quote a value.
+ */
+export function readImportEntries(path: string, shownAs: string, refuse: (name: string) => string | null): { entries: SecretEntry[]; warnings: string[] } {
+  const parsed = readDotenvFile(path, shownAs);
+  const problems = [...parsed.errors];
+  for (const entry of parsed.entries) {
+    const refusal = refuse(entry.name);
+    if (refusal) problems.push({ line: entry.line, message: refusal });
+  }
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line);
+    throw new UsageError(`${shownAs} has ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}; nothing was imported.`, {
+      details: problems.map((problem) => `${shownAs}:${problem.line}: ${problem.message}`),
+    });
+  }
+  if (parsed.entries.length === 0) throw new UsageError(`${shownAs} holds no entries: add lines like NAME=value.`);
+  const warnings = parsed.warnings.map((warning) => `${shownAs}:${warning.line}: ${warning.message}`);
+  const byName = new Map<string, SecretEntry>();
+  for (const entry of parsed.entries) {
+    byName.delete(entry.name);
+    byName.set(entry.name, { name: entry.name, value: entry.value });
+    for (const problem of valueWarnings(entry.value)) warnings.push(`${shownAs}:${entry.line}: the value of ${entry.name} ${problem}`);
+  }
+  return { entries: [...byName.values()], warnings };
 }

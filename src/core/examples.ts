@@ -2,7 +2,7 @@
 // usually leave values empty, which the import parser rightly refuses, so only names are read here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WELL_KNOWN_DEPLOY_CREDENTIALS } from './names.js';
+import { WELL_KNOWN_DEPLOY_CREDENTIALS, WELL_KNOWN_RUNTIME_SECRETS } from './names.js';
 
 export const SECRETS_FILE = '.env.secrets';
 export const SECRETS_EXAMPLE = '.env.secrets.example';
@@ -32,8 +32,23 @@ export function deployCredentialNames(root: string): Set<string> {
   return new Set([...WELL_KNOWN_DEPLOY_CREDENTIALS, ...(readExampleNames(root, DEPLOY_EXAMPLE) ?? [])]);
 }
 
-/** Is `path` a deploy credentials file (`.env.deploy`, `.env.deploy.local`, …)? */
-export function isDeployFile(path: string): boolean {
-  const base = path.split(/[\\/]/).pop() ?? '';
-  return /^\.env\.deploy(\.|$)/.test(base) && !base.endsWith('.example');
+/**
+ * Runtime secret names: the well-known list plus this project's .env.secrets.example, minus any
+ * deploy credential (a name both lists claim belongs to the keychain, so it always has a home).
+ */
+export function runtimeSecretNames(root: string): Set<string> {
+  const deploy = deployCredentialNames(root);
+  const names = [...WELL_KNOWN_RUNTIME_SECRETS, ...(readExampleNames(root, SECRETS_EXAMPLE) ?? [])];
+  return new Set(names.filter((name) => !deploy.has(name)));
 }
+
+const isEnvFile = (path: string, kind: string): boolean => {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  return new RegExp(`^\\.env\\.${kind}(\\.|$)`).test(base) && !base.endsWith('.example');
+};
+
+/** Is `path` a deploy credentials file (`.env.deploy`, `.env.deploy.local`, …)? */
+export const isDeployFile = (path: string): boolean => isEnvFile(path, 'deploy');
+
+/** Is `path` a runtime secrets file (`.env.secrets`, `.env.secrets.production`, …)? */
+export const isSecretsFile = (path: string): boolean => isEnvFile(path, 'secrets');

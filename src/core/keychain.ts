@@ -1,7 +1,21 @@
 // The OS keychain over @napi-rs/keyring (macOS Keychain, Windows Credential Manager, Secret
-// Service on Linux). On Linux the Secret Service is pinned so px never silently falls back to the
-// kernel keyring, and there is no plaintext-file fallback anywhere: an unreachable keychain is an
+// Service on Linux). There is no plaintext-file fallback anywhere: an unreachable keychain is an
 // error (exit 4) that says what to do.
+//
+// Linux: without options the library tries the Secret Service and silently falls back to the
+// kernel keyring (keyutils), which forgets everything on reboot. ENTRY_OPTIONS pins the Secret
+// Service, so an entry fails instead of falling back. `findCredentials` takes no options; it
+// talks to the Secret Service over D-Bus only (it fails with a D-Bus error when there is none).
+//
+// Timeouts: a pinned entry connects to the bus in its (synchronous) constructor, and its Secret
+// Service client gives up on a method call after 2 s, so a stopped keychain daemon cannot hang
+// get/set/delete; the bus itself is probed first (below), because a bus that accepts connections
+// and never answers would block that constructor for good. `findCredentials` has no timeout and
+// ignores its AbortSignal, so enumeration runs in a child process that is killed at the deadline.
+// node:child_process and node:net are imported where used: this module is on the start-up path
+// of `px secret list`, which never needs them.
+import { createRequire } from 'node:module';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { AuthRejected } from './errors.js';
 
 export const KEYCHAIN_TIMEOUT_MS = 5000;
@@ -13,23 +27,24 @@ export interface Keychain {
   delete(service: string, account: string): Promise<boolean>;
   /** Account names stored under `service`, sorted. */
   accounts(service: string): Promise<string[]>;
+  /** Every account under `service` with its value. */
+  entries(service: string): Promise<Map<string, string>>;
 }
 
-const ENTRY_OPTIONS = { linux: { store: 'secret-service' as const } };
+/** Pins the Secret Service on Linux (ignored on macOS and Windows). */
+export const ENTRY_OPTIONS = { linux: { store: 'secret-service' } } as const;
 
-export function keychainHelp(platform: NodeJS.Platform = process.platform): string {
+function keychainFix(platform: NodeJS.Platform = process.platform): string {
   if (platform === 'linux') {
-    return (
-      'px needs a Secret Service (e.g. gnome-keyring or KeePassXC) on a D-Bus session bus; ' +
-      'on a headless machine start one (see README "Keychain on headless Linux") or run this where you have a desktop session.'
-    );
+    return 'start a Secret Service such as gnome-keyring or KeePassXC in a D-Bus session and unlock it, or run px in your desktop session (README: "Keychain on headless Linux")';
   }
-  if (platform === 'darwin') return 'Unlock your login keychain (Keychain Access) and try again.';
-  return 'Make sure Windows Credential Manager is available for your user and try again.';
+  if (platform === 'darwin') return 'unlock your login keychain (Keychain Access) and try again';
+  return 'make sure Windows Credential Manager is available for your user and try again';
 }
 
-function unavailable(reason: string, cause?: unknown): AuthRejected {
-  return new AuthRejected(`The OS keychain is not available (${reason}). ${keychainHelp()}`, { cause });
+/** The error every keychain failure becomes: one sentence, exit 4. */
+export function keychainUnavailable(reason: string, cause?: unknown): AuthRejected {
+  return new AuthRejected(`The OS keychain is not available (${reason}): ${keychainFix()}.`, { cause });
 }
 
 /** A short reason when the keychain certainly cannot be reached, without asking it. */
@@ -40,61 +55,134 @@ export function keychainUnreachableReason(env: NodeJS.ProcessEnv, platform = pro
 }
 
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/locked|prompt|dismissed/i.test(message)) return 'it is locked';
-  if (/ServiceUnknown|not provided by any \.service|org\.freedesktop\.secrets/i.test(message)) return 'no Secret Service is running';
-  if (/dbus|DBus/.test(message)) return 'the D-Bus session bus did not answer';
-  return 'it refused the request';
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  // First: "did not receive a reply" explains itself with "…policy blocked the reply".
+  if (/Did not receive a reply|timed? ?out/i.test(message)) return 'the Secret Service did not answer';
+  if (/IsLocked|\blocked\b|prompt was dismissed/i.test(message)) return 'it is locked';
+  if (/no result found/i.test(message)) return 'the Secret Service has no default keyring to store items in';
+  if (/ServiceUnknown|not provided by any|org\.freedesktop\.secrets/i.test(message)) return 'no Secret Service is running';
+  if (/Failed to connect|No such file|Connection refused|autolaunch/i.test(message)) return 'the D-Bus session bus is not reachable';
+  if (/dbus/i.test(message)) return 'the D-Bus session bus did not answer';
+  return `it refused the request: ${message.slice(0, 160)}`;
 }
 
-async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
+/** Runs `work` with a deadline; any failure becomes keychainUnavailable. */
+async function withTimeout<T>(work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(unavailable(`it did not answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s`));
-    }, KEYCHAIN_TIMEOUT_MS);
+    timer = setTimeout(() => reject(keychainUnavailable(`it did not answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s`)), KEYCHAIN_TIMEOUT_MS);
     timer.unref();
   });
   try {
-    return await Promise.race([work(controller.signal), timeout]);
+    return await Promise.race([work(), timeout]);
   } catch (error) {
     if (error instanceof AuthRejected) throw error;
-    throw unavailable(describe(error), error);
+    throw keychainUnavailable(describe(error), error);
   } finally {
     clearTimeout(timer);
   }
 }
 
+/** The unix socket of the first `unix:path=` or `unix:abstract=` address, if any. */
+export function busSocketPath(address: string): string | null {
+  for (const part of address.split(';')) {
+    const match = /^unix:(?:.*,)?(path|abstract)=([^,]+)/.exec(part);
+    if (!match) continue;
+    const path = match[2].replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return match[1] === 'abstract' ? `\0${path}` : path;
+  }
+  return null;
+}
+
+/** Resolves when the bus answers the first step of its handshake (any reply line will do). */
+async function probeBus(address: string): Promise<void> {
+  const path = busSocketPath(address);
+  if (!path) return;
+  const { connect } = await import('node:net');
+  return new Promise<void>((resolve, reject) => {
+    const socket = connect(path);
+    const fail = (reason: string): void => {
+      socket.destroy();
+      reject(keychainUnavailable(reason));
+    };
+    socket.setTimeout(KEYCHAIN_TIMEOUT_MS, () => fail(`the D-Bus session bus did not answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s`));
+    socket.on('connect', () => socket.write('\0AUTH\r\n'));
+    socket.on('data', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => fail(`the D-Bus session bus is not reachable: ${error.code ?? error.message}`));
+    socket.on('end', () => fail('the D-Bus session bus closed the connection'));
+  });
+}
+
+// Run by `node -e` in a child: argv[1] the library, argv[2] the service, argv[3] 'values' or not.
+const ENUMERATE = `
+const { findCredentialsAsync } = require(process.argv[1]);
+findCredentialsAsync(process.argv[2]).then(
+  (found) => process.stdout.write(JSON.stringify(found.map((c) => process.argv[3] === 'values' ? [c.account, c.password] : [c.account, '']))),
+  (error) => { process.stderr.write(String((error && error.message) || error)); process.exitCode = 1; },
+);`;
+
+async function enumerate(service: string, withValues: boolean, env: NodeJS.ProcessEnv): Promise<Array<[string, string]>> {
+  const library = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ENUMERATE, library, service, withValues ? 'values' : 'names'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(keychainUnavailable(`it did not answer within ${KEYCHAIN_TIMEOUT_MS / 1000} s`));
+    }, KEYCHAIN_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(keychainUnavailable(describe(error), error));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(keychainUnavailable(describe(err || `exit ${code}`)));
+      try {
+        resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as Array<[string, string]>);
+      } catch (error) {
+        reject(keychainUnavailable('it answered with something unreadable', error));
+      }
+    });
+  });
+}
+
 /** The real keychain. The native module is loaded on first use only. */
 export function openKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
-  const check = (): void => {
+  let ready: Promise<void> | undefined;
+  const check = (): Promise<void> => {
     const reason = keychainUnreachableReason(env);
-    if (reason) throw unavailable(reason);
+    if (reason) return Promise.reject(keychainUnavailable(reason));
+    ready ??= process.platform === 'linux' ? probeBus(env.DBUS_SESSION_BUS_ADDRESS!) : Promise.resolve();
+    return ready;
   };
-  const lib = async () => import('@napi-rs/keyring');
+  // The bus is checked first, under its own deadline; then the entry's call gets one.
+  const onEntry = async <T>(service: string, account: string, call: (entry: AsyncEntry) => Promise<T>): Promise<T> => {
+    await check();
+    const { AsyncEntry } = await import('@napi-rs/keyring');
+    return withTimeout(async () => call(new AsyncEntry(service, account, ENTRY_OPTIONS)));
+  };
   return {
-    async get(service, account) {
-      check();
-      const { AsyncEntry } = await lib();
-      return withTimeout((signal) => new AsyncEntry(service, account, ENTRY_OPTIONS).getPassword(signal));
-    },
-    async set(service, account, value) {
-      check();
-      const { AsyncEntry } = await lib();
-      await withTimeout((signal) => new AsyncEntry(service, account, ENTRY_OPTIONS).setPassword(value, signal));
-    },
-    async delete(service, account) {
-      check();
-      const { AsyncEntry } = await lib();
-      return withTimeout((signal) => new AsyncEntry(service, account, ENTRY_OPTIONS).deleteCredential(signal));
-    },
+    get: (service, account) => onEntry(service, account, (entry) => entry.getPassword()),
+    set: (service, account, value) => onEntry(service, account, (entry) => entry.setPassword(value)),
+    delete: (service, account) => onEntry(service, account, (entry) => entry.deleteCredential()),
     async accounts(service) {
-      check();
-      const { findCredentialsAsync } = await lib();
-      const found = await withTimeout((signal) => findCredentialsAsync(service, null, signal));
-      return [...new Set(found.map((credential) => credential.account))].sort();
+      await check();
+      const found = await enumerate(service, false, env);
+      return [...new Set(found.map(([account]) => account))].sort();
+    },
+    async entries(service) {
+      await check();
+      return new Map(await enumerate(service, true, env));
     },
   };
 }

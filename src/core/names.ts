@@ -63,6 +63,19 @@ export const WELL_KNOWN_DEPLOY_CREDENTIALS: ReadonlySet<string> = new Set([
   'SUPABASE_ACCESS_TOKEN',
 ]);
 
+// Well-known runtime secrets: what an app reads, never a deploy credential. `px creds` refuses
+// these and the names in `.env.secrets.example` (unless they are deploy credentials too).
+export const WELL_KNOWN_RUNTIME_SECRETS: ReadonlySet<string> = new Set([
+  'ANTHROPIC_API_KEY',
+  'OPENAI_API_KEY',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SESSION_SECRET',
+  'JWT_SECRET',
+]);
+
 /** Throws a usage error (exit 2) when `name` is not a valid secret name. */
 export function assertValidName(name: string): void {
   const problem = nameProblem(name);

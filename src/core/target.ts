@@ -60,8 +60,10 @@ export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: st
       // no local server token: fall through to the keychain
     }
   }
-  if (keychainUnreachableReason(env) === null) {
-    const stored = await (keychain ?? openKeychain(env)).get(LOGIN_SERVICE, url);
+  // Without a keychain there is no stored token: say how to get one rather than failing on it.
+  const source = keychain ?? (keychainUnreachableReason(env) === null ? openKeychain(env) : undefined);
+  if (source) {
+    const stored = await source.get(LOGIN_SERVICE, url);
     if (stored) return stored;
   }
   throw new AuthRejected(`No token for ${url}: set PX_TOKEN or run \`px login --url ${url}\`.`);
@@ -70,20 +72,22 @@ export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: st
 export interface OpenOptions {
   root: string;
   env: NodeJS.ProcessEnv;
+  /** Default: the OS keychain. */
+  keychain?: Keychain;
   timeoutSeconds: number;
   warn: (line: string) => void;
 }
 
 export async function openBackend(target: Target, options: OpenOptions): Promise<SecretsBackend> {
   if (target.kind === 'url') {
-    const token = await resolveToken(target.url, options.env, options.root);
+    const token = await resolveToken(target.url, options.env, options.root, options.keychain);
     // Loaded only for URL targets: the HTTP client is the biggest part of px's start-up.
     const { EndpointClient } = await import('./endpoint-client.js');
     return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds });
   }
   // Loaded only for the local target: its crypto and file code are not needed to talk HTTP.
   const { LocalStore } = await import('./local-store.js');
-  const store = await LocalStore.open({ root: target.root, env: options.env, warn: options.warn });
+  const store = await LocalStore.open({ root: target.root, env: options.env, keychain: options.keychain, warn: options.warn });
   return new StoreBackend(store, LOCAL_LABEL);
 }
 

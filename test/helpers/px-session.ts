@@ -6,6 +6,7 @@ import { createUi } from '../../components/ui.js';
 import { runCli } from '../../src/cli.js';
 import { matchFastPath, runFastPath } from '../../src/fast-path.js';
 import type { Io, OutStream } from '../../src/commands/context.js';
+import type { Keychain } from '../../src/core/keychain.js';
 
 class Capture extends Writable {
   text = '';
@@ -28,6 +29,8 @@ export interface SessionOptions {
   interactive?: boolean;
   /** Run through the launcher's fast path instead of yargs (it must qualify). */
   fast?: boolean;
+  /** A keychain to use instead of the OS keychain. */
+  keychain?: Keychain;
 }
 
 export interface PxResult {
@@ -76,6 +79,7 @@ export function startPx(args: string[], options: SessionOptions): PxSession {
       if (!interactive) throw new Error('test: the Ink layer was loaded on a non-interactive run');
       return ui;
     },
+    ...(options.keychain ? { keychain: () => options.keychain! } : {}),
   };
   const frames = (): string[] => mounted.flatMap((instance) => instance.frames);
   const run = (): Promise<number> => {

@@ -1,12 +1,12 @@
 import { relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
-import { readDotenvFile } from '../../core/dotenv.js';
+import { readImportEntries } from '../../core/dotenv.js';
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
-import { valueWarnings } from '../../core/names.js';
 import { line, warn, type Io } from '../context.js';
+import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { askConfirm } from '../prompts.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
 
@@ -24,30 +24,10 @@ export function readImportFile(path: string, shownAs: string, root: string): { e
   if (isDeployFile(path)) {
     throw new UsageError(`${shownAs} holds deploy credentials: store them in the keychain with \`px creds import ${shownAs}\`.`);
   }
-  const parsed = readDotenvFile(path, shownAs);
   const deployNames = deployCredentialNames(root);
-  const problems = parsed.errors.map((error) => ({ line: error.line, message: error.message }));
-  for (const entry of parsed.entries) {
-    if (deployNames.has(entry.name)) {
-      problems.push({ line: entry.line, message: `${entry.name} is a deploy credential: keep it in .env.deploy and use \`px creds import\`` });
-    }
-  }
-  if (problems.length > 0) {
-    problems.sort((a, b) => a.line - b.line);
-    throw new UsageError(`${shownAs} has ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}; nothing was imported.`, {
-      details: problems.map((problem) => `${shownAs}:${problem.line}: ${problem.message}`),
-    });
-  }
-  if (parsed.entries.length === 0) throw new UsageError(`${shownAs} holds no entries: add lines like NAME=value.`);
-  const warnings = parsed.warnings.map((warning) => `${shownAs}:${warning.line}: ${warning.message}`);
-  // Duplicates: the parser keeps the last one; send each name once.
-  const byName = new Map<string, SecretEntry>();
-  for (const entry of parsed.entries) {
-    byName.delete(entry.name);
-    byName.set(entry.name, { name: entry.name, value: entry.value });
-    for (const problem of valueWarnings(entry.value)) warnings.push(`${shownAs}:${entry.line}: the value of ${entry.name} ${problem}`);
-  }
-  return { entries: [...byName.values()], warnings };
+  return readImportEntries(path, shownAs, (name) =>
+    deployNames.has(name) ? `${name} is a deploy credential: keep it in .env.deploy and use \`px creds import\`` : null,
+  );
 }
 
 async function send(io: Io, backend: SecretsBackend, entries: SecretEntry[]): Promise<{ created: number; updated: number }> {
@@ -79,6 +59,7 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
   const { backend, target } = await openSecrets(io, args);
   try {
     const existing = new Set((await backend.list()).map((secret) => secret.name));
+    await checkPlaintextIgnored(io, project.root, { extra: path, prompt: !args.json && !args.dryRun });
     const items = entries.map((entry) => ({ name: entry.name, action: (existing.has(entry.name) ? 'update' : 'create') as Action }));
     const json = (extra: object): void => line(io.stdout, JSON.stringify({ target, file: shownAs, dryRun: Boolean(args.dryRun), secrets: items, ...extra }));
     if (args.json && args.dryRun) {
@@ -105,7 +86,8 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
   }
 }
 
-function printPreview(io: Io, target: string, file: string, items: Array<{ name: string; action: Action }>, dryRun: boolean): void {
+/** The preview of an import on a non-interactive run (stderr: it is not the result). */
+export function printPreview(io: Io, target: string, file: string, items: Array<{ name: string; action: Action }>, dryRun: boolean): void {
   const creates = items.filter((item) => item.action === 'create').length;
   line(io.stderr, `Target: ${target}`);
   line(io.stderr, `${dryRun ? 'Dry run: would import' : 'Importing'} ${items.length} from ${file}: ${creates} to create, ${items.length - creates} to update`);

@@ -8,7 +8,7 @@ interface ListArgs extends GlobalArgs {
   json?: boolean;
 }
 
-type Status = 'configured' | 'missing' | 'extra';
+export type Status = 'configured' | 'missing' | 'extra';
 export interface ListRow {
   name: string;
   createdAt?: string;
@@ -16,12 +16,15 @@ export interface ListRow {
   status?: Status;
 }
 
-/** Stored names, plus the onboarding view when an example file lists the names a project expects. */
-export function onboardingRows(secrets: SecretMeta[], expected: string[] | null): ListRow[] {
-  if (!expected) return secrets;
-  const stored = new Set(secrets.map((secret) => secret.name));
-  const rows: ListRow[] = secrets.map((secret) => ({ ...secret, status: expected.includes(secret.name) ? 'configured' : 'extra' }));
-  for (const name of expected) if (!stored.has(name)) rows.push({ name, status: 'missing' });
+/**
+ * Stored names (`px secret list`, `px creds list`), plus the onboarding view when an example file
+ * lists the names a project expects: each stored one configured or extra, each absent one missing.
+ */
+export function onboardingRows<T extends { name: string }>(stored: T[], expected: string[] | null): Array<Partial<T> & { name: string; status?: Status }> {
+  if (!expected) return stored;
+  const names = new Set(stored.map((item) => item.name));
+  const rows: Array<Partial<T> & { name: string; status?: Status }> = stored.map((item) => ({ ...item, status: expected.includes(item.name) ? 'configured' : 'extra' }));
+  for (const name of expected) if (!names.has(name)) rows.push({ name, status: 'missing' } as Partial<T> & { name: string; status: Status });
   return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -1,0 +1,36 @@
+import type { Argv, CommandModule } from 'yargs';
+import { NotFound, Refused, UsageError } from '../../core/errors.js';
+import { assertValidName } from '../../core/names.js';
+import { line, type Io } from '../context.js';
+import { askConfirm } from '../prompts.js';
+import { openCredentials, type GlobalArgs } from '../session.js';
+
+interface DeleteArgs extends GlobalArgs {
+  name: string;
+  yes?: boolean;
+}
+
+export async function deleteCredential(io: Io, args: DeleteArgs): Promise<number> {
+  assertValidName(args.name);
+  if (!args.yes && !io.interactive) {
+    throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
+  }
+  const { creds } = openCredentials(io, args);
+  if (!(await creds.has(args.name))) throw new NotFound(`No deploy credential named ${args.name} in the ${creds.label}.`);
+  if (!args.yes && !(await askConfirm(io, `Delete ${args.name} from the keychain for this project? This cannot be undone.`))) {
+    throw new Refused(`Kept ${args.name}; nothing changed.`);
+  }
+  if (!(await creds.delete(args.name))) throw new NotFound(`No deploy credential named ${args.name} in the ${creds.label}.`);
+  line(io.stdout, `Deleted ${args.name} from the ${creds.label}.`);
+  return 0;
+}
+
+export const credsDeleteCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, DeleteArgs> => ({
+  command: 'delete <name>',
+  describe: 'Delete a deploy credential from the keychain (asks first; --yes to skip)',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('name', { type: 'string', demandOption: true })
+      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' }) as Argv<DeleteArgs>,
+  handler: (args) => run((io) => deleteCredential(io, args)),
+});

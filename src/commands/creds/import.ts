@@ -1,0 +1,92 @@
+import { unlink } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import type { SecretEntry } from '../../core/backend.js';
+import { readImportEntries } from '../../core/dotenv.js';
+import { PxError, Refused, UsageError } from '../../core/errors.js';
+import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
+import { checkPlaintextIgnored } from '../git-ignore-check.js';
+import { line, warn, type Io } from '../context.js';
+import { askConfirm } from '../prompts.js';
+import { printPreview } from '../secret/import.js';
+import { openCredentials, type GlobalArgs } from '../session.js';
+import { runtimeRefusal } from './set.js';
+
+interface ImportArgs extends GlobalArgs {
+  file?: string;
+  yes?: boolean;
+  force?: boolean;
+  removeFile?: boolean;
+}
+
+/** Parses and checks the whole file before anything is stored; every problem is reported by line. */
+export function readCredentialsFile(path: string, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
+  if (isSecretsFile(path)) {
+    throw new UsageError(`${shownAs} holds runtime secrets: send them to the endpoint with \`px secret import ${shownAs}\`, not to the keychain.`);
+  }
+  const runtimeNames = runtimeSecretNames(root);
+  return readImportEntries(path, shownAs, (name) => runtimeRefusal(name, runtimeNames));
+}
+
+export async function importCredentials(io: Io, args: ImportArgs): Promise<number> {
+  const { project, creds } = openCredentials(io, args);
+  const path = args.file ? resolve(io.cwd, args.file) : resolve(project.root, DEPLOY_FILE);
+  const shownAs = args.file ?? (relative(io.cwd, path) || DEPLOY_FILE);
+  const { entries, warnings } = readCredentialsFile(path, shownAs, project.root);
+  for (const warning of warnings) warn(io, warning);
+  if (!args.yes && !io.interactive) {
+    throw new UsageError(`Importing ${entries.length} credentials needs confirmation and this run cannot prompt: pass --yes.`);
+  }
+  const existing = new Set(await creds.names());
+  const items = entries.map((entry) => ({ name: entry.name, action: existing.has(entry.name) ? ('update' as const) : ('create' as const) }));
+  const replacing = items.filter((item) => item.action === 'update').map((item) => item.name);
+  if (replacing.length > 0 && !args.force && !io.interactive) {
+    throw new Refused(`${replacing.join(', ')} ${replacing.length === 1 ? 'is' : 'are'} already in the keychain for this project: pass --force to replace ${replacing.length === 1 ? 'it' : 'them'}.`);
+  }
+  await checkPlaintextIgnored(io, project.root, { extra: path });
+  if (io.interactive) (await io.ui()).importPreview({ target: creds.label, file: shownAs, items, dryRun: false });
+  else printPreview(io, creds.label, shownAs, items, false);
+  if (!args.yes || (replacing.length > 0 && !args.force)) {
+    const question = `Store ${entries.length} in the keychain${replacing.length > 0 ? `, replacing ${replacing.length}` : ''}?`;
+    if (!(await askConfirm(io, question))) throw new Refused('Import cancelled; nothing was stored.');
+  }
+  const stored: string[] = [];
+  for (const entry of entries) {
+    try {
+      await creds.set(entry.name, entry.value);
+    } catch (error) {
+      if (stored.length === 0 || !(error instanceof PxError)) throw error;
+      const rest = entries.slice(stored.length).map((item) => item.name);
+      throw new PxError(error.kind, error.message, { details: [`stored before the failure: ${stored.join(', ')}`, `not stored: ${rest.join(', ')}`], cause: error });
+    }
+    stored.push(entry.name);
+  }
+  line(io.stdout, `Imported ${entries.length} into the ${creds.label}: ${entries.length - replacing.length} new, ${replacing.length} replaced.`);
+  await offerRemoval(io, path, shownAs, Boolean(args.removeFile));
+  return 0;
+}
+
+/** The plaintext file is no longer needed: delete it when asked to (the prompt defaults to No). */
+async function offerRemoval(io: Io, path: string, shownAs: string, removeFile: boolean): Promise<void> {
+  const remove = removeFile || (io.interactive && (await askConfirm(io, `Delete the plaintext ${shownAs} now? Its credentials are in the keychain.`)));
+  if (remove) {
+    await unlink(path);
+    line(io.stdout, `Deleted ${shownAs}.`);
+  } else {
+    line(io.stderr, `${shownAs} still holds the credentials in plaintext: delete it once you no longer need it (or import with --remove-file).`);
+  }
+}
+
+export const credsImportCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ImportArgs> => ({
+  command: 'import [file]',
+  describe: 'Store every credential of a dotenv file in the keychain (default .env.deploy), then offer to delete the file',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('file', { type: 'string', describe: 'dotenv file (default: .env.deploy at the project root)' })
+      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
+      .option('force', { type: 'boolean', describe: 'Replace credentials that are already stored' })
+      .option('remove-file', { type: 'boolean', describe: 'Delete the file after a successful import' })
+      .example('$0 creds import', 'Import .env.deploy, then decide whether to delete it')
+      .example('$0 creds import .env.deploy --yes --force --remove-file', 'Without questions') as Argv<ImportArgs>,
+  handler: (args) => run((io) => importCredentials(io, args)),
+});

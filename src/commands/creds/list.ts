@@ -1,0 +1,47 @@
+import type { Argv, CommandModule } from 'yargs';
+import { DEPLOY_EXAMPLE, readExampleNames } from '../../core/examples.js';
+import { line, type Io } from '../context.js';
+import { openCredentials, type GlobalArgs } from '../session.js';
+import { onboardingRows } from '../secret/list.js';
+
+interface ListArgs extends GlobalArgs {
+  json?: boolean;
+}
+
+const STATUS_TEXT = { configured: 'stored', missing: 'missing', extra: 'not in example' } as const;
+
+export async function listCredentials(io: Io, args: ListArgs): Promise<number> {
+  const { project, creds } = openCredentials(io, args);
+  const names = await creds.names();
+  const expected = readExampleNames(project.root, DEPLOY_EXAMPLE);
+  const rows = onboardingRows(names.map((name) => ({ name })), expected);
+  const missing = rows.filter((row) => row.status === 'missing').map((row) => row.name);
+  if (args.json) {
+    line(io.stdout, JSON.stringify({ credentials: names.map((name) => ({ name })), count: names.length, missing }));
+    return 0;
+  }
+  const exampleFile = expected ? DEPLOY_EXAMPLE : undefined;
+  if (io.interactive) {
+    (await io.ui()).credentialTable({ target: creds.label, rows, count: names.length, exampleFile });
+    return 0;
+  }
+  line(io.stdout, `Target: ${creds.label}`);
+  if (names.length === 0) {
+    line(io.stdout, 'No deploy credentials for this project yet. Add one with `px creds set NAME` or import .env.deploy with `px creds import`.');
+  }
+  const width = Math.max(4, ...rows.map((row) => row.name.length));
+  for (const row of rows) line(io.stdout, `${row.name.padEnd(width)}${row.status ? `  ${STATUS_TEXT[row.status]}` : ''}`);
+  const count = `${names.length} ${names.length === 1 ? 'credential' : 'credentials'}`;
+  line(io.stdout, `${count}${missing.length > 0 ? `, ${missing.length} from ${exampleFile} missing` : ''}`);
+  return 0;
+}
+
+export const credsListCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ListArgs> => ({
+  command: 'list',
+  describe: "List this project's deploy credential names (never values)",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('json', { type: 'boolean', describe: 'Print {"credentials":[{name}],"count":N,"missing":[names from .env.deploy.example]}' })
+      .example('$0 creds list', 'Which credentials are stored, and which .env.deploy.example names are missing') as Argv<ListArgs>,
+  handler: (args) => run((io) => listCredentials(io, args)),
+});

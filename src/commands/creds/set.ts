@@ -1,0 +1,53 @@
+import type { Argv, CommandModule } from 'yargs';
+import { Refused, UsageError } from '../../core/errors.js';
+import { runtimeSecretNames } from '../../core/examples.js';
+import { assertValidName } from '../../core/names.js';
+import { checkPlaintextIgnored } from '../git-ignore-check.js';
+import { line, type Io } from '../context.js';
+import { askConfirm } from '../prompts.js';
+import { readSecretValue } from '../secret-value.js';
+import { openCredentials, type GlobalArgs } from '../session.js';
+
+interface SetArgs extends GlobalArgs {
+  name: string;
+  value?: string;
+  force?: boolean;
+}
+
+/** A valid name that is not a runtime secret (those go to `px secret`). */
+export function runtimeRefusal(name: string, runtimeNames: Set<string>): string | null {
+  return runtimeNames.has(name) ? `${name} is a runtime secret: keep it in .env.secrets and use \`px secret\`` : null;
+}
+
+export async function setCredential(io: Io, args: SetArgs): Promise<number> {
+  assertValidName(args.name);
+  const { project, creds } = openCredentials(io, args);
+  const refusal = runtimeRefusal(args.name, runtimeSecretNames(project.root));
+  if (refusal) throw new UsageError(`${refusal}, not in the keychain.`);
+  // Ask the keychain first: an unreachable one fails (exit 4) before anything is typed.
+  const exists = await creds.has(args.name);
+  if (exists && !args.force) {
+    if (!io.interactive) throw new Refused(`${args.name} is already in the ${creds.label}: pass --force to replace it.`);
+    if (!(await askConfirm(io, `${args.name} is already in the keychain for this project. Replace it?`))) {
+      throw new Refused(`Kept the existing ${args.name}; nothing changed.`);
+    }
+  }
+  await checkPlaintextIgnored(io, project.root);
+  const value = await readSecretValue(io, { name: args.name, flagValue: args.value, target: creds.label });
+  await creds.set(args.name, value);
+  line(io.stdout, `${exists ? 'Updated' : 'Stored'} ${args.name} in the ${creds.label}.`);
+  return 0;
+}
+
+export const credsSetCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, SetArgs> => ({
+  command: 'set <name>',
+  describe: "Store a deploy credential in the OS keychain for this project (value from stdin or a hidden prompt)",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .positional('name', { type: 'string', demandOption: true, describe: 'Credential name, e.g. CLOUDFLARE_API_TOKEN' })
+      .option('value', { type: 'string', describe: 'The value (lands in shell history: prefer stdin or the prompt)' })
+      .option('force', { type: 'boolean', describe: 'Replace an existing credential without asking' })
+      .example('$0 creds set CLOUDFLARE_API_TOKEN', 'Type the value at a hidden prompt')
+      .example('printf %s "$TOKEN" | $0 creds set FLY_API_TOKEN --force', 'Read it from a pipe') as Argv<SetArgs>,
+  handler: (args) => run((io) => setCredential(io, args)),
+});

@@ -1,0 +1,24 @@
+import type { Argv, CommandModule } from 'yargs';
+import { NotFound } from '../core/errors.js';
+import { LOGIN_SERVICE } from '../core/target.js';
+import { keychainOf, line, warn, type Io } from './context.js';
+import { loginUrl } from './login.js';
+import type { GlobalArgs } from './session.js';
+
+export async function logout(io: Io, args: GlobalArgs): Promise<number> {
+  const url = loginUrl(io, args, 'logout');
+  if (!(await keychainOf(io).delete(LOGIN_SERVICE, url))) throw new NotFound(`No token for ${url} is stored in the OS keychain; nothing changed.`);
+  line(io.stdout, `Logged out of ${url}: its token was removed from the OS keychain.`);
+  if (io.env.PX_TOKEN) warn(io, `PX_TOKEN is still set, so px keeps using it for ${url}.`);
+  return 0;
+}
+
+export const logoutCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GlobalArgs> => ({
+  command: 'logout',
+  describe: "Remove a secrets endpoint's token from the OS keychain",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json)' })
+      .example('$0 logout --url https://secrets.example.com', 'Forget the stored token') as Argv<GlobalArgs>,
+  handler: (args) => run((io) => logout(io, args)),
+});
