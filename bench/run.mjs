@@ -25,7 +25,7 @@ const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench builds first
   --help          this text
 
 A full run (no --quick, no --only) writes bench/results/latest.json and the table in README.md;
-other runs write bench/results/tmp/latest-partial.json only.`;
+other runs write bench/results/partial/latest.json only.`;
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -327,7 +327,7 @@ async function main() {
   const report = { meta, baseline: { ...base, samplesMs: baseline.samples.map((x) => round(x, 2)) }, rows };
   printReport(report);
 
-  const file = full ? join(RESULTS, 'latest.json') : join(RESULTS, 'tmp', 'latest-partial.json');
+  const file = full ? join(RESULTS, 'latest.json') : join(RESULTS, 'partial', 'latest.json');
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   progress(`wrote ${file.slice(ROOT.length)}`);

@@ -21,9 +21,9 @@ describe('keychain', () => {
 
   it('finds the socket of a D-Bus address (path, abstract, escapes, several addresses)', () => {
     expect(busSocketPath('unix:path=/run/user/1000/bus')).toBe('/run/user/1000/bus');
-    expect(busSocketPath('unix:path=/tmp/dbus-abc,guid=0123')).toBe('/tmp/dbus-abc');
-    expect(busSocketPath('unix:guid=0123,abstract=/tmp/dbus-xyz')).toBe('\0/tmp/dbus-xyz');
-    expect(busSocketPath('unix:path=/tmp/with%20space')).toBe('/tmp/with space');
+    expect(busSocketPath('unix:path=/run/user/1000/bus-abc,guid=0123')).toBe('/run/user/1000/bus-abc');
+    expect(busSocketPath('unix:guid=0123,abstract=/run/user/1000/bus-xyz')).toBe('\0/run/user/1000/bus-xyz');
+    expect(busSocketPath('unix:path=/run/with%20space')).toBe('/run/with space');
     expect(busSocketPath('tcp:host=localhost,port=1;unix:path=/b')).toBe('/b');
     expect(busSocketPath('tcp:host=localhost,port=1')).toBeNull();
   });
