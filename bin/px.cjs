@@ -26,7 +26,15 @@ function run(name) {
   const vm = require('node:vm');
   const { createRequire } = require('node:module');
   const file = path.join(__dirname, '..', 'dist', name);
-  const source = fs.readFileSync(file, 'utf8');
+  let source;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    // a checkout that was installed but not built: say what to run instead of a stack trace
+    process.stderr.write(`px is not built: dist/${name} is missing. Run \`npm run build\` in ${path.join(__dirname, '..')} and try again.\n`);
+    process.exit(2);
+  }
   const { size, mtimeMs } = fs.statSync(file);
   const dir = cacheDir();
   // V8 checks its own version and flags, and only the length of the source: the name adds the rest.

@@ -1,6 +1,6 @@
 // The launcher's V8 code cache: private, rebuilt when stale or damaged, never in the way.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { tempProject, type TempProject } from '../helpers/project.js';
@@ -55,4 +55,21 @@ it('PX_CODE_CACHE=off writes nothing, and an unwritable cache directory costs no
   const result = px(['secret', 'list', '--json']);
   expect(result.status).toBe(0);
   expect(result.stderr).toBe('');
+});
+
+it('an installed but unbuilt checkout says to build, in one line with exit 2, instead of a stack trace', () => {
+  // The launcher and package.json alone, as after `npm install` without `npm run build`.
+  const checkout = join(project.root, 'checkout');
+  mkdirSync(join(checkout, 'bin'), { recursive: true });
+  copyFileSync(PX, join(checkout, 'bin', 'px.cjs'));
+  copyFileSync(join(import.meta.dirname, '..', '..', 'package.json'), join(checkout, 'package.json'));
+  const result = spawnSync('node', [join(checkout, 'bin', 'px.cjs'), 'secret', 'list'], {
+    cwd: project.root,
+    encoding: 'utf8',
+    input: '',
+    env: project.env,
+  });
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toBe(`px is not built: dist/px.cjs is missing. Run \`npm run build\` in ${checkout} and try again.\n`);
 });
