@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { UsageError } from '../core/errors.js';
-import { SERVER_TOKEN_FILE } from '../core/target.js';
+import { ensurePxDir } from '../core/px-dir.js';
+import { isLoopbackHost, SERVER_TOKEN_FILE } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import { line, warn, type Io } from './context.js';
 import { projectOf, type GlobalArgs } from './session.js';
@@ -28,7 +29,7 @@ async function serverToken(io: Io, root: string): Promise<{ token: string; where
   } catch {
     // first run: create it below
   }
-  mkdirSync(join(root, '.px'), { recursive: true, mode: 0o700 });
+  await ensurePxDir(root);
   const token = randomBytes(32).toString('base64url');
   await writeFileAtomic(path, `${token}\n`);
   return { token, where: `${SERVER_TOKEN_FILE} (created now)` };
@@ -44,7 +45,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
   }
   const { token, where } = await serverToken(io, project.root);
-  mkdirSync(join(project.root, '.px'), { recursive: true, mode: 0o700 });
+  await ensurePxDir(project.root);
   const audit = createWriteStream(join(project.root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
   const { startServer } = await import('../server/listen.js');
   const server = await startServer({
@@ -58,8 +59,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
       if (change || event.status >= 400) audit.write(`${JSON.stringify(event)}\n`);
     },
   });
-  const loopback = args.host === 'localhost' || args.host === '::1' || args.host.startsWith('127.');
-  if (!loopback) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
+  if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
   line(io.stderr, `px server: serving ${args.memory ? 'an in-memory store (nothing is saved)' : 'local store (.px)'} at ${server.url}`);
   line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
   // The handlers stay installed until exit: proper-lockfile's signal-exit re-raises a signal

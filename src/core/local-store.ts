@@ -5,7 +5,7 @@
 // `px server` can write at once, and a crash at any moment leaves the old or the new state.
 // Within one process, writes that arrive while another is in flight are committed together.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { open as openFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
@@ -13,6 +13,7 @@ import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
 import { AuthRejected, UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
+import { ensurePxDir, STORE_DIR } from './px-dir.js';
 import type { PutResult, SecretStore } from './store.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
 import {
@@ -32,7 +33,7 @@ import {
   type SnapshotHeader,
 } from './store-format.js';
 
-export const STORE_DIR = '.px';
+export { STORE_DIR };
 export const STORE_FILE = join(STORE_DIR, 'secrets.enc');
 export const JOURNAL_FILE = join(STORE_DIR, 'secrets.journal');
 /** The journal is folded into a new snapshot once it is larger than this and than the snapshot. */
@@ -251,7 +252,7 @@ export class LocalStore implements SecretStore {
 
   /** Runs `work` holding the store's lock; `work` calls `held()` right before it writes. */
   private async withLock<T>(work: (held: () => void) => Promise<T>): Promise<T> {
-    if (!existsSync(this.dir)) await this.createDir();
+    if (!existsSync(join(this.dir, '.gitignore'))) await ensurePxDir(this.root);
     let compromised: Error | undefined;
     // Loaded on the first write only: reads need no lock (snapshots are replaced by rename, and
     // a record being appended is not yet complete, so readers skip it).
@@ -275,12 +276,6 @@ export class LocalStore implements SecretStore {
     } finally {
       await release().catch(() => undefined);
     }
-  }
-
-  private async createDir(): Promise<void> {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    // Git-ignores all of .px/ without touching the project's own .gitignore.
-    await writeFileAtomic(join(this.dir, '.gitignore'), '# created by px: never commit the local store\n*\n');
   }
 
   /**

@@ -167,6 +167,16 @@ describe('px server', () => {
     expect(px(['secret', 'list']).stdout).toContain('VIA_SERVER');
   });
 
+  it('started first in a git repository, it leaves nothing under .px/ for git to add', async () => {
+    expect(spawnSync('git', ['init', '-q'], { cwd: project.root }).status).toBe(0);
+    const server = await startServer();
+    expect(px(['secret', 'create', 'VIA_SERVER'], { input: canary(1), env: { PX_URL: server.url } }).status).toBe(0);
+    expect(px(['secret', 'create', 'DIRECT'], { input: canary(2) }).status).toBe(0);
+    expect(existsSync(join(project.root, '.px', 'server-token'))).toBe(true);
+    const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: project.root, encoding: 'utf8' });
+    expect(status.stdout.split('\n').filter((path) => path.includes('.px'))).toEqual([]);
+  });
+
   it('the CLI and a running server write at the same time without losing a write', async () => {
     const server = await startServer();
     const viaServer = Array.from({ length: 10 }, (_, i) => pxAsync(['secret', 'create', `S_${i}`], canary(i), { PX_URL: server.url }));

@@ -1,0 +1,18 @@
+// The project's `.px/` directory: the local store, the server token and the audit log live there.
+// Whoever writes into it first creates it the same way: 0700, and git-ignored from inside.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+
+export const STORE_DIR = '.px';
+
+/** Creates root/.px (0700) when missing and makes sure it git-ignores itself; returns its path. */
+export async function ensurePxDir(root: string): Promise<string> {
+  const dir = join(root, STORE_DIR);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Checked on every call, not only when px made the directory: a .px/ made by an older px, by a
+  // failed start or by hand still gets it. It never touches the project's own .gitignore.
+  const ignore = join(dir, '.gitignore');
+  if (!existsSync(ignore)) await writeFileAtomic(ignore, '# created by px: never commit the local store\n*\n');
+  return dir;
+}
