@@ -44,9 +44,18 @@ export function targetLabel(target: Target): string {
   return target.kind === 'local' ? LOCAL_LABEL : target.url;
 }
 
+/**
+ * True only for names that cannot leave this machine: localhost, ::1 and IPv4 addresses in
+ * 127.0.0.0/8. A host name that merely starts with "127." (127.example.com) is not loopback.
+ */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
+  const parts = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+}
+
 function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+  return isLoopbackHost(new URL(url).hostname);
 }
 
 /** PX_TOKEN, else the token of this project's own `px server` (loopback only), else `px login`. */
