@@ -1,4 +1,6 @@
 // What every project-scoped command needs first: the project, and for `px secret …` the target.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SecretsBackend } from '../core/backend.js';
 import { findProject, type Project } from '../core/project.js';
 import { openBackend, resolveTarget } from '../core/target.js';
@@ -14,11 +16,17 @@ export interface GlobalArgs {
 }
 
 export function projectOf(io: Io, args: GlobalArgs): Project {
-  return findProject(args.project ? resolvePath(io.cwd, args.project) : io.cwd);
-}
-
-function resolvePath(cwd: string, path: string): string {
-  return path.startsWith('/') ? path : `${cwd}/${path}`;
+  if (args.project === undefined) return findProject(io.cwd);
+  // An explicit --project must exist: a typo must not quietly start an empty store somewhere new.
+  const dir = resolve(io.cwd, args.project);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`--project ${args.project}: no such directory.`);
+  }
+  if (!isDirectory) throw new UsageError(`--project ${args.project} is not a directory.`);
+  return findProject(dir);
 }
 
 export function timeoutOf(args: GlobalArgs): number {

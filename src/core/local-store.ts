@@ -91,6 +91,10 @@ export class LocalStore implements SecretStore {
   }
 
   static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void }): Promise<LocalStore> {
+    const dir = statOrNull(join(options.root, STORE_DIR));
+    if (dir && !dir.isDirectory()) {
+      throw new UsageError(`${join(options.root, STORE_DIR)} is not a directory: px keeps the local store there. Move that file away and try again.`);
+    }
     const ctx = { env: options.env, keychain: options.keychain ?? openKeychain(options.env), warn: options.warn ?? (() => undefined) };
     return new LocalStore(options.root, ctx);
   }

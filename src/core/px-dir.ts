@@ -3,13 +3,20 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { UsageError } from './errors.js';
 
 export const STORE_DIR = '.px';
 
 /** Creates root/.px (0700) when missing and makes sure it git-ignores itself; returns its path. */
 export async function ensurePxDir(root: string): Promise<string> {
   const dir = join(root, STORE_DIR);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`${dir} is not a directory: px keeps the local store there. Move that file away and try again.`, { cause: error });
+    throw error;
+  }
   // Checked on every call, not only when px made the directory: a .px/ made by an older px, by a
   // failed start or by hand still gets it. It never touches the project's own .gitignore.
   const ignore = join(dir, '.gitignore');

@@ -66,6 +66,27 @@ describe('local store (no endpoint configured)', () => {
     expect(readdirSync(project.root)).toEqual([]);
   });
 
+  it('a --project that is missing or a file, or a .px that is a file, is a usage error (exit 2) that writes nothing', () => {
+    writeFileSync(join(project.root, 'file'), 'x');
+    const cases: Array<[string[], string]> = [
+      [['--project', 'typo/deep', 'secret', 'create', 'X'], 'error: --project typo/deep: no such directory.\n'],
+      [['--project', 'file', 'secret', 'list'], 'error: --project file is not a directory.\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const result = px(args, { input: canary(1) });
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toBe(stderr);
+    }
+    expect(existsSync(join(project.root, 'typo'))).toBe(false);
+    writeFileSync(join(project.root, '.px'), 'not a directory');
+    for (const args of [['secret', 'list'], ['secret', 'create', 'X']]) {
+      const result = px(args, { input: canary(1) });
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^error: .*\.px is not a directory: px keeps the local store there\. Move that file away and try again\.\n$/);
+    }
+    expect(readFileSync(join(project.root, '.px'), 'utf8')).toBe('not a directory');
+  });
+
   it('20 concurrent `px secret create` processes leave all 20 secrets', async () => {
     const runs = Array.from({ length: 20 }, (_, i) => pxAsync(['secret', 'create', `CONCURRENT_${i}`], canary(i)));
     const results = await Promise.all(runs);
