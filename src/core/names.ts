@@ -16,11 +16,16 @@ export function nameProblem(name: string): string | null {
   return null;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Why `value` cannot be stored, or null when it can. The message never quotes the value. */
 export function valueProblem(value: string): string | null {
   if (value.length === 0) return 'the value is empty';
   if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) return 'the value is larger than 64 KiB';
-  if (value.includes('\uFFFD')) return 'the value is not valid UTF-8 text';
+  // Bytes are decoded strictly where they come in (stdin, files); what is left to refuse here is a
+  // lone surrogate (from a JSON body's \ud800 escapes), which has no UTF-8 form. U+FFFD is a
+  // character like any other.
+  if (LONE_SURROGATE.test(value)) return 'the value is not valid UTF-8 text';
   return null;
 }
 

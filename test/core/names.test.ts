@@ -1,0 +1,24 @@
+// The value rules (PRODUCT.md "Names and values"): any UTF-8 text up to 64 KiB, never empty.
+import { describe, expect, it } from 'vitest';
+import { nameProblem, valueProblem } from '../../src/core/names.js';
+
+describe('valueProblem', () => {
+  it('accepts any well-formed text, U+FFFD and astral characters included', () => {
+    for (const value of ['x', 'pa ss', 'caf\u00e9', '\uFFFD-replacement-char', 'emoji \u{1F600}', 'a\nb', 'x'.repeat(64 * 1024)]) {
+      expect(valueProblem(value), JSON.stringify(value.slice(0, 20))).toBeNull();
+    }
+  });
+  it('refuses empty, too large, and lone surrogates (no UTF-8 form), without quoting the value', () => {
+    expect(valueProblem('')).toBe('the value is empty');
+    expect(valueProblem('x'.repeat(64 * 1024 + 1))).toBe('the value is larger than 64 KiB');
+    expect(valueProblem('\u00e9'.repeat(32 * 1024 + 1))).toBe('the value is larger than 64 KiB');
+    for (const value of ['secret\uD800', '\uDC00secret', 'a\uD83Db']) expect(valueProblem(value)).toBe('the value is not valid UTF-8 text');
+  });
+});
+
+describe('nameProblem', () => {
+  it('follows ^[A-Za-z_][A-Za-z0-9_]*$, at most 256 characters', () => {
+    for (const name of ['A', '_x', 'OPENAI_API_KEY', 'a1', 'N'.repeat(256)]) expect(nameProblem(name), name).toBeNull();
+    for (const name of ['', '1A', 'A-B', 'A B', 'É', 'N'.repeat(257)]) expect(nameProblem(name), name).not.toBeNull();
+  });
+});
