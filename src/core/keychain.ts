@@ -42,14 +42,18 @@ function keychainFix(platform: NodeJS.Platform = process.platform): string {
   return 'make sure Windows Credential Manager is available for your user and try again';
 }
 
+const KEYCHAIN_OFF = 'PX_KEYCHAIN=off';
+
 /** The error every keychain failure becomes: one sentence, exit 4. */
 export function keychainUnavailable(reason: string, cause?: unknown): AuthRejected {
+  // Turned off on purpose: the fix is to turn it back on, not to start a Secret Service.
+  if (reason === KEYCHAIN_OFF) return new AuthRejected(`The OS keychain is turned off (${KEYCHAIN_OFF}): unset PX_KEYCHAIN to use it.`, { cause });
   return new AuthRejected(`The OS keychain is not available (${reason}): ${keychainFix()}.`, { cause });
 }
 
 /** A short reason when the keychain certainly cannot be reached, without asking it. */
 export function keychainUnreachableReason(env: NodeJS.ProcessEnv, platform = process.platform): string | null {
-  if (env.PX_KEYCHAIN === 'off') return 'PX_KEYCHAIN=off';
+  if (env.PX_KEYCHAIN === 'off') return KEYCHAIN_OFF;
   if (platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) return 'no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set';
   return null;
 }

@@ -374,7 +374,7 @@ export class LocalStore implements SecretStore {
   private async keyFor(header: SnapshotHeader): Promise<Buffer> {
     let key = this.keys.get(header.storeId);
     if (!key || keyFingerprint(key) !== header.keyId) {
-      key = await loadStoreKey(header.storeId, header.keySource, this.ctx);
+      key = await loadStoreKey(header.storeId, header.keySource, this.ctx, header.keyId);
       if (keyFingerprint(key) !== header.keyId) {
         throw new AuthRejected(`The key for the local store (.px) from ${describeSource(header.keySource)} is not the one it was encrypted with: restore the right key, or move .px/ away to start over.`);
       }

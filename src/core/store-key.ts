@@ -58,21 +58,38 @@ export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<
   return { key, source: 'file' };
 }
 
-/** The key of an existing store, from the source its header names. */
-export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyContext): Promise<Buffer> {
+/**
+ * The key of an existing store, from the source its header names. PX_STORE_KEY also opens a store
+ * whose key lives in the keychain or a key file when it is that same key (`keyId` matches): the
+ * way to reach a desktop-made store over SSH or in a container, where there is no keychain.
+ */
+export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyContext, keyId?: string): Promise<Buffer> {
   if (source === 'env') {
     if (!ctx.env.PX_STORE_KEY) throw new AuthRejected('The local store (.px) was encrypted with PX_STORE_KEY, which is not set: set it to the same key.');
     return parseEnvKey(ctx.env.PX_STORE_KEY);
   }
+  const override = ctx.env.PX_STORE_KEY ? parseEnvKey(ctx.env.PX_STORE_KEY) : undefined;
+  if (override && keyId !== undefined && keyFingerprint(override) === keyId) return override;
+  const unlike = override ? ' (PX_STORE_KEY is set, but to another key)' : '';
   if (source === 'keychain') {
-    const hex = await ctx.keychain.get(STORE_KEY_SERVICE, storeKeyAccount(storeId));
-    if (!hex) throw new AuthRejected(`The key of the local store (.px) is not in the OS keychain (entry ${storeKeyAccount(storeId)}): restore it, or move .px/ away to start a new store.`);
+    const account = storeKeyAccount(storeId);
+    let hex: string | null;
+    try {
+      hex = await ctx.keychain.get(STORE_KEY_SERVICE, account);
+    } catch (error) {
+      if (!(error instanceof AuthRejected)) throw error;
+      throw new AuthRejected(
+        `The local store (.px) is encrypted with a key kept in the OS keychain (service ${STORE_KEY_SERVICE}, account ${account}), which px cannot reach here${unlike}: run px where the keychain is, or set PX_STORE_KEY to that key (README: "The local store's key"). ${error.message}`,
+        { cause: error },
+      );
+    }
+    if (!hex) throw new AuthRejected(`The key of the local store (.px) is not in the OS keychain (entry ${account})${unlike}: restore it, or move .px/ away to start a new store.`);
     return Buffer.from(hex.trim(), 'hex');
   }
   const path = join(keyFileDir(ctx.env), `${storeId}.key`);
   try {
     return Buffer.from((await readFile(path, 'utf8')).trim(), 'hex');
   } catch {
-    throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}. Restore it, or move .px/ away to start a new store.`);
+    throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
   }
 }

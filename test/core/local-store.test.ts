@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/core/errors.js';
 import { JOURNAL_FILE, LocalStore, STORE_FILE } from '../../src/core/local-store.js';
+import { MemoryKeychain } from '../helpers/memory-keychain.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
 let project: TempProject;
@@ -142,6 +143,26 @@ describe('LocalStore', () => {
     const missing = await failure((await open({ PX_STORE_KEY: '' })).exists('A'));
     expect(missing.code).toBe(4);
     expect(missing.message).toMatch(/encrypted with PX_STORE_KEY, which is not set/);
+  });
+
+  it('a store keyed in the keychain: without the keychain, a clear exit 4; PX_STORE_KEY with that key opens it', async () => {
+    const keychain = new MemoryKeychain();
+    const desktop = { ...project.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' };
+    await (await LocalStore.open({ root: project.root, env: desktop, keychain })).put('A', canary(1));
+    const [[, hex]] = [...keychain.items];
+    // Over SSH or in a container: no D-Bus session, so no keychain.
+    const headless = { ...project.env };
+    delete headless.DBUS_SESSION_BUS_ADDRESS;
+    const locked = await failure((await LocalStore.open({ root: project.root, env: headless })).list());
+    expect(locked.code).toBe(4);
+    expect(locked.message).toMatch(/^The local store \(\.px\) is encrypted with a key kept in the OS keychain \(service px, account store-key:[0-9a-f]+\), which px cannot reach here: run px where the keychain is, or set PX_STORE_KEY to that key \(README: "The local store's key"\)\. The OS keychain is not available \(no D-Bus session bus/);
+    const other = await failure((await LocalStore.open({ root: project.root, env: { ...headless, PX_STORE_KEY: KEY } })).list());
+    expect(other.code).toBe(4);
+    expect(other.message).toContain('(PX_STORE_KEY is set, but to another key)');
+    const opened = await LocalStore.open({ root: project.root, env: { ...headless, PX_STORE_KEY: hex } });
+    expect((await opened.list()).map((s) => s.name)).toEqual(['A']);
+    expect(locked.message + other.message).not.toContain(hex);
+    expect(locked.message + other.message).not.toContain(CANARY);
   });
 
   it('a journal left from before the last snapshot (crash between the two renames) is ignored', async () => {

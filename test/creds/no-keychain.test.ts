@@ -63,10 +63,10 @@ describe('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset)', () => {
     expect({ project: snapshot(project.root), home: snapshot(project.env.HOME!) }).toEqual(before);
   });
 
-  it('PX_KEYCHAIN=off is named as the reason', () => {
+  it('PX_KEYCHAIN=off is named as the reason, and the fix is to unset it', () => {
     const result = run(['creds', 'list'], { PX_KEYCHAIN: 'off' });
     expect(result.status).toBe(4);
-    expect(result.stderr).toMatch(/^error: The OS keychain is not available \(PX_KEYCHAIN=off\)/);
+    expect(result.stderr).toBe('error: The OS keychain is turned off (PX_KEYCHAIN=off): unset PX_KEYCHAIN to use it.\n');
   });
 });
 
