@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
-import { LOCAL_LABEL, resolveTarget } from '../core/target.js';
+import { localLabel, resolveTarget, storeAbove, storeAboveWarning } from '../core/target.js';
 import { line, warn, type Io } from './context.js';
 import { projectOf, type GlobalArgs } from './session.js';
 
@@ -9,6 +9,8 @@ export interface RunArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */
   command: string[];
 }
+
+const UNSET = { '--url': 'drop --url', PX_URL: 'unset PX_URL', 'px.config.json': 'remove "url" from px.config.json' } as const;
 
 /** `px run -- CMD …`: the local store's runtime secrets in CMD's environment, masked in its output. */
 export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<number> {
@@ -18,9 +20,12 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
   if (target.kind === 'url') {
     throw new UsageError(
       `px run reads secrets from the local store only, and the target is ${target.url} (from ${target.source}): an endpoint never hands values out. ` +
-        'Run the app where it reads its secrets from the endpoint itself, or unset the URL to use the local store.',
+        `Run the app where it reads its secrets from the endpoint itself, or ${UNSET[target.source]} to use the local store.`,
     );
   }
+  const above = storeAbove(project.root);
+  if (above) warn(io, storeAboveWarning(io.cwd, above));
+  const label = localLabel(io.cwd, project.root);
   const { LocalStore } = await import('../core/local-store.js');
   const store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
   const values = await store.values();
@@ -31,8 +36,8 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
   if (skipped.length > 0) {
     warn(io, `not passing ${skipped.join(', ')}: deploy credentials belong in the keychain (px creds), not in an app's environment.`);
   }
-  if (values.size === 0) warn(io, `${LOCAL_LABEL} holds no secrets: running ${args.command[0]} without any. Add some with \`px secret create NAME\`.`);
-  else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${LOCAL_LABEL}, masked in the output.`);
+  if (values.size === 0) warn(io, `${label} holds no secrets: running ${args.command[0]} without any. Add some with \`px secret create NAME\`.`);
+  else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${label}, masked in the output.`);
   // Loaded here only: child_process is not needed by the other commands of the fast path.
   const { runWithSecrets } = await import('../core/child-run.js');
   return runWithSecrets({
@@ -52,6 +57,8 @@ export const runCommand = (run: (work: (io: Io) => Promise<number>) => void, res
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
       .positional('command', { type: 'string', array: true, describe: 'The command and its arguments, after --' })
+      // Accepted only to be refused with the reason (an endpoint never hands values out).
+      .option('url', { type: 'string', hidden: true })
       .example('$0 run -- npm start', 'Start the app with its secrets')
       .example('$0 run -- node -e "console.log(Object.keys(process.env))"', 'See which names it gets') as unknown as Argv<RunArgs>,
   handler: (args) => run((io) => runCommandWithSecrets(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),

@@ -47,6 +47,7 @@ export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSess
   const target = resolveTarget(args.url, io.env, project);
   const backend = await openBackend(target, {
     root: project.root,
+    cwd: io.cwd,
     env: io.env,
     keychain: io.keychain?.(),
     timeoutSeconds: timeoutOf(args),

@@ -1,7 +1,8 @@
 // Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
 // px.config.json, then the project's embedded local store.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { STORE_DIR } from './px-dir.js';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
@@ -14,6 +15,39 @@ export type Target =
   | { kind: 'local'; root: string };
 
 export const LOCAL_LABEL = 'local store (.px)';
+
+/** "local store (.px)" in the project root; elsewhere its path from cwd, so you know which store. */
+export function localLabel(cwd: string, root: string): string {
+  const path = relative(cwd, join(root, STORE_DIR));
+  return path === STORE_DIR ? LOCAL_LABEL : `local store (${path})`;
+}
+
+/**
+ * When root has no .px/ but an ancestor does: that ancestor (the store you probably meant), else
+ * null. The project root stays what PRODUCT.md says (nearest px.config.json, else cwd); this only
+ * feeds a warning, so a store in a subdirectory is never a surprise.
+ */
+export function storeAbove(root: string): string | null {
+  if (isDirectory(join(root, STORE_DIR))) return null;
+  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
+    if (isDirectory(join(dir, STORE_DIR))) return dir;
+  }
+  return null;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The warning for storeAbove(root) !== null, said by commands that use the local store. */
+export function storeAboveWarning(cwd: string, above: string): string {
+  const dir = relative(cwd, above) || '.';
+  return `no local store here, but ${join(dir, STORE_DIR)} holds one: run px in ${dir} or pass --project ${dir} to use it (a px.config.json there makes its subdirectories use it too).`;
+}
 export const SERVER_TOKEN_FILE = join('.px', 'server-token');
 export const LOGIN_SERVICE = 'px login';
 
@@ -38,10 +72,6 @@ function checkUrl(raw: string, source: string): string {
     throw new UsageError(`The endpoint URL from ${source} must not hold credentials: use PX_TOKEN or \`px login\`.`);
   }
   return raw.replace(/\/+$/, '');
-}
-
-export function targetLabel(target: Target): string {
-  return target.kind === 'local' ? LOCAL_LABEL : target.url;
 }
 
 /**
@@ -80,6 +110,8 @@ export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: st
 
 export interface OpenOptions {
   root: string;
+  /** For labels: the local store is named by its path from here. */
+  cwd: string;
   env: NodeJS.ProcessEnv;
   /** Default: the OS keychain. */
   keychain?: Keychain;
@@ -96,8 +128,10 @@ export async function openBackend(target: Target, options: OpenOptions): Promise
   }
   // Loaded only for the local target: its crypto and file code are not needed to talk HTTP.
   const { LocalStore } = await import('./local-store.js');
+  const above = storeAbove(target.root);
+  if (above) options.warn(storeAboveWarning(options.cwd, above));
   const store = await LocalStore.open({ root: target.root, env: options.env, keychain: options.keychain, warn: options.warn });
-  return new StoreBackend(store, LOCAL_LABEL);
+  return new StoreBackend(store, localLabel(options.cwd, target.root));
 }
 
 /** A SecretStore used directly by the CLI (the embedded local store). */
