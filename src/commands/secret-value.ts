@@ -22,15 +22,20 @@ export interface ValueSource {
 export async function readSecretValue(io: Io, options: ValueSource): Promise<string> {
   const { name, flagValue, target } = options;
   let value: string;
+  const flag = options.valueFlag === false ? '' : ' or pass --value';
   if (flagValue !== undefined) {
     warn(io, '--value puts the secret in your shell history and process list; pipe it or use the prompt instead.');
     value = flagValue;
   } else if (!io.stdin.isTTY) {
     value = await readPipedValue(io.stdin);
+    // Nothing piped (stdin is /dev/null, closed, or an empty pipe): a CI step or a script that
+    // forgot the value, not an empty secret. Say where px looked and what to give it.
+    if (value === '') {
+      throw new UsageError(`Cannot store ${name}: stdin is not a terminal and gave no value. Pipe it (printf %s "$VALUE" | px …)${flag}, or run in a terminal to type it.`);
+    }
   } else if (io.interactive) {
     value = await askHidden(io, { label: options.label ?? `Value for ${name}:`, target });
   } else {
-    const flag = options.valueFlag === false ? '' : ' or pass --value';
     throw new UsageError(`A value for ${name} is needed and this run cannot prompt: pipe it (printf %s "$VALUE" | px …)${flag}.`);
   }
   const problem = valueProblem(value);

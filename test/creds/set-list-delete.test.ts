@@ -70,7 +70,7 @@ describe('px creds set', () => {
   it('without a value source on a non-interactive run refuses (exit 2) instead of prompting', async () => {
     const result = await px(['creds', 'set', 'TOKEN'], { stdin: '' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/value is empty/);
+    expect(result.stderr).toMatch(/^error: Cannot store TOKEN: stdin is not a terminal and gave no value\. Pipe it .* or pass --value, or run in a terminal to type it\.$/m);
   });
 
   it('with the keychain unavailable exits 4 before reading a value', async () => {

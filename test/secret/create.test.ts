@@ -67,7 +67,8 @@ describe('px secret create', () => {
   it.each([
     ['an invalid name', ['secret', 'create', '1BAD'], 'x', /not a valid name/],
     ['a deploy credential name', ['secret', 'create', 'CLOUDFLARE_API_TOKEN'], 'x', /deploy credential: .*px creds set/],
-    ['an empty value', ['secret', 'create', 'EMPTY'], '\n', /value is empty/],
+    ['an empty value', ['secret', 'create', 'EMPTY', '--value', ''], '', /Cannot store EMPTY: the value is empty\./],
+    ['an empty pipe', ['secret', 'create', 'EMPTY'], '\n', /Cannot store EMPTY: stdin is not a terminal and gave no value/],
   ])('refuses %s with exit 2 and writes nothing', async (_what, args, stdin, message) => {
     const result = await runPx(args, { cwd: project.root, env, stdin });
     expect(result.code).toBe(2);
@@ -82,9 +83,14 @@ describe('px secret create', () => {
   });
 
   it('without a value source on a non-interactive run, says how to pass one (exit 2)', async () => {
-    const result = await runPx(['secret', 'create', 'X'], { cwd: project.root, env, stdin: '' });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/value is empty/);
+    for (const stdin of ['', '\n']) {
+      const result = await runPx(['secret', 'create', 'X'], { cwd: project.root, env, stdin });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'error: Cannot store X: stdin is not a terminal and gave no value. Pipe it (printf %s "$VALUE" | px …) or pass --value, or run in a terminal to type it.\n',
+      );
+    }
+    expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
   });
 });
 
