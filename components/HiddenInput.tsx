@@ -1,6 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import TextInput from 'ink-text-input';
-import React, { useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
 export interface HiddenInputProps {
   label: string;
@@ -9,39 +8,117 @@ export interface HiddenInputProps {
   onCancel: () => void;
 }
 
-// A paste often ends in a newline that would land in the value: drop it.
-const stripTrailingNewline = (value: string): string => value.replace(/[\r\n]+$/, '');
+/** What a chunk of several keys (a paste, or keys typed faster than they are read) does. */
+export interface Typed {
+  value: string;
+  /** Newlines at the end of the chunk, held back: Enter if nothing follows, text if more comes. */
+  trailing: string;
+  cancelled: boolean;
+}
 
-/** A masked prompt: what is typed never appears on screen, only one `*` per character. */
+/**
+ * Applies a chunk of input to the value. Terminals send a pasted newline as CR, so CR LF and lone
+ * CRs become LF (a PEM key keeps its lines). Ctrl+C cancels, Ctrl+U clears, Backspace deletes,
+ * escape sequences (arrows, bracketed-paste markers) and other control characters carry no text.
+ */
+export function applyTyped(current: string, chunk: string): Typed {
+  let value = current;
+  const text = chunk.replace(/\u001b?\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\r\n?/g, '\n');
+  for (const char of text) {
+    if (char === '\u0003') return { value: current, trailing: '', cancelled: true };
+    if (char === '\u0015') value = '';
+    else if (char === '\u007f' || char === '\b') value = [...value].slice(0, -1).join('');
+    else if (char === '\n' || char === '\t' || char >= ' ') value += char;
+  }
+  const body = value.replace(/\n+$/, '');
+  return { value: body, trailing: value.slice(body.length), cancelled: false };
+}
+
+/** How long a chunk's final newline waits for more of the same paste before it counts as Enter. */
+const PASTE_SETTLE_MS = 60;
+
+/** One star per character; a long paste (a key file) shows a count instead of screens of stars. */
+const MAX_STARS = 48;
+const stars = (length: number): string => (length <= MAX_STARS ? '*'.repeat(length) : `${'*'.repeat(MAX_STARS)}… (${length} characters)`);
+
+/**
+ * A masked prompt: what is typed never appears on screen, only one `*` per character.
+ *
+ * The value lives in a ref, not in React state: keys and paste chunks can arrive faster than Ink
+ * re-renders, and a handler reading state from the last render would drop whatever came in
+ * between (a fast typist's Enter would submit half the value). State only drives the stars.
+ * There is no cursor to move (you cannot see what you would be editing): Backspace removes the
+ * last character, Ctrl+U clears the line, as in sudo or ssh.
+ */
 export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputProps): React.ReactElement {
-  const [value, setValue] = useState('');
+  const value = useRef('');
+  const [length, setLength] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
-  useInput((input, key) => {
-    if (key.escape || (key.ctrl && input === 'c')) onCancel();
-  });
-  const submit = (raw: string): void => {
-    const clean = stripTrailingNewline(raw);
-    if (clean.length === 0) {
+  const done = useRef(false);
+  const pending = useRef<{ timer: NodeJS.Timeout; trailing: string } | null>(null);
+  useEffect(() => () => clearTimeout(pending.current?.timer), []);
+  const update = (next: string): void => {
+    value.current = next;
+    setLength([...next].length);
+    setProblem(null);
+  };
+  /** A held-back newline: part of the value when more input follows, dropped when Enter does. */
+  const settle = (continued: boolean): void => {
+    const held = pending.current;
+    if (!held) return;
+    clearTimeout(held.timer);
+    pending.current = null;
+    if (continued) update(value.current + held.trailing);
+  };
+  const finish = (action: () => void): void => {
+    settle(false);
+    done.current = true;
+    action();
+  };
+  const submit = (): void => {
+    if (value.current.length === 0) {
       setProblem('The value is empty: type or paste it, or press Esc to cancel.');
       return;
     }
-    onSubmit(clean);
+    finish(() => onSubmit(value.current));
   };
+  useInput((input, key) => {
+    if (done.current) return;
+    if (key.escape || (key.ctrl && input === 'c')) return finish(onCancel);
+    if (key.return) {
+      settle(false);
+      return submit();
+    }
+    settle(true);
+    if (key.backspace || key.delete) return update([...value.current].slice(0, -1).join(''));
+    if (key.ctrl && input === 'u') return update('');
+    if (input.length > 1) {
+      // Several keys in one read: a paste, or typing faster than px reads (Enter included).
+      const typed = applyTyped(value.current, input);
+      if (typed.cancelled) return finish(onCancel);
+      update(typed.value);
+      if (typed.trailing) {
+        pending.current = {
+          trailing: typed.trailing,
+          timer: setTimeout(() => {
+            pending.current = null;
+            submit();
+          }, PASTE_SETTLE_MS),
+        };
+      }
+      return;
+    }
+    // Other control keys and arrows carry no text for the value.
+    if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end) return;
+    if (input.length === 1) update(value.current + input);
+  });
   return (
     <Box flexDirection="column">
       <Text dimColor>Target: {target}</Text>
       <Box>
         <Text bold>{label} </Text>
-        <TextInput
-          value={value}
-          mask="*"
-          showCursor
-          onChange={(next) => {
-            setProblem(null);
-            setValue(stripTrailingNewline(next));
-          }}
-          onSubmit={submit}
-        />
+        <Text>{stars(length)}</Text>
+        <Text inverse> </Text>
       </Box>
       {problem ? <Text color="red">{problem}</Text> : <Text dimColor>Input is hidden. Enter to save, Esc to cancel.</Text>}
     </Box>

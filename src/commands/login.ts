@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { AuthRejected, PxError, UsageError } from '../core/errors.js';
 import { LOGIN_SERVICE, resolveTarget } from '../core/target.js';
 import { keychainOf, line, warn, type Io } from './context.js';
+import { withKeystrokesHeld } from './prompts.js';
 import { readSecretValue } from './secret-value.js';
 import { projectOf, timeoutOf, type GlobalArgs } from './session.js';
 
@@ -33,6 +34,10 @@ async function checkToken(url: string, token: string, timeoutSeconds: number): P
 }
 
 export async function login(io: Io, args: LoginArgs): Promise<number> {
+  return withKeystrokesHeld(io, () => logIn(io, args));
+}
+
+async function logIn(io: Io, args: LoginArgs): Promise<number> {
   const url = loginUrl(io, args, 'login');
   const keychain = keychainOf(io);
   // Ask the keychain first: an unreachable one fails (exit 4) before anything is typed.

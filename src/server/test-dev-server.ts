@@ -12,7 +12,7 @@ export interface LoggedRequest {
   status: number;
 }
 
-type Fault = { kind: 'fail'; status: number; body: unknown } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'malformed' };
+type Fault = { kind: 'fail'; status: number; body: unknown } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'malformed' } | { kind: 'hold'; until: Promise<void>; arrived: () => void };
 
 export class TestDevServer {
   readonly requests: LoggedRequest[] = [];
@@ -50,6 +50,15 @@ export class TestDevServer {
   hangNext(): void {
     this.faults.push({ kind: 'hang' });
   }
+  /** The next request is answered normally, but only after `release()`; `arrived` says it came. */
+  holdNext(): { arrived: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrived!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const came = new Promise<void>((resolve) => (arrived = resolve));
+    this.faults.push({ kind: 'hold', until, arrived });
+    return { arrived: came, release };
+  }
   /** The next request's connection is closed without an answer. */
   dropNext(): void {
     this.faults.push({ kind: 'drop' });
@@ -73,6 +82,11 @@ export class TestDevServer {
     return (request: IncomingMessage, response: ServerResponse) => {
       const fault = this.faults.shift();
       if (!fault) return listener(request, response);
+      if (fault.kind === 'hold') {
+        fault.arrived();
+        void fault.until.then(() => listener(request, response));
+        return;
+      }
       const path = (request.url ?? '/').split('?')[0];
       const name = /^\/secrets\/([^/]+)/.exec(path)?.[1];
       const log = (status: number): void => {

@@ -80,3 +80,83 @@ it('the prompt works the same when the Ink layer runs from the code cache', asyn
   expect(readdirSync(join(project.env.HOME!, '.cache', 'px')).some((file) => file.startsWith('ui.cjs-'))).toBe(true);
   expect((await server.store.values()).get('SECOND')).toBe(canary(4));
 });
+
+it('keys that arrive faster than the screen redraws all land in the value (typing, then Enter at once)', async () => {
+  const tty = start('secret create FAST');
+  await tty.waitFor(/Value for FAST/);
+  const parts = [canary(5), '-second-part-', 'third'];
+  tty.burst([...parts.map((text) => ({ text })), { key: 'Enter' }]);
+  const screen = await tty.waitFor(/\[exit \d+\]/);
+  expect(screen).toContain('[exit 0]');
+  expect((await server.store.values()).get('FAST')).toBe(parts.join(''));
+});
+
+it('a long paste is stored whole, and a multi-line paste keeps its lines (LF, not CR)', async () => {
+  const long = `${canary(6)}-${'x'.repeat(5000)}`;
+  const tty = start('secret create LONG_PASTE');
+  await tty.waitFor(/Value for LONG_PASTE/);
+  tty.paste(`${long}\n`);
+  await tty.waitFor(/\(\d+ characters\)/);
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('LONG_PASTE')).toBe(long);
+  tty.close();
+
+  const pem = `-----BEGIN KEY-----\n${canary(7)}\nline-two\n-----END KEY-----\n`;
+  const second = start('secret create PEM_KEY');
+  await second.waitFor(/Value for PEM_KEY/);
+  second.paste(pem);
+  await second.waitFor(/\*{40,}/);
+  expect(second.screen()).not.toContain(canary(7));
+  second.press('Enter');
+  expect(await second.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('PEM_KEY')).toBe(pem.replace(/\n$/, ''));
+});
+
+it('Ctrl+U clears what was typed, as in sudo or ssh', async () => {
+  const tty = start('secret create CLEARED');
+  await tty.waitFor(/Value for CLEARED/);
+  tty.burst([{ text: 'wrong' }, { key: 'C-u' }, { text: canary(8) }, { key: 'Enter' }]);
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('CLEARED')).toBe(canary(8));
+});
+
+it('a value typed before the prompt shows is never echoed, and reaches the prompt', async () => {
+  const value = `${canary(9)}-${'y'.repeat(200)}`;
+  // The endpoint answers the exists check only when told: px is running, the prompt not yet drawn.
+  const held = server.holdNext();
+  const tty = start('secret create EARLY');
+  await held.arrived;
+  tty.type(value);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toContain(canary(9));
+  expect(tty.screen()).not.toMatch(/y{20}/);
+  held.release();
+  await tty.waitFor(/Value for EARLY/);
+  await tty.waitFor(/\(\d+ characters\)/);
+  expect(tty.screen()).not.toContain(canary(9));
+  tty.press('Enter');
+  const screen = await tty.waitFor(/\[exit \d+\]/);
+  expect(screen).toContain('[exit 0]');
+  expect(screen).not.toContain(canary(9));
+  expect((await server.store.values()).get('EARLY')).toBe(value);
+});
+
+it('Ctrl+C before the prompt shows cancels with 130 and sends nothing', async () => {
+  server.hangNext();
+  const tty = start('secret create NEVER');
+  await until(() => server.requests.length > 0);
+  tty.press('C-c');
+  const screen = await tty.waitFor(/\[exit \d+\]/);
+  expect(screen).toContain('[exit 130]');
+  expect(screen).toContain('Cancelled');
+  expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
+});
+
+async function until(done: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

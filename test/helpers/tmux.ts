@@ -27,10 +27,26 @@ export class TmuxTerminal {
 
   /** Types literal text (no key names interpreted). */
   type(text: string): void {
-    this.tmux(['send-keys', '-t', this.session, '-l', text]);
+    this.tmux(['send-keys', '-t', this.session, '-l', '--', text]);
   }
 
-  press(key: 'Enter' | 'Escape' | 'C-c'): void {
+  /** Pastes text as a terminal does (one write; newlines arrive as CR). */
+  paste(text: string): void {
+    this.tmux(['set-buffer', '-b', 'px-paste', '--', text]);
+    this.tmux(['paste-buffer', '-d', '-b', 'px-paste', '-t', this.session]);
+  }
+
+  /** Several literal texts and keys in one tmux call: they reach the program back to back. */
+  burst(parts: Array<{ text: string } | { key: 'Enter' | 'C-u' }>): void {
+    const args: string[] = [];
+    for (const part of parts) {
+      if (args.length > 0) args.push(';');
+      args.push('send-keys', '-t', this.session, ...('text' in part ? ['-l', '--', part.text] : [part.key]));
+    }
+    this.tmux(args);
+  }
+
+  press(key: 'Enter' | 'Escape' | 'C-c' | 'C-u'): void {
     this.tmux(['send-keys', '-t', this.session, key]);
   }
 

@@ -4,7 +4,7 @@ import { runtimeSecretNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
 import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { line, type Io } from '../context.js';
-import { askConfirm } from '../prompts.js';
+import { askConfirm, withKeystrokesHeld } from '../prompts.js';
 import { readSecretValue } from '../secret-value.js';
 import { openCredentials, type GlobalArgs } from '../session.js';
 
@@ -20,6 +20,10 @@ export function runtimeRefusal(name: string, runtimeNames: Set<string>): string 
 }
 
 export async function setCredential(io: Io, args: SetArgs): Promise<number> {
+  return args.value === undefined ? withKeystrokesHeld(io, () => set(io, args)) : set(io, args);
+}
+
+async function set(io: Io, args: SetArgs): Promise<number> {
   assertValidName(args.name);
   const { project, creds } = openCredentials(io, args);
   const refusal = runtimeRefusal(args.name, runtimeSecretNames(project.root));

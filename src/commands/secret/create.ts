@@ -3,7 +3,7 @@ import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../context.js';
-import { askConfirm } from '../prompts.js';
+import { askConfirm, withKeystrokesHeld } from '../prompts.js';
 import { readSecretValue } from '../secret-value.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
 
@@ -21,8 +21,13 @@ export function checkSecretName(name: string, root: string): void {
 }
 
 export async function createSecret(io: Io, args: CreateArgs): Promise<number> {
+  if (!io.interactive || args.value !== undefined) return create(io, args);
   // The Ink layer is most of the time to the prompt: start loading it while the store is read.
-  if (io.interactive && args.value === undefined) io.ui().catch(() => undefined);
+  io.ui().catch(() => undefined);
+  return withKeystrokesHeld(io, () => create(io, args));
+}
+
+async function create(io: Io, args: CreateArgs): Promise<number> {
   checkSecretName(args.name, projectOf(io, args).root);
   const { backend, target } = await openSecrets(io, args);
   try {
