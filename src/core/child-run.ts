@@ -39,13 +39,21 @@ export function describeCommand(command: ChildCommand): string {
 export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   const { command } = options;
   const env: NodeJS.ProcessEnv = { ...options.baseEnv };
-  for (const [name, value] of options.secrets) env[name] = value;
+  const secrets = new Map(options.secrets);
+  for (const [name, value] of secrets) {
+    // Stored before px refused such values, or by another tool: spawn would fail for every
+    // command, with the value in its error message. Leave this one out and say so, by name.
+    if (value.includes('\0')) {
+      secrets.delete(name);
+      options.stderr.write(`warning: not passing ${name}: its value holds a NUL character, which no environment variable can hold.\n`);
+    } else env[name] = value;
+  }
   const [file, ...args] = command.argv ?? [];
   if (!command.shell && !file) throw new UsageError('Name the command to run after --, e.g. `px run -- npm start`.');
   const child = command.shell
     ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
     : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
-  const values = [...options.secrets.values()];
+  const values = [...secrets.values()];
   const out = child.stdout!.pipe(maskingStream(values));
   const err = child.stderr!.pipe(maskingStream(values));
   out.pipe(options.stdout, { end: false });

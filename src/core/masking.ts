@@ -13,7 +13,8 @@ const MIN_LINE_LENGTH = 8;
 export function maskPatterns(values: Iterable<string>): Buffer[] {
   const patterns = new Set<string>();
   for (const value of values) {
-    if (value.length === 0) continue;
+    // Only whitespace (stored before px refused it): masking it would garble every line of output.
+    if (value.trim().length === 0) continue;
     patterns.add(value);
     if (value.includes('\n')) {
       for (const line of value.split(/\r?\n/)) {

@@ -21,6 +21,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Why `value` cannot be stored, or null when it can. The message never quotes the value. */
 export function valueProblem(value: string): string | null {
   if (value.length === 0) return 'the value is empty';
+  if (value.trim().length === 0) return 'the value is only whitespace';
+  // An environment variable cannot hold one, so `px run` could never pass the secret on.
+  if (value.includes('\0')) return 'the value holds a NUL character, which no environment variable can hold';
   if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) return 'the value is larger than 64 KiB';
   // Bytes are decoded strictly where they come in (stdin, files); what is left to refuse here is a
   // lone surrogate (from a JSON body's \ud800 escapes), which has no UTF-8 form. U+FFFD is a

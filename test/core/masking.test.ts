@@ -46,6 +46,11 @@ describe('Masker', () => {
     expect(mask([pem], ['line: MIIEvQIBADANBgkqhkiG9w0BAQEF\n'])).toBe('line: ***\n');
   });
 
+  it('never masks a value that is only whitespace (it would garble every line)', () => {
+    const patterns = maskPatterns([' ', '\n', '\t \n', 'real-value']).map(String);
+    expect(patterns).toEqual(['real-value']);
+  });
+
   it('passes output through untouched when there is nothing to mask', () => {
     expect(mask([], ['plain ', 'text'])).toBe('plain text');
     expect(mask([''], ['plain'])).toBe('plain');
@@ -63,5 +68,34 @@ describe('maskingStream', () => {
     stream.end();
     await ended;
     expect(Buffer.concat(out).toString()).toBe('pass=***; hunter2-h');
+  });
+});
+
+describe('runWithSecrets', () => {
+  it('leaves out a value no environment variable can hold (NUL), by name, and passes the rest', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { runWithSecrets } = await import('../../src/core/child-run.js');
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk) => (out += chunk));
+    stderr.on('data', (chunk) => (err += chunk));
+    const code = await runWithSecrets({
+      command: { argv: [process.execPath, '-e', 'console.log(String(process.env.BAD), process.env.GOOD)'] },
+      cwd: process.cwd(),
+      baseEnv: { PATH: process.env.PATH },
+      secrets: new Map([
+        ['BAD', 'canary-nul\u0000tail'],
+        ['GOOD', 'canary-good-value'],
+      ]),
+      stdin: { isTTY: false } as never,
+      stdout,
+      stderr,
+    });
+    expect(code).toBe(0);
+    expect(out).toBe('undefined ***\n');
+    expect(err).toBe('warning: not passing BAD: its value holds a NUL character, which no environment variable can hold.\n');
+    expect(out + err).not.toContain('canary');
   });
 });

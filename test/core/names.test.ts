@@ -13,6 +13,8 @@ describe('valueProblem', () => {
     expect(valueProblem('x'.repeat(64 * 1024 + 1))).toBe('the value is larger than 64 KiB');
     expect(valueProblem('\u00e9'.repeat(32 * 1024 + 1))).toBe('the value is larger than 64 KiB');
     for (const value of ['secret\uD800', '\uDC00secret', 'a\uD83Db']) expect(valueProblem(value)).toBe('the value is not valid UTF-8 text');
+    for (const value of [' ', '\n', ' \t\r\n ']) expect(valueProblem(value)).toBe('the value is only whitespace');
+    expect(valueProblem('sk-live\u0000tail')).toBe('the value holds a NUL character, which no environment variable can hold');
   });
 });
 
