@@ -4,6 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { VERSION } from './version.js';
 import { line, type Io } from './commands/context.js';
+import { describeParseError } from './commands/parse-errors.js';
 import { runReported } from './commands/report.js';
 import type { GlobalArgs } from './commands/session.js';
 import { createCommand } from './commands/secret/create.js';
@@ -22,6 +23,9 @@ import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 
 type Work = (io: Io) => Promise<number>;
+
+/** Options px reads once: given twice, yargs would hand over an array. */
+const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host'];
 
 /** Commands that run another program take everything after `--` verbatim. */
 const PASS_THROUGH = new Set(['run', 'deploy']);
@@ -79,23 +83,34 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let work: Work | undefined;
   let parseError: Error | undefined;
+  let parsed: Record<string, unknown> | undefined;
   let output = '';
   const { own, rest } = splitPassThrough(argv);
+  // `--value -abc`: yargs would read the value as flags (-h even prints help) and name its
+  // letters in an error. Refused before yargs sees it.
+  if (own.some((arg, i) => arg === '--value' && own[i + 1]?.startsWith('-'))) {
+    line(io.stderr, `error: ${describeParseError('', own)}`);
+    return 2;
+  }
   const parser = buildParser(own, rest, (next) => {
     work = next;
   });
   try {
-    await parser.parseAsync(own, {}, (error: Error | undefined, _args: unknown, out: string) => {
+    await parser.parseAsync(own, {}, (error: Error | undefined, args: Record<string, unknown>, out: string) => {
       parseError = error ?? undefined;
+      parsed = args;
       output = out;
     });
   } catch (error) {
     parseError = error as Error;
   }
+  if (!parseError) {
+    // yargs makes an array of a flag given twice; px takes each of these once.
+    const repeated = REPEATABLE_NOT.find((flag) => Array.isArray(parsed?.[flag]));
+    if (repeated) parseError = new Error(`--${repeated} was given more than once: give it once`);
+  }
   if (parseError) {
-    const message = parseError.message.split('\n')[0];
-    line(io.stderr, `px: ${message}`);
-    line(io.stderr, 'Run `px --help` for usage.');
+    line(io.stderr, `error: ${describeParseError(parseError.message, own)}`);
     return 2;
   }
   if (output) line(io.stdout, output);

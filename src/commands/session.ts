@@ -29,9 +29,14 @@ export function projectOf(io: Io, args: GlobalArgs): Project {
   return findProject(dir);
 }
 
+/** Node's timers cannot wait longer than ~24.8 days; nobody waits a day for a secrets endpoint. */
+const MAX_TIMEOUT_SECONDS = 86_400;
+
 export function timeoutOf(args: GlobalArgs): number {
   const seconds = args.timeout ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout takes a number of seconds greater than 0.');
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout takes a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS} (a day).`);
+  }
   return seconds;
 }
 

@@ -52,7 +52,8 @@ export const SERVER_TOKEN_FILE = join('.px', 'server-token');
 export const LOGIN_SERVICE = 'px login';
 
 export function resolveTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv, project: Project): Target {
-  if (flagUrl) return { kind: 'url', url: checkUrl(flagUrl, '--url'), source: '--url' };
+  // An empty --url (`--url "$UNSET"`) is a mistake, not a request for the local store.
+  if (flagUrl !== undefined) return { kind: 'url', url: checkUrl(flagUrl, '--url'), source: '--url' };
   if (env.PX_URL) return { kind: 'url', url: checkUrl(env.PX_URL, 'PX_URL'), source: 'PX_URL' };
   if (project.config.url) return { kind: 'url', url: checkUrl(project.config.url, 'px.config.json'), source: 'px.config.json' };
   return { kind: 'local', root: project.root };
@@ -63,7 +64,8 @@ function checkUrl(raw: string, source: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`The endpoint URL from ${source} is not a valid URL: give one like https://secrets.example.com.`);
+    const what = raw === '' ? 'is empty' : 'is not a valid URL';
+    throw new UsageError(`The endpoint URL from ${source} ${what}: give one like https://secrets.example.com.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`The endpoint URL from ${source} must start with http:// or https://.`);
