@@ -12,14 +12,20 @@ import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
+import { nameProblem } from './names.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A timestamp as an endpoint sends it (ISO 8601); nothing that could drive a terminal. */
+const isTime = (value: unknown): value is string => typeof value === 'string' && /^[0-9A-Za-z:.+\- ]{1,40}$/.test(value);
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** {name, createdAt, updatedAt} as strings; anything else (a `value` field included) is dropped. */
 function asMeta(value: unknown): SecretMeta | null {
-  if (!isObject(value) || typeof value.name !== 'string' || typeof value.createdAt !== 'string' || typeof value.updatedAt !== 'string') return null;
+  if (!isObject(value) || typeof value.name !== 'string' || !isTime(value.createdAt) || !isTime(value.updatedAt)) return null;
+  // Names reach the terminal: one that breaks the name rules (escape sequences included) is not
+  // from a px endpoint.
+  if (nameProblem(value.name) !== null) return null;
   return { name: value.name, createdAt: value.createdAt, updatedAt: value.updatedAt };
 }
 function asList(value: unknown): SecretMeta[] | null {
@@ -113,7 +119,7 @@ export class EndpointClient implements SecretsBackend {
         throw malformed(this.label);
       }
     }
-    const reason = errorText(text);
+    const reason = errorText(text, sentValues(payload));
     if (status === 401 || status === 403) {
       throw new AuthRejected(
         `${this.label} rejected the token (${status}${reason ? `: ${reason}` : ''}). Set PX_TOKEN or run \`px login --url ${this.label}\`.`,
@@ -177,14 +183,37 @@ function malformed(label: string): EndpointError {
   return new EndpointError(`${label} sent a malformed response. Check that the URL points at a px secrets endpoint.`);
 }
 
-/** The endpoint's own `{"error": …}` text, kept short; the API promises it never holds a value. */
-function errorText(text: string): string {
+/** The values a request carried, so that an endpoint echoing one cannot make px print it. */
+function sentValues(payload: unknown): string[] {
+  if (!isObject(payload)) return [];
+  if (typeof payload.value === 'string') return [payload.value];
+  if (Array.isArray(payload.secrets)) return payload.secrets.map((entry: SecretEntry) => entry.value);
+  return [];
+}
+
+/**
+ * The endpoint's own `{"error": …}` text as one short, plain line. The API promises it never holds
+ * a value, but px does not take an endpoint's word for it: values this request sent are masked
+ * (before shortening, so no prefix of one survives), and control characters (escape sequences,
+ * newlines) are dropped so that the text cannot drive the terminal or break the one-line rule.
+ */
+export function errorText(text: string, values: readonly string[] = []): string {
+  let message: unknown;
   try {
     const parsed: unknown = JSON.parse(text);
-    return isObject(parsed) && typeof parsed.error === 'string' ? parsed.error.slice(0, 300) : '';
+    message = isObject(parsed) ? parsed.error : undefined;
   } catch {
     return '';
   }
+  if (typeof message !== 'string') return '';
+  let clean = message;
+  for (const value of [...values].sort((a, b) => b.length - a.length)) {
+    if (value.trim().length > 0 && clean.includes(value)) clean = clean.split(value).join('***');
+  }
+  clean = clean
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
 
 function networkError(error: unknown, label: string, seconds: number): PxError {

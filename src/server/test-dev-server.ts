@@ -12,7 +12,7 @@ export interface LoggedRequest {
   status: number;
 }
 
-type Fault = { kind: 'fail'; status: number; body: unknown } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'malformed' } | { kind: 'hold'; until: Promise<void>; arrived: () => void };
+type Fault = { kind: 'fail'; status: number; body: unknown; method?: string } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'malformed' } | { kind: 'hold'; until: Promise<void>; arrived: () => void };
 
 export class TestDevServer {
   readonly requests: LoggedRequest[] = [];
@@ -42,9 +42,9 @@ export class TestDevServer {
     return this.running!.url;
   }
 
-  /** The next request gets `status` (JSON body `{error}` unless given). */
-  failNext(status: number, body: unknown = { error: `injected failure ${status}` }): void {
-    this.faults.push({ kind: 'fail', status, body });
+  /** The next request (of `method`, when given) gets `status` (JSON body `{error}` unless given). */
+  failNext(status: number, body: unknown = { error: `injected failure ${status}` }, method?: 'GET' | 'POST' | 'DELETE'): void {
+    this.faults.push({ kind: 'fail', status, body, method });
   }
   /** The next request never gets an answer. */
   hangNext(): void {
@@ -80,7 +80,9 @@ export class TestDevServer {
 
   private withFaults(listener: RequestListener): RequestListener {
     return (request: IncomingMessage, response: ServerResponse) => {
-      const fault = this.faults.shift();
+      // A fault for one method waits for the first request of that method.
+      const index = this.faults.findIndex((candidate) => candidate.kind !== 'fail' || !candidate.method || candidate.method === request.method);
+      const fault = index >= 0 ? this.faults.splice(index, 1)[0] : undefined;
       if (!fault) return listener(request, response);
       if (fault.kind === 'hold') {
         fault.arrived();

@@ -99,6 +99,9 @@ describe('responses that are JSON but not the API', () => {
     ['a list entry without times', { secrets: [{ name: 'A' }], count: 1 }],
     ['a negative count', { secrets: [], count: -1 }],
     ['secrets not an array', { secrets: {}, count: 0 }],
+    ['a name with escape sequences', { secrets: [{ name: 'X\u001b[2J\u001b[31mEVIL', createdAt: 't1', updatedAt: 't2' }], count: 1 }],
+    ['a name that breaks the name rules', { secrets: [{ name: 'not a name', createdAt: 't1', updatedAt: 't2' }], count: 1 }],
+    ['a time with a newline', { secrets: [{ name: 'A', createdAt: 't1\nforged line', updatedAt: 't2' }], count: 1 }],
   ])('%s → exit 5', async (_what, body) => {
     server.failNext(200, body);
     const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
@@ -111,6 +114,22 @@ describe('responses that are JSON but not the API', () => {
     const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ secrets: [{ name: 'A', createdAt: 't1', updatedAt: 't2' }], count: 1 });
+  });
+
+  it('an error text is one plain line, and a value the endpoint echoes back is masked', async () => {
+    const value = 'canary-echoed-by-endpoint-42';
+    server.failNext(400, { error: `value ${value} is bad\nsecond line \u001b[31mred\u001b[0m` }, 'POST');
+    const created = await runPx(['secret', 'create', 'NEW', '--force'], { cwd: project.root, env, stdin: value });
+    expect(created.code).toBe(2);
+    expect(created.stderr).toBe(`error: ${server.url} refused the request (400): value *** is bad second line red.\n`);
+    expect(created.stderr).not.toContain(value);
+    expect(created.stderr).not.toContain('\u001b');
+    writeFileSync(join(project.root, '.env.secrets'), `A=${value}-a\nB=${value}-b\n`);
+    server.failNext(500, { error: `cannot store A=${value}-a` }, 'POST');
+    const imported = await runPx(['secret', 'import', '--yes'], { cwd: project.root, env });
+    expect(imported.code).toBe(5);
+    expect(imported.stderr).toContain('cannot store A=***');
+    expect(imported.stderr).not.toContain(value);
   });
 
   it('exists must answer a boolean', async () => {
