@@ -13,6 +13,8 @@ export interface AuditEvent {
   method: string;
   route: string;
   name?: string;
+  /** The names a bulk write created or updated. */
+  names?: string[];
   status: number;
   outcome: string;
 }
@@ -24,10 +26,25 @@ export interface AppOptions {
   onEvent?: (event: AuditEvent) => void;
 }
 
-type Env = { Variables: { name?: string; outcome?: string } };
+type Env = { Variables: { name?: string; names?: string[]; outcome?: string } };
 
 const Entry = z.object({ name: z.string(), value: z.string() });
 const Bulk = z.object({ secrets: z.array(z.unknown()) });
+
+/**
+ * The request path for the audit log, with any segment that is not a plain word (a mistyped
+ * name may be a value: `/secrets/sk-live-…/exists`) replaced by `…`.
+ */
+function auditRoute(path: string): string {
+  return path
+    .slice(0, 600)
+    .split('/')
+    .map((segment) => (segment === '' || /^[A-Za-z0-9_]{1,256}$/.test(segment) ? segment : '…'))
+    .join('/');
+}
+
+/** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
+const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -41,7 +58,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
   const expected = digest(token);
 
-  const fail = (c: Context<Env>, status: 400 | 401 | 404 | 413 | 500, error: string, extra: object = {}) => {
+  const fail = (c: Context<Env>, status: 400 | 401 | 404 | 405 | 413 | 500, error: string, extra: object = {}) => {
     c.set('outcome', error);
     return c.json({ error, ...extra }, status);
   };
@@ -49,12 +66,14 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
   app.use('*', async (c, next) => {
     await next();
     if (!onEvent) return;
-    const name = c.get('name');
+    const name = validName(c.get('name'));
+    const names = c.get('names');
     onEvent({
       time: new Date().toISOString(),
       method: c.req.method,
-      route: c.req.path.slice(0, 300),
-      ...(name ? { name: name.slice(0, 300) } : {}),
+      route: auditRoute(c.req.path),
+      ...(name ? { name } : {}),
+      ...(names ? { names } : {}),
       status: c.res.status,
       outcome: c.get('outcome') ?? (c.res.status < 400 ? 'ok' : 'refused'),
     });
@@ -107,12 +126,14 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     entries.forEach((entry, index) => {
       const problem = entryProblem(entry);
       if (!problem) return;
-      const name = (entry as { name?: unknown })?.name;
-      bad.push({ index, ...(typeof name === 'string' ? { name: name.slice(0, 300) } : {}), error: problem });
+      // The name is repeated only when valid: fields swapped by a client put the value there.
+      const name = validName((entry as { name?: unknown })?.name);
+      bad.push({ index, ...(name ? { name } : {}), error: problem });
     });
     if (bad.length > 0) return fail(c, 400, `${bad.length} invalid ${bad.length === 1 ? 'entry' : 'entries'}; nothing was written`, { entries: bad });
     const result = await store.bulkPut(entries as Array<{ name: string; value: string }>);
     c.set('outcome', `bulk created=${result.created} updated=${result.updated}`);
+    c.set('names', entries.map((entry) => (entry as { name: string }).name));
     return c.json(result, 201);
   });
 
@@ -131,6 +152,20 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     c.set('outcome', 'deleted');
     return c.body(null, 204);
   });
+
+  // A known route with another method: 405 and the methods it takes, not "no such route".
+  const allowed: Array<[string, string]> = [
+    ['/secrets', 'GET, POST'],
+    ['/secrets/bulk', 'POST'],
+    ['/secrets/:name/exists', 'GET'],
+    ['/secrets/:name', 'DELETE'],
+  ];
+  for (const [path, methods] of allowed) {
+    app.all(path, (c) => {
+      c.header('allow', methods);
+      return fail(c, 405, `${path} takes ${methods}`);
+    });
+  }
 
   app.notFound((c) => fail(c, 404, 'no such route'));
   app.onError((error, c) => {
