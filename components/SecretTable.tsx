@@ -29,7 +29,7 @@ export function SecretTable({ target, rows, count, exampleFile }: SecretTablePro
         <Text>No secrets yet. Add one with `px secret create NAME` or import a file with `px secret import`.</Text>
       ) : (
         <Text bold>
-          {'NAME'.padEnd(width)}  {'CREATED'.padEnd(16)}  {'UPDATED'.padEnd(16)}
+          {'NAME'.padEnd(width)}  {'CREATED (UTC)'.padEnd(16)}  {'UPDATED (UTC)'.padEnd(16)}
           {exampleFile ? '  STATUS' : ''}
         </Text>
       )}

@@ -1,4 +1,4 @@
-// The Ink layer as promises (STYLE.md practice 2): commands ask a question or show a result and
+// The Ink layer as promises: commands ask a question or show a result and
 // never touch Ink themselves. Loaded only on interactive runs.
 import { render as inkRender } from 'ink';
 import React from 'react';

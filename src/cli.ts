@@ -1,5 +1,5 @@
 // The one place that lists every command. `runCli` parses, runs the chosen command and turns
-// any error into one line on stderr and an exit code (STYLE.md practice 5: one owner of exit).
+// any error into one line on stderr and an exit code.
 import yargs, { type Argv } from 'yargs';
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { VERSION } from './version.js';

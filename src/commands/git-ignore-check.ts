@@ -23,7 +23,7 @@ export async function checkPlaintextIgnored(io: Io, root: string, options: { ext
     if (!existsSync(join(root, file))) continue;
     const state = gitIgnoreState(root, file);
     if (state === 'tracked') {
-      warn(io, `${file} is committed to git: remove it with \`git rm --cached ${file}\`, add it to .gitignore, and replace the secrets it held.`);
+      warn(io, `${file} is tracked by git (staged or committed): remove it with \`git rm --cached ${file}\`, add it to .gitignore, and if it was ever committed, replace the secrets it held.`);
     } else if (state === 'not-ignored') {
       const offer = io.interactive && options.prompt !== false;
       if (offer && (await askConfirm(io, `${file} holds plaintext secrets and is not git-ignored. Add it to .gitignore?`, true))) {

@@ -1,4 +1,4 @@
-// One owner of exit (STYLE.md practice 5): any error becomes one line on stderr and an exit code.
+// One owner of exit: any error becomes one line on stderr and an exit code.
 import { Cancelled, exitCodeFor, PxError } from '../core/errors.js';
 import { line, type Io } from './context.js';
 

@@ -106,11 +106,14 @@ export function parseDotenv(source: string): ParseResult {
 const quoteName = (quote: string): string => (quote === '"' ? 'double' : quote === "'" ? 'single' : 'back');
 const safeName = (name: string): string => (name === '' ? 'the name' : JSON.stringify(name.slice(0, 80)));
 
+/** A file's path, or bytes already read (`-`: a piped stdin). */
+export type ImportSource = string | { bytes: Buffer };
+
 /** Reads and parses a file; a missing, unreadable or non-UTF-8 file is a usage error (exit 2). */
-export function readDotenvFile(path: string, shownAs = path): ParseResult {
+export function readDotenvFile(source: ImportSource, shownAs = typeof source === 'string' ? source : 'stdin'): ParseResult {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = typeof source === 'string' ? readFileSync(source) : source.bytes;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`${shownAs} not found: create it or pass the path of your file.`);
@@ -133,7 +136,7 @@ export function readDotenvFile(path: string, shownAs = path): ParseResult {
  * every name `refuse` objects to is reported with its line number, and then nothing is imported.
  * Each name comes once (the last one wins, with a warning); warnings never quote a value.
  */
-export function readImportEntries(path: string, shownAs: string, refuse: (name: string) => string | null): { entries: SecretEntry[]; warnings: string[] } {
+export function readImportEntries(path: ImportSource, shownAs: string, refuse: (name: string) => string | null): { entries: SecretEntry[]; warnings: string[] } {
   const parsed = readDotenvFile(path, shownAs);
   const problems = [...parsed.errors];
   for (const entry of parsed.entries) {

@@ -1,4 +1,4 @@
-// Decided once per run, before anything renders (STYLE.md practice 3).
+// Decided once per run, before anything renders.
 import type { Readable, Writable } from 'node:stream';
 
 export type InStream = Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };

@@ -21,3 +21,16 @@ export async function readPipedValue(stream: Readable): Promise<string> {
   }
   return text.replace(/\r?\n$/, '');
 }
+
+/** Reads a piped stream to EOF as bytes, refusing more than `limit` bytes (`what` names it). */
+export async function readPipedBytes(stream: Readable, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limit) throw new UsageError(`${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB.`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}

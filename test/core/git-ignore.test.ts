@@ -99,7 +99,7 @@ describe('the check in px commands', () => {
     writeFileSync(join(project.root, '.gitignore'), '.env.secrets\n');
     expect(git('add', '.env.deploy').status).toBe(0);
     const result = await runPx(['creds', 'import', '--yes'], { cwd: project.root, env: project.env, keychain });
-    expect(result.stderr).toMatch(/warning: \.env\.deploy is committed to git: remove it with `git rm --cached \.env\.deploy`/);
+    expect(result.stderr).toMatch(/warning: \.env\.deploy is tracked by git \(staged or committed\): remove it with `git rm --cached \.env\.deploy`/);
   });
 
   it('is not run by px secret list (kept off the start-up path)', async () => {

@@ -70,9 +70,23 @@ describe('px secret import', () => {
     write('.env.secrets', 'A=1\n');
     const result = await runPx(['secret', 'import', '--dry-run'], { cwd: project.root, env });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/Dry run/);
+    // The preview is a dry run's result: on stdout, so `> preview.txt` keeps it.
+    expect(result.stdout).toBe(`Target: ${server.url}\nDry run: would import 1 from .env.secrets: 1 to create, 0 to update\n  create A\nDry run: nothing was sent.\n`);
     expect(bulkRequests()).toBe(0);
     expect(await server.store.list()).toEqual([]);
+  });
+
+  it('`-` imports a piped file, and refuses a terminal', async () => {
+    const result = await runPx(['secret', 'import', '-', '--yes'], { cwd: project.root, env, stdin: `PIPED_A=${canary(1)}\nPIPED_B=x\n` });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`Imported 2 into ${server.url}: 2 created, 0 updated.\n`);
+    expect((await server.store.values()).get('PIPED_A')).toBe(canary(1));
+    const bad = await runPx(['secret', 'import', '-', '--yes'], { cwd: project.root, env, stdin: 'NOT VALID\n' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: stdin has 1 problem; nothing was imported\.\n  stdin:1: /);
+    const terminal = await runPx(['secret', 'import', '-', '--yes'], { cwd: project.root, env, interactive: true });
+    expect(terminal.code).toBe(2);
+    expect(terminal.stderr).toBe('error: `-` reads the file from a pipe: `px … import - < FILE` or `cat FILE | px … import -`.\n');
   });
 
   it('--json reports the plan and the result on stdout only', async () => {

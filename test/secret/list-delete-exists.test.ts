@@ -76,7 +76,7 @@ describe('px secret list', () => {
     const result = await runPx(['secret', 'list'], { cwd: project.root, env, interactive: true });
     expect(result.code).toBe(0);
     const frame = result.frames.join('\n');
-    expect(frame).toMatch(/NAME\s+CREATED\s+UPDATED/);
+    expect(frame).toMatch(/NAME\s+CREATED \(UTC\)\s+UPDATED \(UTC\)/);
     expect(frame).toContain('ALPHA');
     expect(frame).toContain('1 secret');
     expect(frame).not.toContain('canary');

@@ -1,14 +1,13 @@
 import { unlink } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { SecretEntry } from '../../core/backend.js';
-import { readImportEntries } from '../../core/dotenv.js';
+import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { PxError, Refused, UsageError } from '../../core/errors.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
 import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { line, warn, type Io } from '../context.js';
 import { askConfirm } from '../prompts.js';
-import { printPreview } from '../secret/import.js';
+import { importSource, printPreview } from '../secret/import.js';
 import { openCredentials, type GlobalArgs } from '../session.js';
 import { runtimeRefusal } from './set.js';
 
@@ -20,8 +19,8 @@ interface ImportArgs extends GlobalArgs {
 }
 
 /** Parses and checks the whole file before anything is stored; every problem is reported by line. */
-export function readCredentialsFile(path: string, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
-  if (isSecretsFile(path)) {
+export function readCredentialsFile(path: ImportSource, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
+  if (typeof path === 'string' && isSecretsFile(path)) {
     throw new UsageError(`${shownAs} holds runtime secrets: send them to the endpoint with \`px secret import ${shownAs}\`, not to the keychain.`);
   }
   const runtimeNames = runtimeSecretNames(root);
@@ -30,8 +29,7 @@ export function readCredentialsFile(path: string, shownAs: string, root: string)
 
 export async function importCredentials(io: Io, args: ImportArgs): Promise<number> {
   const { project, creds } = openCredentials(io, args);
-  const path = args.file ? resolve(io.cwd, args.file) : resolve(project.root, DEPLOY_FILE);
-  const shownAs = args.file ?? (relative(io.cwd, path) || DEPLOY_FILE);
+  const { path, shownAs } = await importSource(io, args.file, project.root, DEPLOY_FILE);
   const { entries, warnings } = readCredentialsFile(path, shownAs, project.root);
   for (const warning of warnings) warn(io, warning);
   if (!args.yes && !io.interactive) {
@@ -43,7 +41,7 @@ export async function importCredentials(io: Io, args: ImportArgs): Promise<numbe
   if (replacing.length > 0 && !args.force && !io.interactive) {
     throw new Refused(`${replacing.join(', ')} ${replacing.length === 1 ? 'is' : 'are'} already in the keychain for this project: pass --force to replace ${replacing.length === 1 ? 'it' : 'them'}.`);
   }
-  await checkPlaintextIgnored(io, project.root, { extra: path });
+  await checkPlaintextIgnored(io, project.root, { extra: typeof path === 'string' ? path : undefined });
   if (io.interactive) (await io.ui()).importPreview({ target: creds.label, file: shownAs, items, dryRun: false });
   else printPreview(io, creds.label, shownAs, items, false);
   if (!args.yes || (replacing.length > 0 && !args.force)) {
@@ -62,7 +60,8 @@ export async function importCredentials(io: Io, args: ImportArgs): Promise<numbe
     stored.push(entry.name);
   }
   line(io.stdout, `Imported ${entries.length} into the ${creds.label}: ${entries.length - replacing.length} new, ${replacing.length} replaced.`);
-  await offerRemoval(io, path, shownAs, Boolean(args.removeFile));
+  // Nothing to delete when the credentials came through a pipe.
+  if (typeof path === 'string') await offerRemoval(io, path, shownAs, Boolean(args.removeFile));
   return 0;
 }
 

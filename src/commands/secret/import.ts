@@ -1,7 +1,9 @@
 import { relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
-import { readImportEntries } from '../../core/dotenv.js';
+import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
+import { MAX_BODY_BYTES } from '../../core/limits.js';
+import { readPipedBytes } from '../../core/stdin.js';
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
@@ -20,8 +22,8 @@ interface ImportArgs extends GlobalArgs {
 type Action = 'create' | 'update';
 
 /** Parses and checks the whole file before anything is sent; every problem is reported by line. */
-export function readImportFile(path: string, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
-  if (isDeployFile(path)) {
+export function readImportFile(path: ImportSource, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
+  if (typeof path === 'string' && isDeployFile(path)) {
     throw new UsageError(`${shownAs} holds deploy credentials: store them in the keychain with \`px creds import ${shownAs}\`.`);
   }
   const deployNames = deployCredentialNames(root);
@@ -49,8 +51,7 @@ async function send(io: Io, backend: SecretsBackend, entries: SecretEntry[]): Pr
 
 export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
   const project = projectOf(io, args);
-  const path = args.file ? resolve(io.cwd, args.file) : resolve(project.root, SECRETS_FILE);
-  const shownAs = args.file ?? (relative(io.cwd, path) || SECRETS_FILE);
+  const { path, shownAs } = await importSource(io, args.file, project.root, SECRETS_FILE);
   const { entries, warnings } = readImportFile(path, shownAs, project.root);
   for (const warning of warnings) warn(io, warning);
   if (!args.yes && !args.dryRun && !io.interactive) {
@@ -59,7 +60,7 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
   const { backend, target } = await openSecrets(io, args);
   try {
     const existing = new Set((await backend.list()).map((secret) => secret.name));
-    await checkPlaintextIgnored(io, project.root, { extra: path, prompt: !args.json && !args.dryRun });
+    await checkPlaintextIgnored(io, project.root, { extra: typeof path === 'string' ? path : undefined, prompt: !args.json && !args.dryRun });
     const items = entries.map((entry) => ({ name: entry.name, action: (existing.has(entry.name) ? 'update' : 'create') as Action }));
     const json = (extra: object): void => line(io.stdout, JSON.stringify({ target, file: shownAs, dryRun: Boolean(args.dryRun), secrets: items, ...extra }));
     if (args.json && args.dryRun) {
@@ -71,7 +72,8 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
       else printPreview(io, target, shownAs, items, Boolean(args.dryRun));
     }
     if (args.dryRun) {
-      line(io.stderr, 'Dry run: nothing was sent.');
+      // A dry run's preview is its result: on stdout when it is plain text, next to the preview.
+      line(io.interactive ? io.stderr : io.stdout, 'Dry run: nothing was sent.');
       return 0;
     }
     if (!args.yes && !(await askConfirm(io, `Import ${entries.length} secrets into ${target}?`))) {
@@ -86,12 +88,24 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
   }
 }
 
-/** The preview of an import on a non-interactive run (stderr: it is not the result). */
+/** The preview of an import on a non-interactive run: stderr, as it is not the result, except for a dry run, whose result it is. */
 export function printPreview(io: Io, target: string, file: string, items: Array<{ name: string; action: Action }>, dryRun: boolean): void {
+  const out = dryRun ? io.stdout : io.stderr;
   const creates = items.filter((item) => item.action === 'create').length;
-  line(io.stderr, `Target: ${target}`);
-  line(io.stderr, `${dryRun ? 'Dry run: would import' : 'Importing'} ${items.length} from ${file}: ${creates} to create, ${items.length - creates} to update`);
-  for (const item of items) line(io.stderr, `  ${item.action} ${item.name}`);
+  line(out, `Target: ${target}`);
+  line(out, `${dryRun ? 'Dry run: would import' : 'Importing'} ${items.length} from ${file}: ${creates} to create, ${items.length - creates} to update`);
+  for (const item of items) line(out, `  ${item.action} ${item.name}`);
+}
+
+/** The file to import: FILE, `-` for a piped stdin, else the default file at the project root. */
+export async function importSource(io: Io, file: string | undefined, root: string, defaultFile: string): Promise<{ path: ImportSource; shownAs: string }> {
+  // yargs hands a lone `-` positional over as ''.
+  if (file === '-' || file === '') {
+    if (io.stdin.isTTY) throw new UsageError('`-` reads the file from a pipe: `px … import - < FILE` or `cat FILE | px … import -`.');
+    return { path: { bytes: await readPipedBytes(io.stdin, MAX_BODY_BYTES, 'The file on stdin') }, shownAs: 'stdin' };
+  }
+  const path = file ? resolve(io.cwd, file) : resolve(root, defaultFile);
+  return { path, shownAs: file ?? (relative(io.cwd, path) || defaultFile) };
 }
 
 export const importCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ImportArgs> => ({
@@ -99,7 +113,7 @@ export const importCommand = (run: (work: (io: Io) => Promise<number>) => void):
   describe: 'Import a dotenv file of runtime secrets in one request (default .env.secrets)',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
-      .positional('file', { type: 'string', describe: 'dotenv file (default: .env.secrets at the project root)' })
+      .positional('file', { type: 'string', describe: 'dotenv file, or - for stdin (default: .env.secrets at the project root)' })
       .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
       .option('dry-run', { type: 'boolean', describe: 'Show what would change and send nothing' })
       .option('json', { type: 'boolean', describe: 'Print the preview and result as JSON' })
