@@ -84,12 +84,16 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
       );
     }
     if (!hex) throw new AuthRejected(`The key of the local store (.px) is not in the OS keychain (entry ${account})${unlike}: restore it, or move .px/ away to start a new store.`);
+    if (override) ctx.warn("PX_STORE_KEY is set but is not this store's key: using the key from the OS keychain.");
     return Buffer.from(hex.trim(), 'hex');
   }
   const path = join(keyFileDir(ctx.env), `${storeId}.key`);
+  let key: Buffer;
   try {
-    return Buffer.from((await readFile(path, 'utf8')).trim(), 'hex');
+    key = Buffer.from((await readFile(path, 'utf8')).trim(), 'hex');
   } catch {
     throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
   }
+  if (override) ctx.warn(`PX_STORE_KEY is set but is not this store's key: using the key file ${path}.`);
+  return key;
 }

@@ -165,6 +165,15 @@ describe('LocalStore', () => {
     expect(locked.message + other.message).not.toContain(CANARY);
   });
 
+  it('a store keyed by a key file: a PX_STORE_KEY that is another key is ignored with a warning', async () => {
+    const plain = { ...project.env, PX_KEYCHAIN: 'off' };
+    await (await LocalStore.open({ root: project.root, env: plain })).put('A', canary(1));
+    const warnings: string[] = [];
+    const store = await LocalStore.open({ root: project.root, env: { ...plain, PX_STORE_KEY: KEY }, warn: (line) => warnings.push(line) });
+    expect((await store.list()).map((s) => s.name)).toEqual(['A']);
+    expect(warnings).toEqual([expect.stringMatching(/^PX_STORE_KEY is set but is not this store's key: using the key file .*\.key\.$/)]);
+  });
+
   it('a journal left from before the last snapshot (crash between the two renames) is ignored', async () => {
     const store = await open();
     await store.put('A', canary(1));
