@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 export const CONFIG_FILE = 'px.config.json';
+/** The project's px directory: local store, server token, audit log (see px-dir.ts). */
+export const STORE_DIR = '.px';
 
 export interface ProjectConfig {
   url?: string;

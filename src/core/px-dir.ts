@@ -4,8 +4,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
+import { STORE_DIR } from './project.js';
 
-export const STORE_DIR = '.px';
+export { STORE_DIR };
 
 /** Creates root/.px (0700) when missing and makes sure it git-ignores itself; returns its path. */
 export async function ensurePxDir(root: string): Promise<string> {

@@ -2,12 +2,11 @@
 // px.config.json, then the project's embedded local store.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { STORE_DIR } from './px-dir.js';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
-import type { Project } from './project.js';
+import { STORE_DIR, type Project } from './project.js';
 import type { SecretStore } from './store.js';
 
 export type Target =
