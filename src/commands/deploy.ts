@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { describeCommand, runWithSecrets, type ChildCommand } from '../core/child-run.js';
-import { UsageError } from '../core/errors.js';
+import { AuthRejected, UsageError } from '../core/errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../core/examples.js';
 import { CONFIG_FILE, type Project } from '../core/project.js';
 import { line, warn, type Io } from './context.js';
@@ -29,7 +29,7 @@ export async function runDeploy(io: Io, args: DeployArgs): Promise<number> {
   const shown = describeCommand(command);
   // PX_KEYCHAIN=off: the credentials come from the environment (a CI's own secret store).
   const skipKeychain = io.env.PX_KEYCHAIN === 'off';
-  const credentials = skipKeychain ? new Map<string, string>() : await creds.values();
+  const credentials = skipKeychain ? new Map<string, string>() : await creds.values().catch(withCiHint);
   const expected = readExampleNames(project.root, DEPLOY_EXAMPLE) ?? [];
   const missing = expected.filter((name) => !credentials.has(name) && !io.env[name]);
   const howToAdd = `add ${missing.length === 1 ? 'it' : 'them'} with \`px creds set ${missing[0]}\` or \`px creds import\``;
@@ -66,3 +66,11 @@ export const deployCommandModule = (run: (work: (io: Io) => Promise<number>) => 
       .example('$0 deploy', `Run "deploy" from ${CONFIG_FILE}`) as unknown as Argv<DeployArgs>,
   handler: (args) => run((io) => runDeploy(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),
 });
+
+/** A deploy without a keychain is usually a CI run: name the way px supports there. */
+function withCiHint(error: unknown): never {
+  if (error instanceof AuthRejected) {
+    throw new AuthRejected(`${error.message} In CI, keep the credentials in the CI's secret store and run \`PX_KEYCHAIN=off px deploy\`.`, { cause: error });
+  }
+  throw error;
+}

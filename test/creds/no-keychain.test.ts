@@ -63,6 +63,12 @@ describe('no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset)', () => {
     expect({ project: snapshot(project.root), home: snapshot(project.env.HOME!) }).toEqual(before);
   });
 
+  it('deploy also names the CI way: credentials from the CI and PX_KEYCHAIN=off', () => {
+    const result = run(['deploy', '--', 'node', '-e', '0']);
+    expect(result.status).toBe(4);
+    expect(result.stderr).toMatch(/ In CI, keep the credentials in the CI's secret store and run `PX_KEYCHAIN=off px deploy`\.\n$/);
+  });
+
   it('PX_KEYCHAIN=off is named as the reason, and the fix is to unset it', () => {
     const result = run(['creds', 'list'], { PX_KEYCHAIN: 'off' });
     expect(result.status).toBe(4);
