@@ -3,6 +3,7 @@
 // a bug, so it is refused loudly rather than hanging.
 import { Cancelled, UsageError } from '../core/errors.js';
 import type { Io } from './context.js';
+import { report } from './report.js';
 
 function requireInteractive(io: Io, what: string): void {
   if (!io.interactive) throw new UsageError(`${what} needs an answer and this run is not interactive.`);
@@ -20,59 +21,99 @@ async function cancellable<T>(work: Promise<T>): Promise<T> {
 export async function askHidden(io: Io, options: { label: string; target: string }): Promise<string> {
   requireInteractive(io, options.label);
   const ui = await io.ui();
-  releaseKeystrokes(io);
+  // Keys typed before the prompt showed were meant for it.
+  handOverHeldKeys(io);
   return cancellable(ui.hiddenInput(options));
 }
 
 export async function askConfirm(io: Io, message: string, defaultYes = false): Promise<boolean> {
   requireInteractive(io, message);
   const ui = await io.ui();
-  releaseKeystrokes(io);
-  return cancellable(ui.confirm({ message, defaultYes }));
+  // Keys typed before a question showed were not an answer to it (an early Enter would answer
+  // "Replace it?"): dropped, as sudo drops typeahead. Holding resumes once it is answered, so the
+  // echo stays off until the hidden prompt that usually follows.
+  const resume = suspendHolding(io);
+  try {
+    return await cancellable(ui.confirm({ message, defaultYes }));
+  } finally {
+    resume();
+  }
 }
 
-let held: { io: Io; chunks: Buffer[]; onReadable: () => void } | undefined;
+interface Held {
+  io: Io;
+  chunks: Buffer[];
+  onReadable: () => void;
+  collecting: boolean;
+  handedOver: boolean;
+}
+let held: Held | undefined;
 
 /**
  * Runs `work`, which will probably show a hidden prompt, with the terminal's echo off from the
  * start rather than from when Ink mounts (~100 ms later, after the store or endpoint answered):
  * a value typed or pasted early must not appear on screen in clear. Keys that arrive meanwhile
- * are kept and handed to the first prompt; Ctrl+C among them cancels at once (exit 130), since
- * the terminal no longer turns it into SIGINT. Node puts the terminal back at exit.
+ * are kept for the hidden prompt; Ctrl+C among them cancels at once (exit 130), since the
+ * terminal no longer turns it into SIGINT. Node puts the terminal back at exit.
  */
 export async function withKeystrokesHeld<T>(io: Io, work: () => Promise<T>): Promise<T> {
   const stdin = io.stdin;
   if (!io.interactive || !stdin.isTTY || !stdin.setRawMode || held) return work();
-  const chunks: Buffer[] = [];
+  const state: Held = { io, chunks: [], onReadable: () => undefined, collecting: false, handedOver: false };
   // Paused-mode reading ('readable', as Ink reads): the stream stays in the mode Ink expects.
-  const onReadable = (): void => {
+  state.onReadable = (): void => {
     for (let chunk = stdin.read() as Buffer | string | null; chunk !== null; chunk = stdin.read() as Buffer | string | null) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       if (bytes.includes(0x03)) {
         stdin.setRawMode?.(false);
-        io.stderr.write('error: Cancelled.\n');
-        process.exit(130);
+        // A hard exit: the request px is waiting on would keep it alive for its whole timeout.
+        process.exit(report(io, new Cancelled()));
       }
-      chunks.push(bytes);
+      state.chunks.push(bytes);
     }
   };
-  stdin.setRawMode(true);
-  stdin.on('readable', onReadable);
-  held = { io, chunks, onReadable };
+  held = state;
+  collect(state);
   try {
     return await work();
   } finally {
-    // No prompt took the keys over (an error, or nothing to ask): stop reading so px can exit.
-    if (releaseKeystrokes(io)) (stdin as { unref?: () => void }).unref?.();
+    stopCollecting(state);
+    held = undefined;
+    // Stop reading, whoever read last (this, or a prompt that failed before it let go), so that px
+    // can exit; a later prompt ref()s stdin again.
+    (stdin as { unref?: () => void }).unref?.();
   }
 }
 
-/** Hands held keys back to the stream, for Ink to read, and stops collecting; true if it held any. */
-function releaseKeystrokes(io: Io): boolean {
-  if (!held || held.io !== io) return false;
-  const { chunks, onReadable } = held;
-  held = undefined;
-  io.stdin.removeListener('readable', onReadable);
-  if (chunks.length > 0) io.stdin.unshift(Buffer.concat(chunks));
-  return true;
+function collect(state: Held): void {
+  if (state.collecting || state.handedOver) return;
+  state.io.stdin.setRawMode?.(true);
+  state.io.stdin.on('readable', state.onReadable);
+  state.collecting = true;
+}
+
+function stopCollecting(state: Held): void {
+  if (!state.collecting) return;
+  state.io.stdin.removeListener('readable', state.onReadable);
+  state.collecting = false;
+}
+
+/** Gives the held keys back to the stream for the hidden prompt (Ink) to read, once. */
+function handOverHeldKeys(io: Io): void {
+  if (!held || held.io !== io || held.handedOver) return;
+  stopCollecting(held);
+  held.handedOver = true;
+  if (held.chunks.length > 0) io.stdin.unshift(Buffer.concat(held.chunks));
+  held.chunks = [];
+}
+
+/** Lets a question read the keyboard, dropping what was held; returns how to resume holding. */
+function suspendHolding(io: Io): () => void {
+  const state = held;
+  if (!state || state.io !== io || state.handedOver) return () => undefined;
+  stopCollecting(state);
+  state.chunks = [];
+  return () => {
+    if (held === state) collect(state);
+  };
 }

@@ -91,26 +91,53 @@ it('keys that arrive faster than the screen redraws all land in the value (typin
   expect((await server.store.values()).get('FAST')).toBe(parts.join(''));
 });
 
-it('a long paste is stored whole, and a multi-line paste keeps its lines (LF, not CR)', async () => {
+it('a long paste is stored whole, and a multi-line paste keeps its lines (LF, not CR) and waits for Enter', async () => {
   const long = `${canary(6)}-${'x'.repeat(5000)}`;
   const tty = start('secret create LONG_PASTE');
   await tty.waitFor(/Value for LONG_PASTE/);
   tty.paste(`${long}\n`);
-  await tty.waitFor(/\(\d+ characters\)/);
+  await tty.waitFor(new RegExp(`\\(${long.length} characters\\)`));
+  expect(tty.screen()).not.toMatch(/\[exit/);
   tty.press('Enter');
   expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
   expect((await server.store.values()).get('LONG_PASTE')).toBe(long);
   tty.close();
 
-  const pem = `-----BEGIN KEY-----\n${canary(7)}\nline-two\n-----END KEY-----\n`;
+  const pem = `-----BEGIN KEY-----\n${canary(7)}\nline-two [brackets] stay\n-----END KEY-----\n`;
   const second = start('secret create PEM_KEY');
   await second.waitFor(/Value for PEM_KEY/);
   second.paste(pem);
-  await second.waitFor(/\*{40,}/);
+  await second.waitFor(/\(\d+ characters\)/);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(second.screen()).not.toMatch(/\[exit/);
   expect(second.screen()).not.toContain(canary(7));
   second.press('Enter');
   expect(await second.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
   expect((await server.store.values()).get('PEM_KEY')).toBe(pem.replace(/\n$/, ''));
+});
+
+it('a paste that reaches px in two parts, split after a newline, is still one value', async () => {
+  const tty = start('secret create SPLIT_PASTE');
+  await tty.waitFor(/Value for SPLIT_PASTE/);
+  // One bracketed paste whose second half arrives 400 ms later, as over a slow link.
+  tty.raw('\u001b[200~-----BEGIN KEY-----\rAAAA\r');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  tty.raw(`${canary(10)}\r-----END KEY-----\r\u001b[201~`);
+  await tty.waitFor(/\*{40,}/);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(tty.screen()).not.toMatch(/\[exit/);
+  expect(tty.screen()).not.toContain(canary(10));
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('SPLIT_PASTE')).toBe(`-----BEGIN KEY-----\nAAAA\n${canary(10)}\n-----END KEY-----`);
+});
+
+it('a terminal without bracketed paste: a one-line paste ending in a newline saves itself, whole', async () => {
+  const tty = start('secret create PLAIN_PASTE');
+  await tty.waitFor(/Value for PLAIN_PASTE/);
+  tty.paste(`${canary(11)}-[x]\n`, { bracketed: false });
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('PLAIN_PASTE')).toBe(`${canary(11)}-[x]`);
 });
 
 it('Ctrl+U clears what was typed, as in sudo or ssh', async () => {
@@ -140,6 +167,30 @@ it('a value typed before the prompt shows is never echoed, and reaches the promp
   expect(screen).toContain('[exit 0]');
   expect(screen).not.toContain(canary(9));
   expect((await server.store.values()).get('EARLY')).toBe(value);
+});
+
+it('keys typed before a question shows do not answer it, and echo stays off until the hidden prompt', async () => {
+  await server.store.put('OLD', canary(12));
+  const held = server.holdNext();
+  const tty = start('secret create OLD');
+  await held.arrived;
+  tty.type(`early-${canary(13)}`);
+  tty.press('Enter');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  held.release();
+  await tty.waitFor(/OLD already exists .*Replace it\? \(y\/N\)/);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toMatch(/\[exit/);
+  tty.type('y');
+  await tty.waitFor(/Value for OLD/);
+  tty.type(canary(14));
+  await tty.waitFor(/\*{20,}/);
+  tty.press('Enter');
+  const screen = await tty.waitFor(/\[exit \d+\]/);
+  expect(screen).toContain('[exit 0]');
+  expect(screen).toContain('Updated OLD');
+  expect(screen).not.toContain(canary(13));
+  expect((await server.store.values()).get('OLD')).toBe(canary(14));
 });
 
 it('Ctrl+C before the prompt shows cancels with 130 and sends nothing', async () => {

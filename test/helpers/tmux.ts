@@ -30,10 +30,19 @@ export class TmuxTerminal {
     this.tmux(['send-keys', '-t', this.session, '-l', '--', text]);
   }
 
-  /** Pastes text as a terminal does (one write; newlines arrive as CR). */
-  paste(text: string): void {
+  /**
+   * Pastes text as a terminal does: newlines arrive as CR, and the text is wrapped in
+   * bracketed-paste markers when the program asked for them (`bracketed: false` never does).
+   */
+  paste(text: string, options: { bracketed?: boolean } = {}): void {
     this.tmux(['set-buffer', '-b', 'px-paste', '--', text]);
-    this.tmux(['paste-buffer', '-d', '-b', 'px-paste', '-t', this.session]);
+    this.tmux(['paste-buffer', '-d', ...(options.bracketed === false ? [] : ['-p']), '-b', 'px-paste', '-t', this.session]);
+  }
+
+  /** Bytes exactly as given, as if the terminal sent them (escape sequences included). */
+  raw(bytes: string): void {
+    const hex = [...Buffer.from(bytes, 'utf8')].map((byte) => byte.toString(16).padStart(2, '0'));
+    this.tmux(['send-keys', '-t', this.session, '-H', ...hex]);
   }
 
   /** Several literal texts and keys in one tmux call: they reach the program back to back. */
