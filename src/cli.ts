@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { VERSION } from './version.js';
 import { line, type Io } from './commands/context.js';
-import { describeParseError } from './commands/parse-errors.js';
+import { commandPath, describeParseError } from './commands/parse-errors.js';
 import { runReported } from './commands/report.js';
 import type { GlobalArgs } from './commands/session.js';
 import { createCommand } from './commands/secret/create.js';
@@ -89,7 +89,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   // `--value -abc`: yargs would read the value as flags (-h even prints help) and name its
   // letters in an error. Refused before yargs sees it.
   if (own.some((arg, i) => arg === '--value' && own[i + 1]?.startsWith('-'))) {
-    line(io.stderr, `error: ${describeParseError('', own)}`);
+    line(io.stderr, `error: ${describeParseError('', own, true)}`);
     return 2;
   }
   const parser = buildParser(own, rest, (next) => {
@@ -108,6 +108,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     // yargs makes an array of a flag given twice; px takes each of these once.
     const repeated = REPEATABLE_NOT.find((flag) => Array.isArray(parsed?.[flag]));
     if (repeated) parseError = new Error(`--${repeated} was given more than once: give it once`);
+    // Words after `--` land in `_` unchecked; only run and deploy take a command there.
+    const words = (parsed?._ as unknown[] | undefined) ?? [];
+    const completing = own.includes('--get-yargs-completions');
+    if (!repeated && !completing && rest.length === 0 && words.length > commandPath(own).length) parseError = new Error(`Unknown arguments: ${words.slice(commandPath(own).length).join(', ')}`);
   }
   if (parseError) {
     line(io.stderr, `error: ${describeParseError(parseError.message, own)}`);

@@ -28,6 +28,7 @@ describe('parse errors', () => {
     [['sever'], 'Unknown command sever: did you mean `px server`? Run `px --help` for usage.'],
     [['frobnicate'], 'Unknown command frobnicate. Run `px --help` for usage.'],
     [['secret', 'lst'], 'Unknown secret command lst: did you mean `px secret list`? Run `px secret --help` for usage.'],
+    [['secret', '--project', '.', 'lst'], 'Unknown secret command lst: did you mean `px secret list`? Run `px secret --help` for usage.'],
     [['secret', 'create'], 'px secret create needs a NAME: px secret create NAME. Run `px secret create --help` for usage.'],
     [['creds', 'delete'], 'px creds delete needs a NAME: px creds delete NAME. Run `px creds delete --help` for usage.'],
     [['secret', 'list', 'extra'], 'Unknown argument: extra. Run `px secret list --help` for usage.'],
@@ -40,11 +41,12 @@ describe('parse errors', () => {
     expect(result.stderr).toBe(`error: ${message}\n`);
   });
 
-  it('never echoes what may be a value: a value where the name goes, after the name, or after --value with a dash', async () => {
+  it('never echoes what may be a value: after the name, after --, or after --value with a dash', async () => {
     const cases = [
       ['secret', 'create', 'OPENAI_API_KEY', canary(1)],
       ['creds', 'set', 'FLY_API_TOKEN', canary(2)],
       ['login', canary(3)],
+      ['secret', 'create', 'X', '--force', '--', canary(5)],
       ['secret', 'create', 'X', '--value', `-${canary(4)}`],
       ['secret', 'create', 'X', '--value', '-help-me'],
     ];
@@ -52,11 +54,28 @@ describe('parse errors', () => {
       const result = await px(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr.split('\n')).toHaveLength(2);
-      expect(result.stderr).toMatch(/^error: .*(not shown, in case one is a secret value|must be written --value=VALUE).*Nothing was stored|nothing was stored/i);
+      expect(result.stderr).toMatch(/^error: (.*not shown, in case one is a secret value.*Nothing was stored|.*must be written --value=VALUE.*nothing was stored)/);
       expect(result.stderr + result.stdout).not.toContain(CANARY);
       expect(result.stderr).not.toMatch(/\b[a-z], [a-z]\b/);
     }
     expect((await px(['secret', 'create', 'X', '--value=-starts-with-dash'])).code).toBe(0);
+  });
+
+  it('never echoes what may be a value: where the name or a command goes', async () => {
+    const cases: Array<[string[], string]> = [
+      [['secret', 'create', canary(6)], 'error: The NAME given is not a valid name (not shown, in case it is a value): names use letters, digits and _ and do not start with a digit.\n'],
+      [['creds', 'set', canary(7)], 'error: The NAME given is not a valid name (not shown, in case it is a value): names use letters, digits and _ and do not start with a digit.\n'],
+      [[canary(8)], 'error: Unknown command (not shown, in case it is a value): px --help lists them.\n'],
+      [['secret', canary(9)], 'error: Unknown secret command (not shown, in case it is a value): px secret --help lists them.\n'],
+      [['secret', 'add', 'OPENAI_API_KEY', canary(10)], 'error: Unknown secret command add. Run `px secret --help` for usage.\n'],
+      [['logout', canary(11)], 'error: Unknown arguments (not shown, in case one is a value). Run `px logout --help` for usage.\n'],
+      [['secret', 'list', canary(12), '--bogus'], 'error: Unknown argument: bogus (and 1 not shown, in case one is a value). Run `px secret list --help` for usage.\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const result = await px(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toBe(stderr);
+    }
   });
 
   it('an empty --url is a usage error, not the local store', async () => {

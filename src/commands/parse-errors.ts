@@ -56,17 +56,38 @@ function closest(word: string, choices: readonly string[]): string | undefined {
   return best && best.score <= 2 ? best.choice : undefined;
 }
 
-/** One line (without `error: `) for a command line yargs refused. */
-export function describeParseError(message: string, argv: readonly string[]): string {
+/** A word px repeats in an error: one that looks like a mistyped command or flag, never like a value. */
+const shown = (word: string | undefined): word is string => word !== undefined && /^[a-z][a-z-]{0,20}$/.test(word);
+
+/** The first word after the command path, skipping flags and their arguments. */
+function wordAfter(argv: readonly string[], path: readonly string[]): string | undefined {
+  let seen = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-')) {
+      if (TAKES_ARGUMENT.has(arg)) i++;
+      continue;
+    }
+    if (seen++ === path.length) return arg;
+  }
+  return undefined;
+}
+
+/**
+ * One line (without `error: `) for a command line px refused: `message` is what yargs said;
+ * `dashValue` marks `--value -…`, refused before yargs sees it.
+ */
+export function describeParseError(message: string, argv: readonly string[], dashValue = false): string {
   const path = commandPath(argv);
   const command = ['px', ...path].join(' ');
   const help = `Run \`${command} --help\` for usage.`;
   const key = path.join(' ');
-  const dashValue = argv.findIndex((arg, i) => arg === '--value' && argv[i + 1]?.startsWith('-'));
-  if (dashValue >= 0) {
+  if (dashValue) {
     return `--value takes the value right after it, and one that starts with - must be written --value=VALUE (or piped); nothing was stored. ${help}`;
   }
-  if (READS_VALUE.has(key) && /^Unknown argument/.test(message)) {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message.split('\n')[0]);
+  if (unknown && READS_VALUE.has(key)) {
     const takes = POSITIONAL[key] ? `${POSITIONAL[key]} and flags` : 'flags only';
     const sources = key === 'login' ? 'a pipe or the hidden prompt' : 'a pipe, the hidden prompt or --value';
     return `${command} got arguments it does not take (not shown, in case one is a secret value): it takes ${takes}, and the value comes from ${sources}. Nothing was stored. ${help}`;
@@ -74,15 +95,23 @@ export function describeParseError(message: string, argv: readonly string[]): st
   if (/^Not enough non-option arguments/.test(message) && POSITIONAL[key]) {
     return `${command} needs a ${POSITIONAL[key]}: ${command} ${POSITIONAL[key]}. ${help}`;
   }
-  const first = argv.find((arg) => !arg.startsWith('-'));
-  if (path.length === 0 && first !== undefined && /^Unknown argument/.test(message)) {
-    const guess = closest(first, TOP);
-    return guess ? `Unknown command ${first}: did you mean \`px ${guess}\`? ${help}` : `Unknown command ${first}. ${help}`;
-  }
   const meant = /^Did you mean (\S+)\?/.exec(message);
-  if (meant && path.length === 1) {
-    const word = argv[argv.indexOf(path[0]) + 1];
-    return `Unknown ${path[0]} command ${word}: did you mean \`${command} ${meant[1]}\`? ${help}`;
+  const group = path.length === 0 ? 'command' : path.length === 1 && SUBCOMMANDS[path[0]] ? `${path[0]} command` : undefined;
+  if ((unknown || meant) && group) {
+    const word = wordAfter(argv, path);
+    const choices = path.length === 0 ? TOP : SUBCOMMANDS[path[0]];
+    const guess = meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
+    if (!shown(word)) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;
+    return guess ? `Unknown ${group} ${word}: did you mean \`${command} ${guess}\`? ${help}` : `Unknown ${group} ${word}. ${help}`;
+  }
+  if (unknown) {
+    // Repeat only what looks like a mistyped flag or word; anything else may be a value.
+    const words = unknown[1].split(', ');
+    const visible = words.filter(shown);
+    const hidden = words.length - visible.length;
+    const named = visible.length > 0 ? `Unknown ${visible.length === 1 ? 'argument' : 'arguments'}: ${visible.join(', ')}` : 'Unknown arguments';
+    const rest = hidden === 0 ? '' : visible.length > 0 ? ` (and ${hidden} not shown, in case one is a value)` : ' (not shown, in case one is a value)';
+    return `${named}${rest}. ${help}`;
   }
   const sentence = message.split('\n')[0].trim();
   return `${/[.?!]$/.test(sentence) ? sentence : `${sentence}.`} ${help}`;

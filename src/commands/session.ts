@@ -1,8 +1,8 @@
 // What every project-scoped command needs first: the project, and for `px secret …` the target.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { SecretsBackend } from '../core/backend.js';
-import { findProject, type Project } from '../core/project.js';
+import { findProject, STORE_DIR, type Project } from '../core/project.js';
 import { openBackend, resolveTarget } from '../core/target.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
@@ -17,8 +17,11 @@ export interface GlobalArgs {
 
 export function projectOf(io: Io, args: GlobalArgs): Project {
   if (args.project === undefined) return findProject(io.cwd);
-  // An explicit --project must exist: a typo must not quietly start an empty store somewhere new.
+  // An explicit --project must exist: a typo or an unset variable must not quietly start an
+  // empty store somewhere new.
+  if (args.project === '') throw new UsageError('--project is empty: give the project directory.');
   const dir = resolve(io.cwd, args.project);
+  if (basename(dir) === STORE_DIR) throw new UsageError(`--project ${args.project} is px's own directory: give the project directory that holds it.`);
   let isDirectory = false;
   try {
     isDirectory = statSync(dir).isDirectory();

@@ -84,8 +84,11 @@ export const WELL_KNOWN_RUNTIME_SECRETS: ReadonlySet<string> = new Set([
   'JWT_SECRET',
 ]);
 
-/** Throws a usage error (exit 2) when `name` is not a valid secret name. */
+/**
+ * Throws a usage error (exit 2) when `name` is not a valid secret name. The name is not repeated:
+ * what lands where a name goes is often the value (`px secret create "$OPENAI_API_KEY"`).
+ */
 export function assertValidName(name: string): void {
   const problem = nameProblem(name);
-  if (problem) throw new UsageError(`${JSON.stringify(name).slice(0, 80)} is not a valid name: ${problem}.`);
+  if (problem) throw new UsageError(`The NAME given is not a valid name (not shown, in case it is a value): ${problem}.`);
 }

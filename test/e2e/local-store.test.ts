@@ -71,6 +71,8 @@ describe('local store (no endpoint configured)', () => {
     const cases: Array<[string[], string]> = [
       [['--project', 'typo/deep', 'secret', 'create', 'X'], 'error: --project typo/deep: no such directory.\n'],
       [['--project', 'file', 'secret', 'list'], 'error: --project file is not a directory.\n'],
+      [['--project', '', 'secret', 'create', 'X'], 'error: --project is empty: give the project directory.\n'],
+      [['--project', '.px', 'secret', 'create', 'X'], "error: --project .px is px's own directory: give the project directory that holds it.\n"],
     ];
     for (const [args, stderr] of cases) {
       const result = px(args, { input: canary(1) });
