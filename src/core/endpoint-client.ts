@@ -12,6 +12,7 @@ import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
+import { maskText } from './masking.js';
 import { nameProblem } from './names.js';
 
 type Json = Record<string, unknown>;
@@ -119,7 +120,10 @@ export class EndpointClient implements SecretsBackend {
         throw malformed(this.label);
       }
     }
-    const reason = errorText(text, sentValues(payload));
+    // What this request sent that must not come back on screen: its values, as sent (JSON-escaped)
+    // and as typed, and the token.
+    const sent = sentValues(payload);
+    const reason = errorText(text, [...sent, ...sent.map((value) => JSON.stringify(value).slice(1, -1)), this.options.token]);
     if (status === 401 || status === 403) {
       throw new AuthRejected(
         `${this.label} rejected the token (${status}${reason ? `: ${reason}` : ''}). Set PX_TOKEN or run \`px login --url ${this.label}\`.`,
@@ -193,11 +197,12 @@ function sentValues(payload: unknown): string[] {
 
 /**
  * The endpoint's own `{"error": …}` text as one short, plain line. The API promises it never holds
- * a value, but px does not take an endpoint's word for it: values this request sent are masked
- * (before shortening, so no prefix of one survives), and control characters (escape sequences,
- * newlines) are dropped so that the text cannot drive the terminal or break the one-line rule.
+ * a value, but px does not take an endpoint's word for it: what the request sent is masked
+ * (before shortening, so no prefix of a value survives), and control characters (escape
+ * sequences, newlines) are dropped so that the text cannot drive the terminal or break the
+ * one-line rule.
  */
-export function errorText(text: string, values: readonly string[] = []): string {
+function errorText(text: string, sent: readonly string[]): string {
   let message: unknown;
   try {
     const parsed: unknown = JSON.parse(text);
@@ -206,13 +211,11 @@ export function errorText(text: string, values: readonly string[] = []): string 
     return '';
   }
   if (typeof message !== 'string') return '';
-  let clean = message;
-  for (const value of [...values].sort((a, b) => b.length - a.length)) {
-    if (value.trim().length > 0 && clean.includes(value)) clean = clean.split(value).join('***');
-  }
-  clean = clean
+  const clean = maskText(message, sent)
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
 

@@ -88,6 +88,12 @@ export class Masker {
   }
 }
 
+/** `text` with every value in it (and each long line of a multiline one) replaced by `***`. */
+export function maskText(text: string, values: Iterable<string>): string {
+  const masker = new Masker(maskPatterns(values));
+  return Buffer.concat([masker.push(Buffer.from(text, 'utf8')), masker.end()]).toString('utf8');
+}
+
 /** A stream that masks `values` in what flows through it. */
 export function maskingStream(values: Iterable<string>): Transform {
   const masker = new Masker(maskPatterns(values));

@@ -132,6 +132,19 @@ describe('responses that are JSON but not the API', () => {
     expect(imported.stderr).not.toContain(value);
   });
 
+  it('a value echoed in its JSON-escaped form, and the token echoed by a 401, are masked too', async () => {
+    const value = 'Line1-canary-json\nLine2 "quoted" \\ back\ttab';
+    server.failNext(400, { error: `bad request: ${JSON.stringify({ name: 'NEW', value })}` }, 'POST');
+    const created = await runPx(['secret', 'create', 'NEW', '--force'], { cwd: project.root, env, stdin: value });
+    expect(created.code).toBe(2);
+    expect(created.stderr).toBe(`error: ${server.url} refused the request (400): bad request: {"name":"NEW","value":"***"}.\n`);
+    server.failNext(401, { error: `token Bearer ${server.token} rejected` });
+    const listed = await runPx(['secret', 'list'], { cwd: project.root, env });
+    expect(listed.code).toBe(4);
+    expect(listed.stderr).not.toContain(server.token);
+    expect(listed.stderr).toContain('(401: token Bearer *** rejected)');
+  });
+
   it('exists must answer a boolean', async () => {
     server.failNext(200, { exists: 'yes' });
     expect((await runPx(['secret', 'exists', 'A'], { cwd: project.root, env })).code).toBe(5);
