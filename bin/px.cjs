@@ -32,7 +32,7 @@ function run(name) {
   } catch (error) {
     if (error.code !== 'ENOENT') throw error;
     // a checkout that was installed but not built: say what to run instead of a stack trace
-    process.stderr.write(`px is not built: dist/${name} is missing. Run \`npm run build\` in ${path.join(__dirname, '..')} and try again.\n`);
+    process.stderr.write(`error: px is not built: dist/${name} is missing. Run \`npm run build\` in ${path.join(__dirname, '..')} and try again.\n`);
     process.exit(2);
   }
   const { size, mtimeMs } = fs.statSync(file);

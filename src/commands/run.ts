@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
-import { localLabel, resolveTarget, storeAbove, storeAboveWarning } from '../core/target.js';
+import { openLocalStore, resolveTarget } from '../core/target.js';
 import { line, warn, type Io } from './context.js';
 import { projectOf, type GlobalArgs } from './session.js';
 
@@ -23,11 +23,7 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
         `Run the app where it reads its secrets from the endpoint itself, or ${UNSET[target.source]} to use the local store.`,
     );
   }
-  const above = storeAbove(project.root);
-  if (above) warn(io, storeAboveWarning(io.cwd, above));
-  const label = localLabel(io.cwd, project.root);
-  const { LocalStore } = await import('../core/local-store.js');
-  const store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
+  const { store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) });
   const values = await store.values();
   // Deploy credentials never reach an app, even if one was written to the store over the API.
   const deployNames = deployCredentialNames(project.root);

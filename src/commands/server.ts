@@ -6,7 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { UsageError } from '../core/errors.js';
 import { ensurePxDir } from '../core/px-dir.js';
-import { isLoopbackHost, SERVER_TOKEN_FILE } from '../core/target.js';
+import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import { line, warn, type Io } from './context.js';
 import { projectOf, type GlobalArgs } from './session.js';
@@ -39,10 +39,10 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
   const project = projectOf(io, args);
   let store: SecretStore;
+  let label = 'an in-memory store (nothing is saved)';
   if (args.memory) store = new MemoryStore();
   else {
-    const { LocalStore } = await import('../core/local-store.js');
-    store = await LocalStore.open({ root: project.root, env: io.env, warn: (text) => warn(io, text) });
+    ({ store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) }));
   }
   const { token, where } = await serverToken(io, project.root);
   await ensurePxDir(project.root);
@@ -60,7 +60,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     },
   });
   if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
-  line(io.stderr, `px server: serving ${args.memory ? 'an in-memory store (nothing is saved)' : 'local store (.px)'} at ${server.url}`);
+  line(io.stderr, `px server: serving ${label} at ${server.url}`);
   line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
   // The handlers stay installed until exit: proper-lockfile's signal-exit re-raises a signal
   // that nobody else listens to, which would kill the server in the middle of shutting down.

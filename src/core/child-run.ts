@@ -39,12 +39,10 @@ export function describeCommand(command: ChildCommand): string {
 export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   const { command } = options;
   const env: NodeJS.ProcessEnv = { ...options.baseEnv };
-  const secrets = new Map(options.secrets);
-  for (const [name, value] of secrets) {
+  for (const [name, value] of options.secrets) {
     // Stored before px refused such values, or by another tool: spawn would fail for every
     // command, with the value in its error message. Leave this one out and say so, by name.
     if (value.includes('\0')) {
-      secrets.delete(name);
       options.stderr.write(`warning: not passing ${name}: its value holds a NUL character, which no environment variable can hold.\n`);
     } else env[name] = value;
   }
@@ -53,7 +51,8 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   const child = command.shell
     ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
     : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
-  const values = [...secrets.values()];
+  // Every value px knows is masked, also one it could not pass on: CMD may print it from elsewhere.
+  const values = [...options.secrets.values()];
   const out = child.stdout!.pipe(maskingStream(values));
   const err = child.stderr!.pipe(maskingStream(values));
   out.pipe(options.stdout, { end: false });

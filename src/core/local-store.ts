@@ -13,7 +13,8 @@ import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
 import { AuthRejected, UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
-import { ensurePxDir, STORE_DIR } from './px-dir.js';
+import { STORE_DIR } from './project.js';
+import { assertPxDir, ensurePxDir } from './px-dir.js';
 import type { PutResult, SecretStore } from './store.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
 import {
@@ -33,7 +34,6 @@ import {
   type SnapshotHeader,
 } from './store-format.js';
 
-export { STORE_DIR };
 export const STORE_FILE = join(STORE_DIR, 'secrets.enc');
 export const JOURNAL_FILE = join(STORE_DIR, 'secrets.journal');
 /** The journal is folded into a new snapshot once it is larger than this and than the snapshot. */
@@ -91,10 +91,7 @@ export class LocalStore implements SecretStore {
   }
 
   static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void }): Promise<LocalStore> {
-    const dir = statOrNull(join(options.root, STORE_DIR));
-    if (dir && !dir.isDirectory()) {
-      throw new UsageError(`${join(options.root, STORE_DIR)} is not a directory: px keeps the local store there. Move that file away and try again.`);
-    }
+    assertPxDir(options.root);
     const ctx = { env: options.env, keychain: options.keychain ?? openKeychain(options.env), warn: options.warn ?? (() => undefined) };
     return new LocalStore(options.root, ctx);
   }

@@ -21,7 +21,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Why `value` cannot be stored, or null when it can. The message never quotes the value. */
 export function valueProblem(value: string): string | null {
   if (value.length === 0) return 'the value is empty';
-  if (value.trim().length === 0) return 'the value is only whitespace';
   // An environment variable cannot hold one, so `px run` could never pass the secret on.
   if (value.includes('\0')) return 'the value holds a NUL character, which no environment variable can hold';
   if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) return 'the value is larger than 64 KiB';
@@ -35,7 +34,8 @@ export function valueProblem(value: string): string | null {
 /** Warnings (not refusals) about a value that is probably pasted wrong. Never quotes the value. */
 export function valueWarnings(value: string): string[] {
   const warnings: string[] = [];
-  if (value !== value.trim()) warnings.push('has leading or trailing whitespace');
+  if (value.trim().length === 0) warnings.push('is only whitespace (px run will not mask it)');
+  else if (value !== value.trim()) warnings.push('has leading or trailing whitespace');
   const first = value[0];
   const last = value[value.length - 1];
   if (value.length >= 2 && first === last && (first === '"' || first === "'" || first === '`')) {

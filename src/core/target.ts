@@ -1,6 +1,6 @@
 // Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
 // px.config.json, then the project's embedded local store.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
@@ -8,6 +8,7 @@ import { openKeychain, keychainUnreachableReason, type Keychain } from './keycha
 import { MAX_BULK_ENTRIES } from './limits.js';
 import { STORE_DIR, type Project } from './project.js';
 import type { SecretStore } from './store.js';
+import type { LocalStore } from './local-store.js';
 
 export type Target =
   | { kind: 'url'; url: string; source: '--url' | 'PX_URL' | 'px.config.json' }
@@ -22,24 +23,19 @@ export function localLabel(cwd: string, root: string): string {
 }
 
 /**
- * When root has no .px/ but an ancestor does: that ancestor (the store you probably meant), else
+ * When root has no store but an ancestor does: that ancestor (the store you probably meant), else
  * null. The project root stays what PRODUCT.md says (nearest px.config.json, else cwd); this only
- * feeds a warning, so a store in a subdirectory is never a surprise.
+ * feeds a warning. The search stops at the repository root (a directory holding .git) and below
+ * the home directory, so a stray ~/.px does not haunt every project.
  */
-export function storeAbove(root: string): string | null {
-  if (isDirectory(join(root, STORE_DIR))) return null;
-  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
-    if (isDirectory(join(dir, STORE_DIR))) return dir;
+export function storeAbove(root: string, home: string | undefined): string | null {
+  const holdsStore = (dir: string): boolean => existsSync(join(dir, STORE_DIR, 'secrets.enc'));
+  if (holdsStore(root) || existsSync(join(root, '.git'))) return null;
+  for (let dir = dirname(root); dir !== dirname(dir) && dir !== home; dir = dirname(dir)) {
+    if (holdsStore(dir)) return dir;
+    if (existsSync(join(dir, '.git'))) return null;
   }
   return null;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** The warning for storeAbove(root) !== null, said by commands that use the local store. */
@@ -47,6 +43,20 @@ export function storeAboveWarning(cwd: string, above: string): string {
   const dir = relative(cwd, above) || '.';
   return `no local store here, but ${join(dir, STORE_DIR)} holds one: run px in ${dir} or pass --project ${dir} to use it (a px.config.json there makes its subdirectories use it too).`;
 }
+
+/**
+ * The project's local store, for the commands that use it (`px secret`, `px run`, `px server`):
+ * warns when the store is probably in an ancestor, and names it by its path from cwd.
+ */
+export async function openLocalStore(options: { root: string; cwd: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn: (line: string) => void }): Promise<{ store: LocalStore; label: string }> {
+  const above = storeAbove(options.root, options.env.HOME ?? options.env.USERPROFILE);
+  if (above) options.warn(storeAboveWarning(options.cwd, above));
+  // Loaded only for the local target: its crypto and file code are not needed to talk HTTP.
+  const { LocalStore } = await import('./local-store.js');
+  const store = await LocalStore.open({ root: options.root, env: options.env, keychain: options.keychain, warn: options.warn });
+  return { store, label: localLabel(options.cwd, options.root) };
+}
+
 export const SERVER_TOKEN_FILE = join('.px', 'server-token');
 export const LOGIN_SERVICE = 'px login';
 
@@ -127,12 +137,8 @@ export async function openBackend(target: Target, options: OpenOptions): Promise
     const { EndpointClient } = await import('./endpoint-client.js');
     return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds });
   }
-  // Loaded only for the local target: its crypto and file code are not needed to talk HTTP.
-  const { LocalStore } = await import('./local-store.js');
-  const above = storeAbove(target.root);
-  if (above) options.warn(storeAboveWarning(options.cwd, above));
-  const store = await LocalStore.open({ root: target.root, env: options.env, keychain: options.keychain, warn: options.warn });
-  return new StoreBackend(store, localLabel(options.cwd, target.root));
+  const { store, label } = await openLocalStore({ ...options, root: target.root });
+  return new StoreBackend(store, label);
 }
 
 /** A SecretStore used directly by the CLI (the embedded local store). */

@@ -72,7 +72,7 @@ describe('maskingStream', () => {
 });
 
 describe('runWithSecrets', () => {
-  it('leaves out a value no environment variable can hold (NUL), by name, and passes the rest', async () => {
+  it('leaves out a value no environment variable can hold (NUL), by name, passes the rest, masks both', async () => {
     const { PassThrough } = await import('node:stream');
     const { runWithSecrets } = await import('../../src/core/child-run.js');
     const stdout = new PassThrough();
@@ -82,7 +82,8 @@ describe('runWithSecrets', () => {
     stdout.on('data', (chunk) => (out += chunk));
     stderr.on('data', (chunk) => (err += chunk));
     const code = await runWithSecrets({
-      command: { argv: [process.execPath, '-e', 'console.log(String(process.env.BAD), process.env.GOOD)'] },
+      // The child prints the left-out value from elsewhere too: it is still masked.
+      command: { argv: [process.execPath, '-e', 'console.log(String(process.env.BAD), process.env.GOOD); console.log("canary-nul\\u0000tail")'] },
       cwd: process.cwd(),
       baseEnv: { PATH: process.env.PATH },
       secrets: new Map([
@@ -94,7 +95,7 @@ describe('runWithSecrets', () => {
       stderr,
     });
     expect(code).toBe(0);
-    expect(out).toBe('undefined ***\n');
+    expect(out).toBe('undefined ***\n***\n');
     expect(err).toBe('warning: not passing BAD: its value holds a NUL character, which no environment variable can hold.\n');
     expect(out + err).not.toContain('canary');
   });

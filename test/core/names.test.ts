@@ -1,6 +1,6 @@
 // The value rules (PRODUCT.md "Names and values"): any UTF-8 text up to 64 KiB, never empty.
 import { describe, expect, it } from 'vitest';
-import { nameProblem, valueProblem } from '../../src/core/names.js';
+import { nameProblem, valueProblem, valueWarnings } from '../../src/core/names.js';
 
 describe('valueProblem', () => {
   it('accepts any well-formed text, U+FFFD and astral characters included', () => {
@@ -13,7 +13,11 @@ describe('valueProblem', () => {
     expect(valueProblem('x'.repeat(64 * 1024 + 1))).toBe('the value is larger than 64 KiB');
     expect(valueProblem('\u00e9'.repeat(32 * 1024 + 1))).toBe('the value is larger than 64 KiB');
     for (const value of ['secret\uD800', '\uDC00secret', 'a\uD83Db']) expect(valueProblem(value)).toBe('the value is not valid UTF-8 text');
-    for (const value of [' ', '\n', ' \t\r\n ']) expect(valueProblem(value)).toBe('the value is only whitespace');
+    // Only whitespace is allowed (PRODUCT.md: any UTF-8 text), with a warning.
+    for (const value of [' ', '\n', ' \t\r\n ']) {
+      expect(valueProblem(value)).toBeNull();
+      expect(valueWarnings(value)).toEqual(['is only whitespace (px run will not mask it)']);
+    }
     expect(valueProblem('sk-live\u0000tail')).toBe('the value holds a NUL character, which no environment variable can hold');
   });
 });

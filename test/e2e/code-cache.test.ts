@@ -71,5 +71,5 @@ it('an installed but unbuilt checkout says to build, in one line with exit 2, in
   });
   expect(result.status).toBe(2);
   expect(result.stdout).toBe('');
-  expect(result.stderr).toBe(`px is not built: dist/px.cjs is missing. Run \`npm run build\` in ${checkout} and try again.\n`);
+  expect(result.stderr).toBe(`error: px is not built: dist/px.cjs is missing. Run \`npm run build\` in ${checkout} and try again.\n`);
 });

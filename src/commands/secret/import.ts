@@ -102,7 +102,7 @@ export async function importSource(io: Io, file: string | undefined, root: strin
   // yargs hands a lone `-` positional over as ''.
   if (file === '-' || file === '') {
     if (io.stdin.isTTY) throw new UsageError('`-` reads the file from a pipe: `px … import - < FILE` or `cat FILE | px … import -`.');
-    return { path: { bytes: await readPipedBytes(io.stdin, MAX_BODY_BYTES, 'The file on stdin') }, shownAs: 'stdin' };
+    return { path: { bytes: await readPipedBytes(io.stdin, MAX_BODY_BYTES, 'The file on stdin', `${MAX_BODY_BYTES / 1024 / 1024} MiB`) }, shownAs: 'stdin' };
   }
   const path = file ? resolve(io.cwd, file) : resolve(root, defaultFile);
   return { path, shownAs: file ?? (relative(io.cwd, path) || defaultFile) };
