@@ -1,4 +1,4 @@
-import { Box, Text, useInput, useStderr } from 'ink';
+import { Box, Text, useStderr, useStdin } from 'ink';
 import React, { useEffect, useRef, useState } from 'react';
 
 export interface HiddenInputProps {
@@ -8,43 +8,71 @@ export interface HiddenInputProps {
   onCancel: () => void;
 }
 
-/** What a chunk of several keys (a paste, or keys typed faster than they are read) does. */
-export interface Typed {
+/** The state of a hidden input between events: the value, and whether a paste is coming in. */
+export interface Entry {
   value: string;
-  /** Newlines at the end of the chunk, held back: Enter if nothing follows, text if more comes. */
-  trailing: string;
-  cancelled: boolean;
+  pasting: boolean;
 }
+
+/** What an event asks of the prompt once applied. */
+export type Outcome = 'more' | 'submit' | 'cancel' | 'ambiguous';
+
+const PASTE_START = '\u001b[200~';
+const PASTE_END = '\u001b[201~';
+
+/** True while `text` could still grow into a paste marker (Ink may deliver one in pieces). */
+export const isMarkerPrefix = (text: string): boolean =>
+  text.length < PASTE_START.length && (PASTE_START.startsWith(text) || PASTE_END.startsWith(text));
 
 /**
- * Applies a chunk of input to the value. Terminals send a pasted newline as CR, so CR LF and lone
- * CRs become LF (a PEM key keeps its lines). Typed (not `pasted`), Ctrl+C cancels, Ctrl+U clears
- * and Backspace deletes; other control characters carry no text. Ink hands escape sequences over
- * as events of their own, so a chunk holds text only: `[` and the rest are kept as they are.
+ * Applies one input event, as Ink delivers it (escape sequences are events of their own, and a
+ * marker cut across reads has been put back together by the caller), to the entry.
+ *
+ * Between bracketed-paste markers everything is text: a CR (how terminals send a pasted newline)
+ * is a line break, other control characters carry nothing. Outside a paste, keys act: Enter
+ * submits, Esc and Ctrl+C cancel, Backspace deletes, Ctrl+U clears; Enter followed by more keys
+ * in one event (typeahead of several lines, or a multi-line paste from a terminal without
+ * bracketed paste) cannot be told apart and is 'ambiguous': nothing of it is kept.
  */
-export function applyTyped(current: string, chunk: string, pasted = false): Typed {
-  let value = current;
-  for (const char of chunk.replace(/\r\n?/g, '\n')) {
-    if (!pasted && char === '\u0003') return { value: current, trailing: '', cancelled: true };
-    if (!pasted && char === '\u0015') value = '';
-    else if (!pasted && (char === '\u007f' || char === '\b')) value = [...value].slice(0, -1).join('');
-    else if (char === '\n' || char === '\t' || (char >= ' ' && char !== '\u007f')) value += char;
+export function applyEvent(entry: Entry, event: string): Outcome {
+  if (event.startsWith(PASTE_START)) {
+    entry.pasting = true;
+    return applyEvent(entry, event.slice(PASTE_START.length));
   }
-  const body = value.replace(/\n+$/, '');
-  return { value: body, trailing: value.slice(body.length), cancelled: false };
+  if (event.startsWith(PASTE_END)) {
+    entry.pasting = false;
+    // A copied line usually ends in a newline that is not part of the secret.
+    entry.value = entry.value.replace(/\n+$/, '');
+    return applyEvent(entry, event.slice(PASTE_END.length));
+  }
+  if (entry.pasting) {
+    for (const char of event.replace(/\r\n?/g, '\n')) {
+      if (char === '\n' || char === '\t' || (char >= ' ' && char !== '\u007f')) entry.value += char;
+    }
+    return 'more';
+  }
+  if (event === '\u001b') return 'cancel';
+  // Arrows, function keys, Alt+key: nothing to type into a hidden value.
+  if (event.startsWith('\u001b')) return 'more';
+  const chars = [...event];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i];
+    if (char === '\u0003') return 'cancel';
+    if (char === '\r' || char === '\n') {
+      const rest = chars.slice(i + 1).join('').replace(/^[\r\n]+/, '');
+      return rest === '' ? 'submit' : 'ambiguous';
+    }
+    if (char === '\u0015') entry.value = '';
+    else if (char === '\u007f' || char === '\b') entry.value = [...entry.value].slice(0, -1).join('');
+    else if (char === '\t' || char >= ' ') entry.value += char;
+  }
+  return 'more';
 }
 
-/** Bracketed paste (the prompt asks the terminal for it): what comes between these is pasted text. */
-const PASTE_START = /^\u001b?\[200~$/;
-const PASTE_END = /^\u001b?\[201~$/;
+/** How long a piece of a paste marker waits for the rest before it counts as keys (a lone Esc). */
+const MARKER_WAIT_MS = 100;
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
 const BRACKETED_PASTE_OFF = '\u001b[?2004l';
-
-/**
- * A terminal without bracketed paste sends a paste as plain keys, its newlines as Enter: a chunk
- * that ends in one waits this long for more of the same paste before the newline counts as Enter.
- */
-const UNBRACKETED_SETTLE_MS = 250;
 
 /** One star per character; a long paste (a key file) shows a count instead of screens of stars. */
 const MAX_STARS = 48;
@@ -52,109 +80,86 @@ const stars = (length: number): string => (length <= MAX_STARS ? '*'.repeat(leng
 
 /**
  * A masked prompt: what is typed never appears on screen, only one `*` per character (a count
- * past 48).
+ * past 48). Backspace removes the last character, Ctrl+U clears, as in sudo or ssh; there is no
+ * cursor to move (you cannot see what you would be editing).
  *
- * The value lives in a ref, not in React state: keys and paste chunks can arrive faster than Ink
- * re-renders, and a handler reading state from the last render would drop whatever came in
- * between (a fast typist's Enter would submit half the value). State only drives the stars.
- * There is no cursor to move (you cannot see what you would be editing): Backspace removes the
- * last character, Ctrl+U clears the line, as in sudo or ssh. A paste is only ever text: the
- * prompt turns on bracketed paste, so a pasted newline never submits, however the paste is split.
+ * It reads Ink's raw input events rather than useInput's parsed keys, for two reasons: the value
+ * lives in a ref, not in React state, so keys that arrive faster than Ink re-renders all count;
+ * and bracketed paste (which the prompt turns on) needs the markers as sent, put back together
+ * when a slow link splits one across reads, so that a pasted newline never submits.
  */
 export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputProps): React.ReactElement {
-  const value = useRef('');
+  const entry = useRef<Entry>({ value: '', pasting: false });
   const [length, setLength] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
-  const done = useRef(false);
-  const pasting = useRef(false);
-  const pending = useRef<{ timer: NodeJS.Timeout; trailing: string } | null>(null);
+  const { stdin, setRawMode, internal_eventEmitter: events } = useStdin();
   const { stderr } = useStderr();
+  // The latest callbacks, without subscribing again (which would lose a marker cut in half).
+  const callbacks = useRef({ onSubmit, onCancel });
+  callbacks.current = { onSubmit, onCancel };
+
   useEffect(() => {
+    setRawMode(true);
     const terminal = stderr as NodeJS.WriteStream;
-    if (!terminal.isTTY) return () => clearTimeout(pending.current?.timer);
-    terminal.write(BRACKETED_PASTE_ON);
+    const bracketed = Boolean(terminal.isTTY);
     const off = (): void => void terminal.write(BRACKETED_PASTE_OFF);
-    process.once('exit', off);
-    return () => {
-      clearTimeout(pending.current?.timer);
-      process.removeListener('exit', off);
-      off();
+    if (bracketed) {
+      terminal.write(BRACKETED_PASTE_ON);
+      process.once('exit', off);
+    }
+    let done = false;
+    let carry = '';
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (action: () => void): void => {
+      done = true;
+      clearTimeout(timer);
+      action();
     };
-  }, [stderr]);
-  const update = (next: string): void => {
-    value.current = next;
-    setLength([...next].length);
-    setProblem(null);
-  };
-  /** A held-back newline: part of the value when more input follows, dropped when Enter does. */
-  const settle = (continued: boolean): void => {
-    const held = pending.current;
-    if (!held) return;
-    clearTimeout(held.timer);
-    pending.current = null;
-    if (continued) update(value.current + held.trailing);
-  };
-  const finish = (action: () => void): void => {
-    settle(false);
-    done.current = true;
-    action();
-  };
-  const submit = (): void => {
-    if (value.current.length === 0) {
-      setProblem('The value is empty: type or paste it, or press Esc to cancel.');
-      return;
-    }
-    finish(() => onSubmit(value.current));
-  };
-  useInput((input, key) => {
-    if (done.current) return;
-    if (PASTE_START.test(input)) {
-      settle(true);
-      pasting.current = true;
-      return;
-    }
-    if (PASTE_END.test(input)) {
-      pasting.current = false;
-      // A copied line usually ends in a newline that is not part of the secret.
-      update(value.current.replace(/\n+$/, ''));
-      return;
-    }
-    if (pasting.current) {
-      // Between the markers everything is text: a CR (which Ink calls Return) is a line break.
-      const typed = applyTyped(value.current, key.return ? '\n' : key.tab ? '\t' : input, true);
-      update(typed.value + typed.trailing);
-      return;
-    }
-    if (key.escape || (key.ctrl && input === 'c')) return finish(onCancel);
-    if (key.return) {
-      settle(false);
-      return submit();
-    }
-    settle(true);
-    if (key.backspace || key.delete) return update([...value.current].slice(0, -1).join(''));
-    if (key.ctrl && input === 'u') return update('');
-    if (key.tab) return update(`${value.current}\t`);
-    if (input.length > 1) {
-      // Several keys in one read: keys typed faster than px reads them (Enter included), or a
-      // paste from a terminal without bracketed paste.
-      const typed = applyTyped(value.current, input);
-      if (typed.cancelled) return finish(onCancel);
-      update(typed.value);
-      if (typed.trailing) {
-        pending.current = {
-          trailing: typed.trailing,
-          timer: setTimeout(() => {
-            pending.current = null;
-            submit();
-          }, UNBRACKETED_SETTLE_MS),
-        };
+    const apply = (event: string): void => {
+      const outcome = applyEvent(entry.current, event);
+      setLength([...entry.current.value].length);
+      if (outcome === 'cancel') return finish(callbacks.current.onCancel);
+      if (outcome === 'ambiguous') {
+        entry.current.value = '';
+        setLength(0);
+        setProblem('Several lines arrived at once outside a paste, so nothing was kept: type the value again (for a multi-line value, paste it, or pipe it).');
+        return;
       }
-      return;
-    }
-    // Other control keys and arrows carry no text for the value.
-    if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end) return;
-    if (input.length === 1) update(value.current + input);
-  });
+      if (outcome === 'submit') {
+        if (entry.current.value.length === 0) return setProblem('The value is empty: type or paste it, or press Esc to cancel.');
+        return finish(() => callbacks.current.onSubmit(entry.current.value));
+      }
+      setProblem(null);
+    };
+    const onInput = (event: string): void => {
+      if (done) return;
+      clearTimeout(timer);
+      const text = carry + event;
+      carry = '';
+      // A piece of a paste marker: wait for the rest (a lone Esc turns out to be Esc).
+      if (isMarkerPrefix(text)) {
+        carry = text;
+        timer = setTimeout(() => {
+          carry = '';
+          if (!done) apply(text);
+        }, MARKER_WAIT_MS);
+        return;
+      }
+      apply(text);
+    };
+    events?.on('input', onInput);
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      events?.removeListener('input', onInput);
+      setRawMode(false);
+      if (bracketed) {
+        process.removeListener('exit', off);
+        off();
+      }
+    };
+  }, [stdin, setRawMode, events, stderr]);
+
   return (
     <Box flexDirection="column">
       <Text dimColor>Target: {target}</Text>

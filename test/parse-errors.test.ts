@@ -26,12 +26,15 @@ describe('parse errors', () => {
   it.each([
     [['secrets', 'list'], 'Unknown command secrets: did you mean `px secret`? Run `px --help` for usage.'],
     [['sever'], 'Unknown command sever: did you mean `px server`? Run `px --help` for usage.'],
-    [['frobnicate'], 'Unknown command frobnicate. Run `px --help` for usage.'],
+    [['frobnicate'], 'Unknown command (not shown, in case it is a value): px --help lists them.'],
     [['secret', 'lst'], 'Unknown secret command lst: did you mean `px secret list`? Run `px secret --help` for usage.'],
     [['secret', '--project', '.', 'lst'], 'Unknown secret command lst: did you mean `px secret list`? Run `px secret --help` for usage.'],
     [['secret', 'create'], 'px secret create needs a NAME: px secret create NAME. Run `px secret create --help` for usage.'],
     [['creds', 'delete'], 'px creds delete needs a NAME: px creds delete NAME. Run `px creds delete --help` for usage.'],
-    [['secret', 'list', 'extra'], 'Unknown argument: extra. Run `px secret list --help` for usage.'],
+    [['secret', 'list', 'extra'], 'Unknown argument (not shown, in case it is a value). Run `px secret list --help` for usage.'],
+    [['secret', 'list', '--bogus'], 'Unknown flag: --bogus. Run `px secret list --help` for usage.'],
+    [['plaza-gather-fiddle'], 'Unknown command (not shown, in case it is a value): px --help lists them.'],
+    [['secret', 'plaza-gather-fiddle'], 'Unknown secret command (not shown, in case it is a value): px secret --help lists them.'],
     [['secret', 'create', 'X', '--value', 'a', '--value', 'b'], '--value was given more than once: give it once. Run `px secret create --help` for usage.'],
     [['secret', 'list', '--timeout', '1', '--timeout', '2'], '--timeout was given more than once: give it once. Run `px secret list --help` for usage.'],
   ])('px %j', async (args, message) => {
@@ -67,9 +70,9 @@ describe('parse errors', () => {
       [['creds', 'set', canary(7)], 'error: The NAME given is not a valid name (not shown, in case it is a value): names use letters, digits and _ and do not start with a digit.\n'],
       [[canary(8)], 'error: Unknown command (not shown, in case it is a value): px --help lists them.\n'],
       [['secret', canary(9)], 'error: Unknown secret command (not shown, in case it is a value): px secret --help lists them.\n'],
-      [['secret', 'add', 'OPENAI_API_KEY', canary(10)], 'error: Unknown secret command add. Run `px secret --help` for usage.\n'],
-      [['logout', canary(11)], 'error: Unknown arguments (not shown, in case one is a value). Run `px logout --help` for usage.\n'],
-      [['secret', 'list', canary(12), '--bogus'], 'error: Unknown argument: bogus (and 1 not shown, in case one is a value). Run `px secret list --help` for usage.\n'],
+      [['secret', 'add', 'OPENAI_API_KEY', canary(10)], 'error: Unknown secret command (not shown, in case it is a value): px secret --help lists them.\n'],
+      [['logout', canary(11)], 'error: Unknown argument (not shown, in case it is a value). Run `px logout --help` for usage.\n'],
+      [['secret', 'list', canary(12), '--bogus'], 'error: Unknown flag: --bogus (and 1 more, not shown in case it is a value). Run `px secret list --help` for usage.\n'],
     ];
     for (const [args, stderr] of cases) {
       const result = await px(args);

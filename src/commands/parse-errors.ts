@@ -101,16 +101,19 @@ export function describeParseError(message: string, argv: readonly string[], das
     const word = wordAfter(argv, path);
     const choices = path.length === 0 ? TOP : SUBCOMMANDS[path[0]];
     const guess = meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
-    if (!shown(word)) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;
-    return guess ? `Unknown ${group} ${word}: did you mean \`${command} ${guess}\`? ${help}` : `Unknown ${group} ${word}. ${help}`;
+    // The word is repeated only next to the command it is a typo of: anything else may be a value
+    // (a passphrase is lowercase words and dashes too).
+    if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;
+    return `Unknown ${group} ${word}: did you mean \`${command} ${guess}\`? ${help}`;
   }
   if (unknown) {
-    // Repeat only what looks like a mistyped flag or word; anything else may be a value.
+    // Repeat only flags (given as --name): any other word may be a value.
     const words = unknown[1].split(', ');
-    const visible = words.filter(shown);
+    const visible = words.filter((word) => shown(word) && argv.some((arg) => arg === `--${word}` || arg.startsWith(`--${word}=`)));
     const hidden = words.length - visible.length;
-    const named = visible.length > 0 ? `Unknown ${visible.length === 1 ? 'argument' : 'arguments'}: ${visible.join(', ')}` : 'Unknown arguments';
-    const rest = hidden === 0 ? '' : visible.length > 0 ? ` (and ${hidden} not shown, in case one is a value)` : ' (not shown, in case one is a value)';
+    const it = hidden === 1 ? 'it is' : 'one is';
+    const named = visible.length > 0 ? `Unknown ${visible.length === 1 ? 'flag' : 'flags'}: ${visible.map((word) => `--${word}`).join(', ')}` : `Unknown ${hidden === 1 ? 'argument' : 'arguments'}`;
+    const rest = hidden === 0 ? '' : visible.length > 0 ? ` (and ${hidden} more, not shown in case ${it} a value)` : ` (not shown, in case ${it} a value)`;
     return `${named}${rest}. ${help}`;
   }
   const sentence = message.split('\n')[0].trim();

@@ -22,17 +22,20 @@ export async function askHidden(io: Io, options: { label: string; target: string
   requireInteractive(io, options.label);
   const ui = await io.ui();
   // Keys typed before the prompt showed were meant for it.
-  handOverHeldKeys(io);
-  return cancellable(ui.hiddenInput(options));
+  const resume = suspendHolding(io, 'hand over');
+  try {
+    return await cancellable(ui.hiddenInput(options));
+  } finally {
+    resume();
+  }
 }
 
 export async function askConfirm(io: Io, message: string, defaultYes = false): Promise<boolean> {
   requireInteractive(io, message);
   const ui = await io.ui();
   // Keys typed before a question showed were not an answer to it (an early Enter would answer
-  // "Replace it?"): dropped, as sudo drops typeahead. Holding resumes once it is answered, so the
-  // echo stays off until the hidden prompt that usually follows.
-  const resume = suspendHolding(io);
+  // "Replace it?"): dropped, as sudo drops typeahead.
+  const resume = suspendHolding(io, 'drop');
   try {
     return await cancellable(ui.confirm({ message, defaultYes }));
   } finally {
@@ -45,16 +48,20 @@ interface Held {
   chunks: Buffer[];
   onReadable: () => void;
   collecting: boolean;
+  /** The held keys went to a hidden prompt already: what comes later is dropped. */
   handedOver: boolean;
 }
+
 let held: Held | undefined;
 
 /**
  * Runs `work`, which will probably show a hidden prompt, with the terminal's echo off from the
  * start rather than from when Ink mounts (~100 ms later, after the store or endpoint answered):
  * a value typed or pasted early must not appear on screen in clear. Keys that arrive meanwhile
- * are kept for the hidden prompt; Ctrl+C among them cancels at once (exit 130), since the
- * terminal no longer turns it into SIGINT. Node puts the terminal back at exit.
+ * are kept for the hidden prompt, and once it is answered echo stays off until `work` ends (keys
+ * typed while the value is being saved are dropped, never echoed or left for the shell). Ctrl+C
+ * among held keys cancels at once (exit 130), since the terminal no longer turns it into SIGINT.
+ * Node puts the terminal back at exit.
  */
 export async function withKeystrokesHeld<T>(io: Io, work: () => Promise<T>): Promise<T> {
   const stdin = io.stdin;
@@ -86,7 +93,7 @@ export async function withKeystrokesHeld<T>(io: Io, work: () => Promise<T>): Pro
 }
 
 function collect(state: Held): void {
-  if (state.collecting || state.handedOver) return;
+  if (state.collecting) return;
   state.io.stdin.setRawMode?.(true);
   state.io.stdin.on('readable', state.onReadable);
   state.collecting = true;
@@ -98,20 +105,16 @@ function stopCollecting(state: Held): void {
   state.collecting = false;
 }
 
-/** Gives the held keys back to the stream for the hidden prompt (Ink) to read, once. */
-function handOverHeldKeys(io: Io): void {
-  if (!held || held.io !== io || held.handedOver) return;
-  stopCollecting(held);
-  held.handedOver = true;
-  if (held.chunks.length > 0) io.stdin.unshift(Buffer.concat(held.chunks));
-  held.chunks = [];
-}
-
-/** Lets a question read the keyboard, dropping what was held; returns how to resume holding. */
-function suspendHolding(io: Io): () => void {
+/**
+ * Lets a prompt read the keyboard: the held keys go back to the stream for it (`hand over`, the
+ * first hidden prompt only) or are dropped. Returns how to resume holding once it is answered.
+ */
+function suspendHolding(io: Io, keys: 'hand over' | 'drop'): () => void {
   const state = held;
-  if (!state || state.io !== io || state.handedOver) return () => undefined;
+  if (!state || state.io !== io) return () => undefined;
   stopCollecting(state);
+  if (keys === 'hand over' && !state.handedOver && state.chunks.length > 0) io.stdin.unshift(Buffer.concat(state.chunks));
+  if (keys === 'hand over') state.handedOver = true;
   state.chunks = [];
   return () => {
     if (held === state) collect(state);

@@ -123,7 +123,7 @@ export class EndpointClient implements SecretsBackend {
     // What this request sent that must not come back on screen: its values, as sent (JSON-escaped)
     // and as typed, and the token.
     const sent = sentValues(payload);
-    const reason = errorText(text, [...sent, ...sent.map((value) => JSON.stringify(value).slice(1, -1)), this.options.token]);
+    const reason = errorText(text, [...sent.flatMap(escapedForms), this.options.token]);
     if (status === 401 || status === 403) {
       throw new AuthRejected(
         `${this.label} rejected the token (${status}${reason ? `: ${reason}` : ''}). Set PX_TOKEN or run \`px login --url ${this.label}\`.`,
@@ -185,6 +185,13 @@ function parse<T>(check: (body: unknown) => T | null, body: unknown, label: stri
 
 function malformed(label: string): EndpointError {
   return new EndpointError(`${label} sent a malformed response. Check that the URL points at a px secrets endpoint.`);
+}
+
+/** A value as typed, as JSON writes it, and as ASCII-only JSON (Python's default) writes it. */
+function escapedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const ascii = json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return [value, json, ascii];
 }
 
 /** The values a request carried, so that an endpoint echoing one cannot make px print it. */

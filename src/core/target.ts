@@ -82,6 +82,11 @@ function checkUrl(raw: string, source: string): string {
   if (url.username || url.password) {
     throw new UsageError(`The endpoint URL from ${source} must not hold credentials: use PX_TOKEN or \`px login\`.`);
   }
+  // px appends /secrets… to the URL: a query or fragment would send every request elsewhere, and
+  // may hold a token that px would then print on every line that names the target.
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
+    throw new UsageError(`The endpoint URL from ${source} must not have a query or fragment (?… or #…): give the endpoint's base URL, and the token in PX_TOKEN or \`px login\`.`);
+  }
   return raw.replace(/\/+$/, '');
 }
 

@@ -1,35 +1,41 @@
-// How a chunk of several keys (a paste, or fast typing read at once) changes the hidden value.
-// Ink hands escape sequences (arrows, bracketed-paste markers) over as events of their own, so a
-// chunk here is text and control characters only.
+// The hidden input's rules, event by event, as Ink delivers events: escape sequences (arrows,
+// bracketed-paste markers) come as events of their own; text and control keys come together.
 import { describe, expect, it } from 'vitest';
-import { applyTyped } from '../../components/HiddenInput.js';
+import { applyEvent, isMarkerPrefix, type Entry, type Outcome } from '../../components/HiddenInput.js';
 
-describe('applyTyped', () => {
-  it('appends text and holds back the newlines a chunk ends with', () => {
-    expect(applyTyped('ab', 'cd')).toEqual({ value: 'abcd', trailing: '', cancelled: false });
-    expect(applyTyped('', 'secret\r')).toEqual({ value: 'secret', trailing: '\n', cancelled: false });
-    expect(applyTyped('', 'secret\r\n')).toEqual({ value: 'secret', trailing: '\n', cancelled: false });
+function run(events: string[]): { value: string; outcomes: Outcome[] } {
+  const entry: Entry = { value: '', pasting: false };
+  const outcomes = events.map((event) => applyEvent(entry, event));
+  return { value: entry.value, outcomes };
+}
+
+describe('applyEvent', () => {
+  it('typed keys: text, Backspace, Ctrl+U, Tab; Enter submits; Esc and Ctrl+C cancel', () => {
+    expect(run(['ab', 'c', '\u007f', 'd\t'])).toEqual({ value: 'abd\t', outcomes: ['more', 'more', 'more', 'more'] });
+    expect(run(['wrong\u0015right\r']).outcomes).toEqual(['submit']);
+    expect(run(['wrong\u0015right\r']).value).toBe('right');
+    expect(run(['abc', '\u001b']).outcomes).toEqual(['more', 'cancel']);
+    expect(run(['abc\u0003def']).outcomes).toEqual(['cancel']);
+    expect(run(['x', '\u001b[D', '\u001b[A']).value).toBe('x');
   });
   it('keeps brackets and every other printable character as typed', () => {
-    for (const text of ['Xk9[vQ2z-pa[ss', '["a","b"]', 'q[0;9Hz', '[200~', 'a\tb \u{1F600} \uFFFD ~`{}|']) {
-      expect(applyTyped('', text).value, text).toBe(text);
+    for (const text of ['Xk9[vQ2z-pa[ss', '["a","b"]', 'q[0;9Hz', '[200~', 'a b \u{1F600} \uFFFD ~`{}|']) {
+      expect(run([text]).value, text).toBe(text);
     }
   });
-  it('turns the CRs of a pasted multi-line value into LFs', () => {
-    expect(applyTyped('', '-----BEGIN-----\rAAAA\rBBBB\r-----END-----\r')).toEqual({
-      value: '-----BEGIN-----\nAAAA\nBBBB\n-----END-----',
-      trailing: '\n',
-      cancelled: false,
-    });
-    expect(applyTyped('', 'a\r\nb\r\n').value).toBe('a\nb');
+  it('several lines outside a paste (typeahead, or a terminal without bracketed paste) are ambiguous', () => {
+    expect(run(['value1\rvalue2\r']).outcomes).toEqual(['ambiguous']);
+    expect(run(['fast-typed\r']).outcomes).toEqual(['submit']);
+    expect(run(['fast-typed\r\n']).outcomes).toEqual(['submit']);
   });
-  it('applies Ctrl+U, Backspace and Ctrl+C in typed keys', () => {
-    expect(applyTyped('old', 'wrong\u0015right').value).toBe('right');
-    expect(applyTyped('', 'abc\u007f\u007fd').value).toBe('ad');
-    expect(applyTyped('caf\u00e9', '\u007f').value).toBe('caf');
-    expect(applyTyped('keep', 'abc\u0003def')).toEqual({ value: 'keep', trailing: '', cancelled: true });
+  it('a bracketed paste is text: CRs become LFs, a pasted newline never submits, controls are dropped', () => {
+    const pem = ['\u001b[200~', '-----BEGIN KEY-----\rAAAA\r', 'BBBB\r-----END KEY-----\r', '\u001b[201~'];
+    expect(run(pem)).toEqual({ value: '-----BEGIN KEY-----\nAAAA\nBBBB\n-----END KEY-----', outcomes: ['more', 'more', 'more', 'more'] });
+    expect(run(['\u001b[200~', 'a\u0003b\u0015c\u007fd\u0000e', '\u001b[201~', '\r'])).toEqual({ value: 'abcde', outcomes: ['more', 'more', 'more', 'submit'] });
+    expect(run(['\u001b[200~tail after the end marker', '\u001b[201~typed']).value).toBe('tail after the end markertyped');
   });
-  it('in pasted text, control characters are dropped, never acted on', () => {
-    expect(applyTyped('keep-', 'abc\u0003\u0015\u007fdef\u0000\u0007', true)).toEqual({ value: 'keep-abcdef', trailing: '', cancelled: false });
+  it('tells a piece of a paste marker from a finished event', () => {
+    for (const piece of ['\u001b', '\u001b[', '\u001b[2', '\u001b[20', '\u001b[200', '\u001b[201']) expect(isMarkerPrefix(piece), JSON.stringify(piece)).toBe(true);
+    for (const other of ['\u001b[200~', '\u001b[D', '[', 'a', '\u001b[3']) expect(isMarkerPrefix(other), JSON.stringify(other)).toBe(false);
   });
 });

@@ -132,6 +132,53 @@ it('a paste that reaches px in two parts, split after a newline, is still one va
   expect((await server.store.values()).get('SPLIT_PASTE')).toBe(`-----BEGIN KEY-----\nAAAA\n${canary(10)}\n-----END KEY-----`);
 });
 
+it('paste markers cut across reads are put back together: the paste is neither cancelled nor stuck', async () => {
+  const tty = start('secret create CUT_MARKERS');
+  await tty.waitFor(/Value for CUT_MARKERS/);
+  tty.raw('\u001b');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  tty.raw(`[200~${canary(15)}\rline-two\u001b[2`);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  tty.raw('01~');
+  await tty.waitFor(/\*{20,}/);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toMatch(/\[exit/);
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('CUT_MARKERS')).toBe(`${canary(15)}\nline-two`);
+});
+
+it('keys typed while the value is being saved are never echoed', async () => {
+  const tty = start('secret create SAVING');
+  await tty.waitFor(/Value for SAVING/);
+  const held = server.holdNext();
+  tty.type(canary(16));
+  tty.press('Enter');
+  await held.arrived;
+  tty.type(`typed-while-saving-${canary(17)}`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toContain(canary(17));
+  held.release();
+  const screen = await tty.waitFor(/\[exit \d+\]/);
+  expect(screen).toContain('[exit 0]');
+  expect(screen).not.toContain(canary(17));
+  expect((await server.store.values()).get('SAVING')).toBe(canary(16));
+});
+
+it('two lines typed ahead of the prompt are not joined into one value', async () => {
+  const held = server.holdNext();
+  const tty = start('secret create TWO_LINES');
+  await held.arrived;
+  tty.burst([{ text: 'value1' }, { key: 'Enter' }, { text: 'value2' }, { key: 'Enter' }]);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  held.release();
+  await tty.waitFor(/Several lines arrived at once outside a paste, so nothing was kept/);
+  tty.type(canary(18));
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('TWO_LINES')).toBe(canary(18));
+});
+
 it('a terminal without bracketed paste: a one-line paste ending in a newline saves itself, whole', async () => {
   const tty = start('secret create PLAIN_PASTE');
   await tty.waitFor(/Value for PLAIN_PASTE/);

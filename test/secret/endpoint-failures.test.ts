@@ -145,6 +145,15 @@ describe('responses that are JSON but not the API', () => {
     expect(listed.stderr).toContain('(401: token Bearer *** rejected)');
   });
 
+  it('a value echoed as ASCII-only JSON (\\u00fc escapes) is masked too', async () => {
+    const value = '\u00fcn\u00efcode-s\u00e9cret-canary';
+    const ascii = JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    server.failNext(400, { error: `repr=${ascii}` }, 'POST');
+    const result = await runPx(['secret', 'create', 'NEW', '--force'], { cwd: project.root, env, stdin: value });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`error: ${server.url} refused the request (400): repr="***".\n`);
+  });
+
   it('exists must answer a boolean', async () => {
     server.failNext(200, { exists: 'yes' });
     expect((await runPx(['secret', 'exists', 'A'], { cwd: project.root, env })).code).toBe(5);
@@ -177,6 +186,15 @@ describe('target resolution', () => {
     expect(result.code).toBe(2);
   });
 
+  it('a URL with a query or fragment → exit 2, without repeating it', async () => {
+    for (const url of [`${server.url}/?token=sk-live-in-query`, `${server.url}/#sk-live-in-fragment`, `${server.url}?`]) {
+      const result = await runPx(['secret', 'list', '--url', url], { cwd: project.root, env });
+      expect(result.code, url).toBe(2);
+      expect(result.stderr).toBe('error: The endpoint URL from --url must not have a query or fragment (?… or #…): give the endpoint\'s base URL, and the token in PX_TOKEN or `px login`.\n');
+    }
+    expect(server.requests).toEqual([]);
+  });
+
   it('a broken px.config.json → exit 2', async () => {
     writeFileSync(join(project.root, 'px.config.json'), '{nope');
     const result = await runPx(['secret', 'list'], { cwd: project.root, env: project.env });
@@ -189,7 +207,7 @@ describe('usage', () => {
   it('an unknown flag → exit 2', async () => {
     const result = await runPx(['secret', 'list', '--bogus'], { cwd: project.root, env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Unknown argument/);
+    expect(result.stderr).toMatch(/Unknown flag: --bogus/);
   });
 
   it('--help prints usage on stdout with exit 0', async () => {
