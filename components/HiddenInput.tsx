@@ -8,46 +8,86 @@ export interface HiddenInputProps {
   onCancel: () => void;
 }
 
-/** The state of a hidden input between events: the value, and whether a paste is coming in. */
+/** The state of a hidden input between events. */
 export interface Entry {
   value: string;
+  /** Characters (code points) in `value`, kept as it changes: counting a 60 KB paste on every event would be quadratic. */
+  count: number;
+  /** Between bracketed-paste markers. */
   pasting: boolean;
+  /** The last pasted character was a CR: an LF right after it (CR LF cut across reads) is the same line break. */
+  afterCR: boolean;
+  /** More than a secret can hold was typed or pasted: the rest was not kept, and neither will this be. */
+  tooLong: boolean;
 }
 
-/** What an event asks of the prompt once applied. */
-export type Outcome = 'more' | 'submit' | 'cancel' | 'ambiguous';
+export const newEntry = (): Entry => ({ value: '', count: 0, pasting: false, afterCR: false, tooLong: false });
+
+/**
+ * What an event asks of the prompt once applied. 'enter-with-keys': Enter arrived together with
+ * other keys in one read, which is either fast typing or the first part of a multi-line paste
+ * from a terminal without bracketed paste; the caller waits briefly to tell which.
+ */
+export type Outcome = 'more' | 'submit' | 'enter-with-keys' | 'cancel' | 'ambiguous';
 
 const PASTE_START = '\u001b[200~';
 const PASTE_END = '\u001b[201~';
+/** UTF-16 units; each is at least one UTF-8 byte, so past this the value is over 64 KiB for sure. */
+const MAX_UNITS = 64 * 1024;
 
 /** True while `text` could still grow into a paste marker (Ink may deliver one in pieces). */
 export const isMarkerPrefix = (text: string): boolean =>
   text.length < PASTE_START.length && (PASTE_START.startsWith(text) || PASTE_END.startsWith(text));
+
+function append(entry: Entry, char: string): void {
+  if (entry.tooLong) return;
+  if (entry.value.length + char.length > MAX_UNITS) {
+    entry.tooLong = true;
+    return;
+  }
+  entry.value += char;
+  entry.count += 1;
+}
+
+function clear(entry: Entry): void {
+  entry.value = '';
+  entry.count = 0;
+  entry.tooLong = false;
+}
 
 /**
  * Applies one input event, as Ink delivers it (escape sequences are events of their own, and a
  * marker cut across reads has been put back together by the caller), to the entry.
  *
  * Between bracketed-paste markers everything is text: a CR (how terminals send a pasted newline)
- * is a line break, other control characters carry nothing. Outside a paste, keys act: Enter
- * submits, Esc and Ctrl+C cancel, Backspace deletes, Ctrl+U clears; Enter followed by more keys
- * in one event (typeahead of several lines, or a multi-line paste from a terminal without
- * bracketed paste) cannot be told apart and is 'ambiguous': nothing of it is kept.
+ * is a line break, other control characters carry nothing, except Ctrl+C, which always cancels.
+ * Outside a paste, keys act: Enter submits, Esc and Ctrl+C cancel, Backspace deletes, Ctrl+U
+ * clears; Enter followed by more keys in one event (typeahead of several lines, or a multi-line
+ * paste from a terminal without bracketed paste) cannot be told apart and is 'ambiguous'.
  */
 export function applyEvent(entry: Entry, event: string): Outcome {
   if (event.startsWith(PASTE_START)) {
     entry.pasting = true;
+    entry.afterCR = false;
     return applyEvent(entry, event.slice(PASTE_START.length));
   }
   if (event.startsWith(PASTE_END)) {
     entry.pasting = false;
     // A copied line usually ends in a newline that is not part of the secret.
-    entry.value = entry.value.replace(/\n+$/, '');
+    const trimmed = entry.value.replace(/\n+$/, '');
+    entry.count -= entry.value.length - trimmed.length;
+    entry.value = trimmed;
     return applyEvent(entry, event.slice(PASTE_END.length));
   }
   if (entry.pasting) {
-    for (const char of event.replace(/\r\n?/g, '\n')) {
-      if (char === '\n' || char === '\t' || (char >= ' ' && char !== '\u007f')) entry.value += char;
+    for (const char of event) {
+      if (char === '\u0003') return 'cancel';
+      const afterCR = entry.afterCR;
+      entry.afterCR = char === '\r';
+      if (char === '\r') append(entry, '\n');
+      else if (char === '\n') {
+        if (!afterCR) append(entry, '\n');
+      } else if (char === '\t' || (char >= ' ' && char !== '\u007f')) append(entry, char);
     }
     return 'more';
   }
@@ -60,17 +100,25 @@ export function applyEvent(entry: Entry, event: string): Outcome {
     if (char === '\u0003') return 'cancel';
     if (char === '\r' || char === '\n') {
       const rest = chars.slice(i + 1).join('').replace(/^[\r\n]+/, '');
-      return rest === '' ? 'submit' : 'ambiguous';
+      if (rest !== '') return 'ambiguous';
+      return i === 0 ? 'submit' : 'enter-with-keys';
     }
-    if (char === '\u0015') entry.value = '';
-    else if (char === '\u007f' || char === '\b') entry.value = [...entry.value].slice(0, -1).join('');
-    else if (char === '\t' || char >= ' ') entry.value += char;
+    if (char === '\u0015') clear(entry);
+    else if (char === '\u007f' || char === '\b') {
+      if (entry.count > 0) {
+        entry.value = [...entry.value].slice(0, -1).join('');
+        entry.count -= 1;
+        entry.tooLong = false;
+      }
+    } else if (char === '\t' || char >= ' ') append(entry, char);
   }
   return 'more';
 }
 
-/** How long a piece of a paste marker waits for the rest before it counts as keys (a lone Esc). */
-const MARKER_WAIT_MS = 100;
+/** How long a lone Esc waits to be the start of a paste marker before it counts as Esc. */
+const ESC_WAIT_MS = 300;
+/** How long Enter that came with other keys waits for more of a paste before it submits. */
+const ENTER_SETTLE_MS = 150;
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
 const BRACKETED_PASTE_OFF = '\u001b[?2004l';
 
@@ -89,7 +137,7 @@ const stars = (length: number): string => (length <= MAX_STARS ? '*'.repeat(leng
  * when a slow link splits one across reads, so that a pasted newline never submits.
  */
 export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputProps): React.ReactElement {
-  const entry = useRef<Entry>({ value: '', pasting: false });
+  const entry = useRef<Entry>(newEntry());
   const [length, setLength] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const { stdin, setRawMode, internal_eventEmitter: events } = useStdin();
@@ -110,39 +158,63 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
     let done = false;
     let carry = '';
     let timer: NodeJS.Timeout | undefined;
+    let enterPending = false;
     const finish = (action: () => void): void => {
       done = true;
       clearTimeout(timer);
       action();
     };
+    const show = (text: string | null): void => {
+      setLength(entry.current.count);
+      setProblem(text);
+    };
+    const refuse = (text: string): void => {
+      clear(entry.current);
+      show(text);
+    };
+    const submit = (): void => {
+      const { current } = entry;
+      if (current.tooLong) return refuse('That was more than 64 KiB, the most a secret can hold, so nothing was kept: pipe a value that large.');
+      if (current.value.length === 0) return show('The value is empty: type or paste it, or press Esc to cancel.');
+      finish(() => callbacks.current.onSubmit(current.value));
+    };
+    const ambiguous = (): void =>
+      refuse('Several lines arrived at once outside a paste, so nothing was kept: type the value again (for a multi-line value, paste it, or pipe it).');
     const apply = (event: string): void => {
+      // Enter that came with other keys, followed by more input: lines of an unbracketed paste.
+      if (enterPending) {
+        enterPending = false;
+        // Only more Enters: the value is complete (a paste's newline, then the user's Enter).
+        return /^[\r\n]*$/.test(event) ? submit() : ambiguous();
+      }
       const outcome = applyEvent(entry.current, event);
-      setLength([...entry.current.value].length);
       if (outcome === 'cancel') return finish(callbacks.current.onCancel);
-      if (outcome === 'ambiguous') {
-        entry.current.value = '';
-        setLength(0);
-        setProblem('Several lines arrived at once outside a paste, so nothing was kept: type the value again (for a multi-line value, paste it, or pipe it).');
-        return;
+      if (outcome === 'ambiguous') return ambiguous();
+      if (outcome === 'submit') return submit();
+      show(entry.current.tooLong ? 'More than 64 KiB: the rest is not kept. Esc to cancel, or Enter to see it refused.' : null);
+      if (outcome === 'enter-with-keys') {
+        enterPending = true;
+        timer = setTimeout(() => {
+          enterPending = false;
+          if (!done) submit();
+        }, ENTER_SETTLE_MS);
       }
-      if (outcome === 'submit') {
-        if (entry.current.value.length === 0) return setProblem('The value is empty: type or paste it, or press Esc to cancel.');
-        return finish(() => callbacks.current.onSubmit(entry.current.value));
-      }
-      setProblem(null);
     };
     const onInput = (event: string): void => {
       if (done) return;
       clearTimeout(timer);
       const text = carry + event;
       carry = '';
-      // A piece of a paste marker: wait for the rest (a lone Esc turns out to be Esc).
+      // A piece of a paste marker: wait for the rest. Only a lone ESC can also be a key (Esc),
+      // so only it has a deadline; "ESC [ 2" is never typed by hand.
       if (isMarkerPrefix(text)) {
         carry = text;
-        timer = setTimeout(() => {
-          carry = '';
-          if (!done) apply(text);
-        }, MARKER_WAIT_MS);
+        if (text === '\u001b') {
+          timer = setTimeout(() => {
+            carry = '';
+            if (!done) apply(text);
+          }, ESC_WAIT_MS);
+        }
         return;
       }
       apply(text);

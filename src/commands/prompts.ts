@@ -74,7 +74,9 @@ export async function withKeystrokesHeld<T>(io: Io, work: () => Promise<T>): Pro
       if (bytes.includes(0x03)) {
         stdin.setRawMode?.(false);
         // A hard exit: the request px is waiting on would keep it alive for its whole timeout.
-        process.exit(report(io, new Cancelled()));
+        // Once a value was given, it may be on its way: say so rather than a plain "Cancelled."
+        const saving = state.handedOver ? new Cancelled('Cancelled; the value may already have been saved: check with `px secret list` or `px creds list`.') : new Cancelled();
+        process.exit(report(io, saving));
       }
       state.chunks.push(bytes);
     }

@@ -89,6 +89,7 @@ describe('the check in px commands', () => {
     const session = startPx(['secret', 'import', '--yes'], { cwd: project.root, env: project.env, interactive: true });
     await session.waitForFrame(/\.env\.secrets holds plaintext secrets and is not git-ignored\. Add it/);
     await session.type('n');
+    await session.press('enter');
     const result = await session.done;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/warning: \.env\.secrets holds plaintext secrets and is not git-ignored: add it with/);

@@ -116,6 +116,7 @@ describe('px creds import on a TTY', () => {
     await session.waitForFrame(/Store 1 in the keychain\?/);
     expect(session.frames().join('\n')).toMatch(/create.*FLY_API_TOKEN/);
     await session.type('y');
+    await session.press('enter');
     await session.waitForFrame(/Delete the plaintext \.env\.deploy now\?.*\(y\/N\)/);
     await session.press('enter');
     const result = await session.done;
@@ -129,6 +130,7 @@ describe('px creds import on a TTY', () => {
     const session = startPx(['creds', 'import', '--yes'], options({ interactive: true }));
     await session.waitForFrame(/Delete the plaintext \.env\.deploy now\?/);
     await session.type('y');
+    await session.press('enter');
     expect((await session.done).code).toBe(0);
     expect(existsSync(deployFile())).toBe(false);
   });

@@ -201,6 +201,7 @@ describe('px creds delete', () => {
     const confirmed = startPx(['creds', 'delete', 'TOKEN'], options({ interactive: true }));
     await confirmed.waitForFrame(/Delete TOKEN/);
     await confirmed.type('y');
+    await confirmed.press('enter');
     expect((await confirmed.done).code).toBe(0);
     expect(await stored('TOKEN')).toBeNull();
   });

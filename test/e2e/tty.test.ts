@@ -179,6 +179,48 @@ it('two lines typed ahead of the prompt are not joined into one value', async ()
   expect((await server.store.values()).get('TWO_LINES')).toBe(canary(18));
 });
 
+it('the replace question takes a whole line: "yes" then Enter never leaks into the value, a secret typed there is not an answer', async () => {
+  await server.store.put('OLD', canary(19));
+  const tty = start('secret create OLD');
+  await tty.waitFor(/Replace it\? \(y\/N\)/);
+  tty.burst([{ text: `token${canary(20)}` }, { key: 'Enter' }]);
+  await tty.waitFor(/Answer y or n, then Enter/);
+  expect(tty.screen()).not.toContain(canary(20));
+  tty.burst([{ text: 'yes' }, { key: 'Enter' }]);
+  await tty.waitFor(/Value for OLD/);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toMatch(/\[exit/);
+  tty.type(canary(21));
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('OLD')).toBe(canary(21));
+});
+
+it('paste markers cut with long gaps, and an unbracketed paste cut after a line, never store marker text or one line', async () => {
+  const tty = start('secret create GAPS');
+  await tty.waitFor(/Value for GAPS/);
+  tty.raw('\u001b[20');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  tty.raw(`0~${canary(22)}\u001b[20`);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  tty.raw('1~');
+  await tty.waitFor(/\*{20,}/);
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 0]');
+  expect((await server.store.values()).get('GAPS')).toBe(canary(22));
+  tty.close();
+
+  const second = start('secret create UNBRACKETED');
+  await second.waitFor(/Value for UNBRACKETED/);
+  second.raw('-----BEGIN KEY-----\r');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  second.raw(`${canary(23)}\r-----END KEY-----\r`);
+  await second.waitFor(/Several lines arrived at once outside a paste, so nothing was kept/);
+  second.press('Escape');
+  expect(await second.waitFor(/\[exit \d+\]/)).toContain('[exit 130]');
+  expect(await server.store.exists('UNBRACKETED')).toBe(false);
+});
+
 it('a terminal without bracketed paste: a one-line paste ending in a newline saves itself, whole', async () => {
   const tty = start('secret create PLAIN_PASTE');
   await tty.waitFor(/Value for PLAIN_PASTE/);
@@ -229,6 +271,7 @@ it('keys typed before a question shows do not answer it, and echo stays off unti
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(tty.screen()).not.toMatch(/\[exit/);
   tty.type('y');
+  tty.press('Enter');
   await tty.waitFor(/Value for OLD/);
   tty.type(canary(14));
   await tty.waitFor(/\*{20,}/);

@@ -153,6 +153,7 @@ describe('px secret create on a TTY', () => {
     const px = startPx(['secret', 'create', 'TOKEN'], { cwd: project.root, env, interactive: true });
     await px.waitForFrame(/Replace it\?/);
     await px.type('y');
+    await px.press('enter');
     await px.waitForFrame(/Value for TOKEN/);
     await px.type(canary(8));
     await px.press('enter');

@@ -181,6 +181,7 @@ describe('px secret import on a TTY', () => {
     await px.waitForFrame(/Import 2 secrets into/);
     expect(px.frames().join('\n')).toMatch(/create A/);
     await px.type('y');
+    await px.press('enter');
     const result = await px.done;
     expect(result.code).toBe(0);
     expect(bulkRequests()).toBe(1);
@@ -191,6 +192,7 @@ describe('px secret import on a TTY', () => {
     const px = startPx(['secret', 'import'], { cwd: project.root, env, interactive: true });
     await px.waitForFrame(/Import 1 secrets into/);
     await px.type('n');
+    await px.press('enter');
     expect((await px.done).code).toBe(1);
     expect(bulkRequests()).toBe(0);
   });

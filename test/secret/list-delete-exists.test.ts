@@ -125,6 +125,7 @@ describe('px secret delete', () => {
     const px = startPx(['secret', 'delete', 'OLD'], { cwd: project.root, env, interactive: true });
     await px.waitForFrame(/Delete OLD/);
     await px.type('y');
+    await px.press('enter');
     expect((await px.done).code).toBe(0);
     expect(await server.store.exists('OLD')).toBe(false);
   });
