@@ -283,6 +283,25 @@ it('keys typed before a question shows do not answer it, and echo stays off unti
   expect((await server.store.values()).get('OLD')).toBe(canary(14));
 });
 
+it('delete: a y typed ahead of the question does not answer it, and is not echoed', async () => {
+  await server.store.put('KEEP_ME', canary(24));
+  const held = server.holdNext();
+  const tty = start('secret delete KEEP_ME');
+  await held.arrived;
+  tty.type(`y${canary(25)}`);
+  tty.press('Enter');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toContain(canary(25));
+  held.release();
+  await tty.waitFor(/Delete KEEP_ME .*\(y\/N\)/);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(tty.screen()).not.toMatch(/\[exit/);
+  tty.type('n');
+  tty.press('Enter');
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 1]');
+  expect(await server.store.exists('KEEP_ME')).toBe(true);
+});
+
 it('Ctrl+C before the prompt shows cancels with 130 and sends nothing', async () => {
   server.hangNext();
   const tty = start('secret create NEVER');

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { NotFound, Refused, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../context.js';
-import { askConfirm } from '../prompts.js';
+import { askConfirm, withKeystrokesHeld } from '../prompts.js';
 import { openCredentials, type GlobalArgs } from '../session.js';
 
 interface DeleteArgs extends GlobalArgs {
@@ -32,5 +32,6 @@ export const credsDeleteCommand = (run: (work: (io: Io) => Promise<number>) => v
     yargs
       .positional('name', { type: 'string', demandOption: true })
       .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' }) as Argv<DeleteArgs>,
-  handler: (args) => run((io) => deleteCredential(io, args)),
+  // Keys typed before the question shows must not answer it, nor be echoed.
+  handler: (args) => run((io) => withKeystrokesHeld(io, () => deleteCredential(io, args))),
 });

@@ -6,7 +6,7 @@ import { PxError, Refused, UsageError } from '../../core/errors.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
 import { checkPlaintextIgnored } from '../git-ignore-check.js';
 import { line, warn, type Io } from '../context.js';
-import { askConfirm } from '../prompts.js';
+import { askConfirm, withKeystrokesHeld } from '../prompts.js';
 import { importSource, printPreview } from '../secret/import.js';
 import { openCredentials, type GlobalArgs } from '../session.js';
 import { runtimeRefusal } from './set.js';
@@ -87,5 +87,6 @@ export const credsImportCommand = (run: (work: (io: Io) => Promise<number>) => v
       .option('remove-file', { type: 'boolean', describe: 'Delete the file after a successful import' })
       .example('$0 creds import', 'Import .env.deploy, then decide whether to delete it')
       .example('$0 creds import .env.deploy --yes --force --remove-file', 'Without questions') as Argv<ImportArgs>,
-  handler: (args) => run((io) => importCredentials(io, args)),
+  // Keys typed before the question shows must not answer it, nor be echoed.
+  handler: (args) => run((io) => withKeystrokesHeld(io, () => importCredentials(io, args))),
 });

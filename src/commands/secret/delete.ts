@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { NotFound, Refused, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../context.js';
-import { askConfirm } from '../prompts.js';
+import { askConfirm, withKeystrokesHeld } from '../prompts.js';
 import { openSecrets, type GlobalArgs } from '../session.js';
 
 interface DeleteArgs extends GlobalArgs {
@@ -36,5 +36,6 @@ export const deleteCommand = (run: (work: (io: Io) => Promise<number>) => void):
     yargs
       .positional('name', { type: 'string', demandOption: true })
       .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' }) as Argv<DeleteArgs>,
-  handler: (args) => run((io) => deleteSecret(io, args)),
+  // Keys typed before the question shows must not answer it, nor be echoed.
+  handler: (args) => run((io) => withKeystrokesHeld(io, () => deleteSecret(io, args))),
 });

@@ -9,7 +9,7 @@ import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/ex
 import { chunkEntries } from '../../core/chunks.js';
 import { line, warn, type Io } from '../context.js';
 import { checkPlaintextIgnored } from '../git-ignore-check.js';
-import { askConfirm } from '../prompts.js';
+import { askConfirm, withKeystrokesHeld } from '../prompts.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
 
 interface ImportArgs extends GlobalArgs {
@@ -119,5 +119,6 @@ export const importCommand = (run: (work: (io: Io) => Promise<number>) => void):
       .option('json', { type: 'boolean', describe: 'Print the preview and result as JSON' })
       .example('$0 secret import --dry-run', 'Preview importing .env.secrets')
       .example('$0 secret import .env.production.secrets --yes', 'Import without asking') as Argv<ImportArgs>,
-  handler: (args) => run((io) => importSecrets(io, args)),
+  // Keys typed before the question shows must not answer it, nor be echoed.
+  handler: (args) => run((io) => withKeystrokesHeld(io, () => importSecrets(io, args))),
 });
