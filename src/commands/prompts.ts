@@ -55,8 +55,9 @@ interface Held {
 let held: Held | undefined;
 
 /**
- * Runs `work`, which will probably show a hidden prompt, with the terminal's echo off from the
- * start rather than from when Ink mounts (~100 ms later, after the store or endpoint answered):
+ * Runs `work`, which may ask something (a hidden prompt, a y/N question), with the terminal's
+ * echo off from the start rather than from when Ink mounts (~100 ms later, after the store or
+ * endpoint answered):
  * a value typed or pasted early must not appear on screen in clear. Keys that arrive meanwhile
  * are kept for the hidden prompt, and once it is answered echo stays off until `work` ends (keys
  * typed while the value is being saved are dropped, never echoed or left for the shell). Ctrl+C
