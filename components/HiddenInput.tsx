@@ -157,11 +157,13 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
     }
     let done = false;
     let carry = '';
-    let timer: NodeJS.Timeout | undefined;
+    let escTimer: NodeJS.Timeout | undefined;
+    let enterTimer: NodeJS.Timeout | undefined;
     let enterPending = false;
     const finish = (action: () => void): void => {
       done = true;
-      clearTimeout(timer);
+      clearTimeout(escTimer);
+      clearTimeout(enterTimer);
       action();
     };
     const show = (text: string | null): void => {
@@ -181,12 +183,6 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
     const ambiguous = (): void =>
       refuse('Several lines arrived at once outside a paste, so nothing was kept: type the value again (for a multi-line value, paste it, or pipe it).');
     const apply = (event: string): void => {
-      // Enter that came with other keys, followed by more input: lines of an unbracketed paste.
-      if (enterPending) {
-        enterPending = false;
-        // Only more Enters: the value is complete (a paste's newline, then the user's Enter).
-        return /^[\r\n]*$/.test(event) ? submit() : ambiguous();
-      }
       const outcome = applyEvent(entry.current, event);
       if (outcome === 'cancel') return finish(callbacks.current.onCancel);
       if (outcome === 'ambiguous') return ambiguous();
@@ -194,7 +190,7 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
       show(entry.current.tooLong ? 'More than 64 KiB: the rest is not kept. Esc to cancel, or Enter to see it refused.' : null);
       if (outcome === 'enter-with-keys') {
         enterPending = true;
-        timer = setTimeout(() => {
+        enterTimer = setTimeout(() => {
           enterPending = false;
           if (!done) submit();
         }, ENTER_SETTLE_MS);
@@ -202,15 +198,26 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
     };
     const onInput = (event: string): void => {
       if (done) return;
-      clearTimeout(timer);
+      clearTimeout(escTimer);
       const text = carry + event;
       carry = '';
+      // More input right after an Enter that came with other keys: decided now, before anything
+      // else (a marker piece must not leave the Enter hanging).
+      if (enterPending) {
+        clearTimeout(enterTimer);
+        enterPending = false;
+        // Only more Enters: the value is complete (a paste's newline, then the user's Enter).
+        if (/^[\r\n]*$/.test(text)) return submit();
+        if (text === '\u001b' || text.includes('\u0003')) return finish(callbacks.current.onCancel);
+        // Text: lines of a paste from a terminal without bracketed paste.
+        return ambiguous();
+      }
       // A piece of a paste marker: wait for the rest. Only a lone ESC can also be a key (Esc),
       // so only it has a deadline; "ESC [ 2" is never typed by hand.
       if (isMarkerPrefix(text)) {
         carry = text;
         if (text === '\u001b') {
-          timer = setTimeout(() => {
+          escTimer = setTimeout(() => {
             carry = '';
             if (!done) apply(text);
           }, ESC_WAIT_MS);
@@ -222,7 +229,8 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
     events?.on('input', onInput);
     return () => {
       done = true;
-      clearTimeout(timer);
+      clearTimeout(escTimer);
+      clearTimeout(enterTimer);
       events?.removeListener('input', onInput);
       setRawMode(false);
       if (bracketed) {

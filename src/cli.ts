@@ -110,8 +110,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (repeated) parseError = new Error(`--${repeated} was given more than once: give it once`);
     // Words after `--` land in `_` unchecked; only run and deploy take a command there.
     const words = (parsed?._ as unknown[] | undefined) ?? [];
+    const commandWords = commandPath(own).length;
     const completing = own.includes('--get-yargs-completions');
-    if (!repeated && !completing && rest.length === 0 && words.length > commandPath(own).length) parseError = new Error(`Unknown arguments: ${words.slice(commandPath(own).length).join(', ')}`);
+    if (!repeated && !completing && rest.length === 0 && words.length > commandWords) parseError = new Error(`Unknown arguments: ${words.slice(commandWords).join(', ')}`);
   }
   if (parseError) {
     line(io.stderr, `error: ${describeParseError(parseError.message, own)}`);

@@ -13,7 +13,7 @@ import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
 import { AuthRejected, UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
-import { STORE_DIR } from './project.js';
+import { STORE_DIR, STORE_FILE } from './project.js';
 import { assertPxDir, ensurePxDir } from './px-dir.js';
 import type { PutResult, SecretStore } from './store.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
@@ -34,7 +34,7 @@ import {
   type SnapshotHeader,
 } from './store-format.js';
 
-export const STORE_FILE = join(STORE_DIR, 'secrets.enc');
+export { STORE_FILE };
 export const JOURNAL_FILE = join(STORE_DIR, 'secrets.journal');
 /** The journal is folded into a new snapshot once it is larger than this and than the snapshot. */
 const MIN_COMPACT_BYTES = 64 * 1024;

@@ -5,6 +5,8 @@ import { UsageError } from './errors.js';
 export const CONFIG_FILE = 'px.config.json';
 /** The project's px directory: local store, server token, audit log (see px-dir.ts). */
 export const STORE_DIR = '.px';
+/** The local store's snapshot: its presence is what makes a `.px/` a store. */
+export const STORE_FILE = join(STORE_DIR, 'secrets.enc');
 
 export interface ProjectConfig {
   url?: string;

@@ -6,7 +6,6 @@ import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { STORE_DIR } from './project.js';
 
-
 /** Refuses (exit 2) a .px that is there but is not a directory. */
 export function assertPxDir(root: string): void {
   let isDirectory = true;

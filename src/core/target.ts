@@ -6,7 +6,7 @@ import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './back
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
-import { STORE_DIR, type Project } from './project.js';
+import { STORE_DIR, STORE_FILE, type Project } from './project.js';
 import type { SecretStore } from './store.js';
 import type { LocalStore } from './local-store.js';
 
@@ -29,7 +29,7 @@ export function localLabel(cwd: string, root: string): string {
  * the home directory, so a stray ~/.px does not haunt every project.
  */
 export function storeAbove(root: string, home: string | undefined): string | null {
-  const holdsStore = (dir: string): boolean => existsSync(join(dir, STORE_DIR, 'secrets.enc'));
+  const holdsStore = (dir: string): boolean => existsSync(join(dir, STORE_FILE));
   if (holdsStore(root) || existsSync(join(root, '.git'))) return null;
   for (let dir = dirname(root); dir !== dirname(dir) && dir !== home; dir = dirname(dir)) {
     if (holdsStore(dir)) return dir;
@@ -39,7 +39,7 @@ export function storeAbove(root: string, home: string | undefined): string | nul
 }
 
 /** The warning for storeAbove(root) !== null, said by commands that use the local store. */
-export function storeAboveWarning(cwd: string, above: string): string {
+function storeAboveWarning(cwd: string, above: string): string {
   const dir = relative(cwd, above) || '.';
   return `no local store here, but ${join(dir, STORE_DIR)} holds one: run px in ${dir} or pass --project ${dir} to use it (a px.config.json there makes its subdirectories use it too).`;
 }

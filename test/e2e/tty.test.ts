@@ -221,6 +221,14 @@ it('paste markers cut with long gaps, and an unbracketed paste cut after a line,
   expect(await server.store.exists('UNBRACKETED')).toBe(false);
 });
 
+it('Esc right after a value and Enter read together cancels; nothing is stored', async () => {
+  const tty = start('secret create ESC_AFTER');
+  await tty.waitFor(/Value for ESC_AFTER/);
+  tty.burst([{ text: canary(26) }, { key: 'Enter' }, { key: 'Escape' }]);
+  expect(await tty.waitFor(/\[exit \d+\]/)).toContain('[exit 130]');
+  expect(await server.store.exists('ESC_AFTER')).toBe(false);
+});
+
 it('a terminal without bracketed paste: a one-line paste ending in a newline saves itself, whole', async () => {
   const tty = start('secret create PLAIN_PASTE');
   await tty.waitFor(/Value for PLAIN_PASTE/);

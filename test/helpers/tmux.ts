@@ -46,7 +46,7 @@ export class TmuxTerminal {
   }
 
   /** Several literal texts and keys in one tmux call: they reach the program back to back. */
-  burst(parts: Array<{ text: string } | { key: 'Enter' | 'C-u' }>): void {
+  burst(parts: Array<{ text: string } | { key: 'Enter' | 'C-u' | 'Escape' }>): void {
     const args: string[] = [];
     for (const part of parts) {
       if (args.length > 0) args.push(';');
