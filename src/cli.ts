@@ -12,6 +12,7 @@ import { deleteCommand } from './commands/secret/delete.js';
 import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
+import { getCommand } from './commands/secret/get.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
@@ -21,11 +22,16 @@ import { credsImportCommand } from './commands/creds/import.js';
 import { deployCommandModule } from './commands/deploy.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
+import { tokenCreateCommand } from './commands/token/create.js';
+import { tokenListCommand } from './commands/token/list.js';
+import { tokenRevokeCommand } from './commands/token/revoke.js';
+import { tokenApproveCommand } from './commands/token/approve.js';
+import { tokenDenyCommand } from './commands/token/deny.js';
 
 type Work = (io: Io) => Promise<number>;
 
 /** Options px reads once: given twice, yargs would hand over an array. */
-const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host'];
+const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host', 'role', 'scope', 'name'];
 
 /** Commands that run another program take everything after `--` verbatim. */
 const PASS_THROUGH = new Set(['run', 'deploy']);
@@ -52,7 +58,8 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(deleteCommand(schedule))
         .command(existsCommand(schedule))
         .command(importCommand(schedule))
-        .demandCommand(1, 'Name a secret command: create, list, delete, exists or import.')
+        .command(getCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, get, delete, exists or import.')
         .strict(),
     )
     .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>
@@ -62,6 +69,17 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(credsDeleteCommand(schedule))
         .command(credsImportCommand(schedule))
         .demandCommand(1, 'Name a creds command: set, list, delete or import.')
+        .strict(),
+    )
+    .command('token', "Tokens of a px server: roles, scopes, approvals (admin)", (token: Argv<GlobalArgs>) =>
+      token
+        .option('url', { type: 'string', describe: 'The px server (else PX_URL, px.config.json)', global: true })
+        .command(tokenCreateCommand(schedule))
+        .command(tokenListCommand(schedule))
+        .command(tokenRevokeCommand(schedule))
+        .command(tokenApproveCommand(schedule))
+        .command(tokenDenyCommand(schedule))
+        .demandCommand(1, 'Name a token command: create, list, revoke, approve or deny.')
         .strict(),
     )
     .command(deployCommandModule(schedule, rest))

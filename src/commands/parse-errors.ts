@@ -3,21 +3,26 @@
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
 const SUBCOMMANDS: Record<string, readonly string[]> = {
-  secret: ['create', 'list', 'delete', 'exists', 'import'],
+  secret: ['create', 'list', 'get', 'delete', 'exists', 'import'],
   creds: ['set', 'list', 'delete', 'import'],
+  token: ['create', 'list', 'revoke', 'approve', 'deny'],
 };
-const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
+const TOP = ['secret', 'creds', 'token', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
 /** The positional each command demands. */
 const POSITIONAL: Record<string, string> = {
   'secret create': 'NAME',
   'secret delete': 'NAME',
   'secret exists': 'NAME',
+  'secret get': 'NAME',
+  'token revoke': 'ID',
+  'token approve': 'ID',
+  'token deny': 'ID',
   'creds set': 'NAME',
   'creds delete': 'NAME',
 };
 /** Commands a value is given to: what they did not understand is never repeated. */
 const READS_VALUE = new Set(['secret create', 'creds set', 'login']);
-const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host']);
+const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--role', '--scope', '--name']);
 
 /** The command words of argv (`secret create`), skipping flags and their arguments. */
 export function commandPath(argv: readonly string[]): string[] {

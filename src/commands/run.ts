@@ -1,30 +1,64 @@
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../core/errors.js';
-import { deployCredentialNames } from '../core/examples.js';
-import { openLocalStore, resolveTarget } from '../core/target.js';
+import { Refused, UsageError } from '../core/errors.js';
+import { deployCredentialNames, readExampleNames, SECRETS_EXAMPLE } from '../core/examples.js';
+import type { Project } from '../core/project.js';
+import { openLocalStore, resolveTarget, resolveToken, type Target } from '../core/target.js';
 import { line, warn, type Io } from './context.js';
-import { projectOf, type GlobalArgs } from './session.js';
+import { projectOf, timeoutOf, type GlobalArgs } from './session.js';
 
 export interface RunArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */
   command: string[];
+  /** Run even when a declared secret is not stored (endpoint targets). */
+  allowMissing?: boolean;
 }
 
-const UNSET = { '--url': 'drop --url', PX_URL: 'unset PX_URL', 'px.config.json': 'remove "url" from px.config.json' } as const;
+/**
+ * The values of the names the project declares, from an endpoint, in one request with the service
+ * token. Names not stored stop the run (exit 1) unless --allow-missing.
+ */
+async function endpointValues(io: Io, args: RunArgs, project: Project, target: Extract<Target, { kind: 'url' }>): Promise<Map<string, string>> {
+  const names = readExampleNames(project.root, SECRETS_EXAMPLE) ?? [];
+  const deployNames = deployCredentialNames(project.root);
+  const wanted = names.filter((name) => !deployNames.has(name));
+  if (wanted.length === 0) {
+    throw new UsageError(`px run on ${target.url} asks for the names the project declares, and ${SECRETS_EXAMPLE} lists none: add the names the app needs there.`);
+  }
+  const token = await resolveToken(target.url, io.env, project.root, io.keychain?.());
+  const { EndpointClient } = await import('../core/endpoint-client.js');
+  const { AccessClient } = await import('../core/access/access-client.js');
+  const { readServiceValues } = await import('../core/access/service-values.js');
+  const endpoint = new EndpointClient({ url: target.url, token, timeoutSeconds: timeoutOf(args) });
+  let values: Map<string, string>;
+  try {
+    values = await readServiceValues(new AccessClient(endpoint), wanted, target.url);
+  } finally {
+    await endpoint.close();
+  }
+  const missing = wanted.filter((name) => !values.has(name));
+  if (missing.length > 0) {
+    const list = missing.join(', ');
+    if (!args.allowMissing) throw new Refused(`${target.url} does not store ${list} yet (the admin sees ${missing.length === 1 ? 'it' : 'them'} as missing): not running ${args.command[0]}. Pass --allow-missing to run without.`);
+    warn(io, `${target.url} does not store ${list}: running ${args.command[0]} without ${missing.length === 1 ? 'it' : 'them'}.`);
+  }
+  return values;
+}
 
 /** `px run -- CMD …`: the local store's runtime secrets in CMD's environment, masked in its output. */
 export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<number> {
   if (args.command.length === 0) throw new UsageError('Name the command to run after --, e.g. `px run -- npm start`.');
   const project = projectOf(io, args);
   const target = resolveTarget(args.url, io.env, project);
+  let values: Map<string, string>;
+  let label: string;
   if (target.kind === 'url') {
-    throw new UsageError(
-      `px run reads secrets from the local store only, and the target is ${target.url} (from ${target.source}): an endpoint never hands values out. ` +
-        `Run the app where it reads its secrets from the endpoint itself, or ${UNSET[target.source]} to use the local store.`,
-    );
+    values = await endpointValues(io, args, project, target);
+    label = target.url;
+  } else {
+    let store;
+    ({ store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) }));
+    values = await store.values();
   }
-  const { store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) });
-  const values = await store.values();
   // Deploy credentials never reach an app, even if one was written to the store over the API.
   const deployNames = deployCredentialNames(project.root);
   const skipped = [...values.keys()].filter((name) => deployNames.has(name));
@@ -49,12 +83,12 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
 
 export const runCommand = (run: (work: (io: Io) => Promise<number>) => void, rest: string[]): CommandModule<GlobalArgs, RunArgs> => ({
   command: 'run [command..]',
-  describe: "Run a command with the local store's runtime secrets in its environment (values masked in its output)",
+  describe: 'Run a command with its runtime secrets (local store, or an endpoint with a service token) in its environment, masked in its output',
   builder: (yargs: Argv<GlobalArgs>) =>
     yargs
       .positional('command', { type: 'string', array: true, describe: 'The command and its arguments, after --' })
-      // Accepted only to be refused with the reason (an endpoint never hands values out).
-      .option('url', { type: 'string', hidden: true })
+      .option('url', { type: 'string', describe: 'Read the values from this endpoint with a service token (PX_TOKEN)' })
+      .option('allow-missing', { type: 'boolean', describe: 'Run even when a declared secret is not stored' })
       .example('$0 run -- npm start', 'Start the app with its secrets')
       .example('$0 run -- node -e "console.log(Object.keys(process.env))"', 'See which names it gets') as unknown as Argv<RunArgs>,
   handler: (args) => run((io) => runCommandWithSecrets(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),

@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { writeFileAtomic } from '../core/atomic-file.js';
+import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
+import { AUDIT_LOG_FILE, FileAccessStore } from '../core/access/file-access-store.js';
+import { projectName, type Scope } from '../core/access/tokens.js';
 import { UsageError } from '../core/errors.js';
 import { ensurePxDir } from '../core/px-dir.js';
-import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
+import { ensureAdminToken } from '../server/admin-token.js';
+import { isLoopbackHost, openLocalStore } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import { line, warn, type Io } from './context.js';
 import { projectOf, type GlobalArgs } from './session.js';
@@ -17,23 +18,8 @@ interface ServerArgs extends GlobalArgs {
   memory?: boolean;
 }
 
-export const AUDIT_LOG_FILE = join('.px', 'audit.log');
-
-/** PX_TOKEN, else the project's server token file, created (0600) on first run. */
-async function serverToken(io: Io, root: string): Promise<{ token: string; where: string }> {
-  if (io.env.PX_TOKEN) return { token: io.env.PX_TOKEN, where: 'PX_TOKEN' };
-  const path = join(root, SERVER_TOKEN_FILE);
-  try {
-    const existing = (await readFile(path, 'utf8')).trim();
-    if (existing) return { token: existing, where: SERVER_TOKEN_FILE };
-  } catch {
-    // first run: create it below
-  }
-  await ensurePxDir(root);
-  const token = randomBytes(32).toString('base64url');
-  await writeFileAtomic(path, `${token}\n`);
-  return { token, where: `${SERVER_TOKEN_FILE} (created now)` };
-}
+/** The environment a local server serves (its store has one namespace). */
+const SERVED_ENV = 'development';
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
@@ -44,24 +30,23 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   else {
     ({ store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) }));
   }
-  const { token, where } = await serverToken(io, project.root);
   await ensurePxDir(project.root);
-  const audit = createWriteStream(join(project.root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+  const scope: Scope = { project: projectName(project.root), env: SERVED_ENV };
+  let access: AccessStore;
+  if (args.memory) {
+    // Tokens live as long as the process, like the secrets; the audit log is still written.
+    const log = createWriteStream(join(project.root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+    access = new MemoryAccessStore((records: AuditRecord[]) => log.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
+    access.close = () => new Promise<void>((resolve) => log.end(resolve));
+  } else {
+    access = await FileAccessStore.open(project.root);
+  }
+  const { envToken, where } = await ensureAdminToken({ root: project.root, env: io.env, access, scope });
   const { startServer } = await import('../server/listen.js');
-  const server = await startServer({
-    store,
-    token,
-    host: args.host,
-    port: args.port,
-    onEvent: (event) => {
-      // Every change and every refused request; never a value (the event has none).
-      const change = event.method !== 'GET' && event.status < 400;
-      if (change || event.status >= 400) audit.write(`${JSON.stringify(event)}\n`);
-    },
-  });
+  const server = await startServer({ store, token: envToken, access, scope, host: args.host, port: args.port });
   if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
   line(io.stderr, `px server: serving ${label} at ${server.url}`);
-  line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
+  line(io.stderr, `Scope: ${scope.project}/${scope.env}. Admin token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
   // The handlers stay installed until exit: proper-lockfile's signal-exit re-raises a signal
   // that nobody else listens to, which would kill the server in the middle of shutting down.
   await new Promise<void>((resolve) => {
@@ -76,7 +61,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   });
   await server.close();
   await store.close?.();
-  await new Promise<void>((resolve) => audit.end(resolve));
+  await access.close();
   line(io.stderr, 'px server: stopped.');
   return 0;
 }

@@ -103,7 +103,19 @@ export class EndpointClient implements SecretsBackend {
     return parse(asBulk, await this.call('POST', '/secrets/bulk', { secrets: entries }, 201), this.label);
   }
 
-  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, payload: unknown, expected: number, name?: string): Promise<unknown> {
+  /**
+   * One request; the parsed answer when its status is `expected`, else the error px reports.
+   * `refused` may turn a 4xx answer into an error of its own (the access routes name what the
+   * token may not do); the body it gets is the parsed JSON or undefined.
+   */
+  async call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    payload: unknown,
+    expected: number | readonly number[],
+    name?: string,
+    refused?: (status: number, body: unknown, reason: string) => PxError | undefined,
+  ): Promise<unknown> {
     const seconds = this.options.timeoutSeconds;
     let status: number;
     let text: string;
@@ -112,7 +124,7 @@ export class EndpointClient implements SecretsBackend {
     } catch (error) {
       throw networkError(error, this.label, seconds);
     }
-    if (status === expected) {
+    if (typeof expected === 'number' ? status === expected : expected.includes(status)) {
       if (status === 204) return undefined;
       try {
         return JSON.parse(text);
@@ -124,7 +136,21 @@ export class EndpointClient implements SecretsBackend {
     // and as typed, and the token.
     const sent = sentValues(payload);
     const reason = errorText(text, [...sent.flatMap(escapedForms), this.options.token]);
-    if (status === 401 || status === 403) {
+    if (refused && status >= 400 && status < 500) {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      const error = refused(status, body, reason);
+      if (error) throw error;
+    }
+    if (status === 403) {
+      // The token is good but its role (or approval) does not allow this: logging in again won't help.
+      throw new AuthRejected(`${this.label} refused this token (403${reason ? `: ${reason}` : ''}).`);
+    }
+    if (status === 401) {
       throw new AuthRejected(
         `${this.label} rejected the token (${status}${reason ? `: ${reason}` : ''}). Set PX_TOKEN or run \`px login --url ${this.label}\`.`,
       );

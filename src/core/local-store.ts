@@ -112,6 +112,16 @@ export class LocalStore implements SecretStore {
     return new Map([...doc].map(([name, s]) => [name, s.value]));
   }
 
+  async valuesOf(names: readonly string[]): Promise<Map<string, string>> {
+    const doc = (await this.read())?.doc;
+    const found = new Map<string, string>();
+    for (const name of names) {
+      const secret = doc?.get(name);
+      if (secret) found.set(name, secret.value);
+    }
+    return found;
+  }
+
   async put(name: string, value: string): Promise<PutResult> {
     check([{ name, value }]);
     return this.mutate((doc, at) => {

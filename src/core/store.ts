@@ -18,6 +18,8 @@ export interface SecretStore {
   bulkPut(entries: SecretEntry[]): Promise<BulkResult>;
   /** Every name with its value, for `px run`. */
   values(): Promise<Map<string, string>>;
+  /** The values of these names, those stored (`POST /secrets/values`: a few names of many). */
+  valuesOf(names: readonly string[]): Promise<Map<string, string>>;
   close?(): Promise<void>;
 }
 
@@ -57,5 +59,14 @@ export class MemoryStore implements SecretStore {
 
   async values(): Promise<Map<string, string>> {
     return new Map([...this.secrets].map(([name, s]) => [name, s.value]));
+  }
+
+  async valuesOf(names: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const name of names) {
+      const secret = this.secrets.get(name);
+      if (secret) found.set(name, secret.value);
+    }
+    return found;
   }
 }

@@ -1,12 +1,15 @@
 // The secrets endpoint (PRODUCT.md API) over any SecretStore. Used by `px server` and by
-// TestDevServer. Responses and events never carry a value.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// TestDevServer. Every route checks the caller's role; responses and events never carry a value.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
+import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
+import type { Scope } from '../core/access/tokens.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
 import { nameProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
+import { accessRoutes } from './access-routes.js';
+import { authenticate, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
 
 export interface AuditEvent {
   time: string;
@@ -17,16 +20,27 @@ export interface AuditEvent {
   names?: string[];
   status: number;
   outcome: string;
+  /** The caller's token id, once the token was recognised. */
+  tokenId?: string;
+  client?: string;
 }
 
 export interface AppOptions {
+  /** The store of the server's own scope (`scope`). */
   store: SecretStore;
-  token: string;
-  /** Called once per request, after the response is decided. */
+  /** An admin token held outside the token table (`px server` with PX_TOKEN). */
+  token?: string;
+  /** Tokens, grants and the audit log; default: in memory. */
+  access?: AccessStore;
+  /** The scope the server serves by default: PX_TOKEN's scope and `store`'s. */
+  scope?: Scope;
+  /** The store for another scope (environments), or undefined when the server does not serve it. */
+  storeFor?: (scope: Scope) => SecretStore | undefined;
+  /** Called once per request, after the response is decided (TestDevServer's request log). */
   onEvent?: (event: AuditEvent) => void;
 }
 
-type Env = { Variables: { name?: string; names?: string[]; outcome?: string } };
+export const DEFAULT_SCOPE: Scope = { project: 'default', env: 'development' };
 
 const Entry = z.object({ name: z.string(), value: z.string() });
 const Bulk = z.object({ secrets: z.array(z.unknown()) });
@@ -46,29 +60,34 @@ function auditRoute(path: string): string {
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
 const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
 function entryProblem(entry: unknown): string | null {
   const parsed = Entry.safeParse(entry);
   if (!parsed.success) return 'expected {"name": string, "value": string}';
   return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
 }
 
-export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
+export function createApp(options: AppOptions): Hono<Env> {
+  const { store, onEvent } = options;
+  const access = options.access ?? new MemoryAccessStore();
+  const scope = options.scope ?? DEFAULT_SCOPE;
+  const storeFor =
+    options.storeFor ?? ((wanted: Scope) => (wanted.project === scope.project && wanted.env === scope.env ? store : undefined));
   const app = new Hono<Env>();
-  const expected = digest(token);
 
-  const fail = (c: Context<Env>, status: 400 | 401 | 404 | 405 | 413 | 500, error: string, extra: object = {}) => {
+  const fail: Fail = (c, status, error, extra = {}) => {
     c.set('outcome', error);
     return c.json({ error, ...extra }, status);
   };
 
+  // The audit log: every change and every refused request (value reads are written by their route,
+  // one record per name). TestDevServer's request log sees every request.
   app.use('*', async (c, next) => {
     await next();
-    if (!onEvent) return;
     const name = validName(c.get('name'));
     const names = c.get('names');
-    onEvent({
+    const caller = c.get('caller');
+    const client = clientAddress(c);
+    const event: AuditEvent = {
       time: new Date().toISOString(),
       method: c.req.method,
       route: auditRoute(c.req.path),
@@ -76,20 +95,21 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
       ...(names ? { names } : {}),
       status: c.res.status,
       outcome: c.get('outcome') ?? (c.res.status < 400 ? 'ok' : 'refused'),
-    });
+      ...(caller ? { tokenId: caller.id } : {}),
+      ...(client ? { client } : {}),
+    };
+    onEvent?.(event);
+    const change = c.req.method !== 'GET' && c.res.status < 400 && event.route !== '/secrets/values';
+    if (change || c.res.status >= 400) access.audit([event satisfies AuditRecord]);
   });
 
-  app.use('*', async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    // Compare digests so lengths match and the comparison takes the same time whatever was sent.
-    if (!given || !timingSafeEqual(digest(given), expected)) return fail(c, 401, 'missing or wrong bearer token');
-    await next();
-  });
+  app.use('*', authenticate({ access, adminToken: options.token, scope, fail }));
 
   // Only on routes that read a body: the middleware wraps the request body in a stream, which
   // on every GET would cost a quarter of the throughput and most of the server's memory.
   const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`) });
+  const inScope = scoped(storeFor, fail);
+  const storeOf = (c: Context<Env>): SecretStore => c.get('store')!;
 
   const readJson = async (c: Context<Env>): Promise<unknown> => {
     try {
@@ -99,24 +119,26 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     }
   };
 
-  app.get('/secrets', async (c) => {
-    const secrets = await store.list();
+  app.get('/secrets', guard('secrets.list', fail), inScope, async (c) => {
+    const secrets = await storeOf(c).list();
     return c.json({ secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length });
   });
 
-  app.post('/secrets', limitBody, async (c) => {
+  accessRoutes(app, { access, fail, readJson, inScope, limitBody, serverScope: scope, hasAdminToken: options.token !== undefined });
+
+  app.post('/secrets', guard('secrets.write', fail), inScope, limitBody, async (c) => {
     const body = await readJson(c);
     const parsed = Entry.safeParse(body);
     if (!parsed.success) return fail(c, 400, 'body must be JSON {"name": string, "value": string}');
     c.set('name', parsed.data.name);
     const problem = entryProblem(parsed.data);
     if (problem) return fail(c, 400, problem);
-    const { meta, created } = await store.put(parsed.data.name, parsed.data.value);
+    const { meta, created } = await storeOf(c).put(parsed.data.name, parsed.data.value);
     c.set('outcome', created ? 'created' : 'updated');
     return c.json({ name: meta.name, createdAt: meta.createdAt, updatedAt: meta.updatedAt }, 201);
   });
 
-  app.post('/secrets/bulk', limitBody, async (c) => {
+  app.post('/secrets/bulk', guard('secrets.write', fail), inScope, limitBody, async (c) => {
     const parsed = Bulk.safeParse(await readJson(c));
     if (!parsed.success) return fail(c, 400, 'body must be JSON {"secrets": [{"name", "value"}]}');
     const entries = parsed.data.secrets;
@@ -131,24 +153,24 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
       bad.push({ index, ...(name ? { name } : {}), error: problem });
     });
     if (bad.length > 0) return fail(c, 400, `${bad.length} invalid ${bad.length === 1 ? 'entry' : 'entries'}; nothing was written`, { entries: bad });
-    const result = await store.bulkPut(entries as Array<{ name: string; value: string }>);
+    const result = await storeOf(c).bulkPut(entries as Array<{ name: string; value: string }>);
     c.set('outcome', `bulk created=${result.created} updated=${result.updated}`);
     c.set('names', entries.map((entry) => (entry as { name: string }).name));
     return c.json(result, 201);
   });
 
-  app.get('/secrets/:name/exists', async (c) => {
+  app.get('/secrets/:name/exists', guard('secrets.exists', fail), inScope, async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
     if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
-    return c.json({ exists: await store.exists(name) });
+    return c.json({ exists: await storeOf(c).exists(name) });
   });
 
-  app.delete('/secrets/:name', async (c) => {
+  app.delete('/secrets/:name', guard('secrets.delete', fail), inScope, async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
     if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
-    if (!(await store.delete(name))) return fail(c, 404, `no secret named ${name}`);
+    if (!(await storeOf(c).delete(name))) return fail(c, 404, `no secret named ${name}`);
     c.set('outcome', 'deleted');
     return c.body(null, 204);
   });
@@ -157,8 +179,15 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
   const allowed: Array<[string, string]> = [
     ['/secrets', 'GET, POST'],
     ['/secrets/bulk', 'POST'],
+    ['/secrets/values', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ['/tokens', 'GET, POST'],
+    ['/tokens/:id', 'DELETE'],
+    ['/tokens/:id/approve', 'POST'],
+    ['/access-requests', 'GET, POST'],
+    ['/access-requests/:id/approve', 'POST'],
+    ['/access-requests/:id/deny', 'POST'],
   ];
   for (const [path, methods] of allowed) {
     app.all(path, (c) => {

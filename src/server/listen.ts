@@ -3,11 +3,12 @@ import { createServer, type RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
 import type { SecretStore } from '../core/store.js';
-import { createApp, type AuditEvent } from './app.js';
+import { createApp, type AppOptions, type AuditEvent } from './app.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends Pick<AppOptions, 'access' | 'scope' | 'storeFor'> {
   store: SecretStore;
-  token: string;
+  /** An admin token held outside the token table (PX_TOKEN). */
+  token?: string;
   host?: string;
   port?: number;
   onEvent?: (event: AuditEvent) => void;
@@ -24,7 +25,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
-  const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent });
+  const app = createApp({ store: options.store, token: options.token, access: options.access, scope: options.scope, storeFor: options.storeFor, onEvent: options.onEvent });
   const listener = getRequestListener(app.fetch) as RequestListener;
   const server = createServer({ keepAliveTimeout: 5000 }, options.wrap ? options.wrap(listener) : listener);
   await new Promise<void>((resolve, reject) => {

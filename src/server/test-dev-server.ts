@@ -2,7 +2,11 @@
 // values) and fault switches for the next request. Tests use it; so does `px server --memory`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { MemoryAccessStore } from '../core/access/access-store.js';
+import type { Role } from '../core/access/roles.js';
+import { formatScope, hashToken, newId, newTokenSecret, type Scope } from '../core/access/tokens.js';
 import { MemoryStore } from '../core/store.js';
+import { DEFAULT_SCOPE } from './app.js';
 import { startServer, type RunningServer } from './listen.js';
 
 export interface LoggedRequest {
@@ -18,18 +22,28 @@ export class TestDevServer {
   readonly requests: LoggedRequest[] = [];
   private faults: Fault[] = [];
   private readonly hung = new Set<ServerResponse>();
+  /** Tokens, requests, grants and the audit log (`access.auditLog`). */
+  readonly access = new MemoryAccessStore();
+  /** The stores of the other environments of the project, made on first use. */
+  private readonly envStores = new Map<string, MemoryStore>();
 
   private constructor(
     readonly store: MemoryStore,
+    /** An admin token outside the token table, as PX_TOKEN is for `px server`. */
     readonly token: string,
+    readonly scope: Scope,
     private running?: RunningServer,
   ) {}
 
-  static async start(options: { token?: string } = {}): Promise<TestDevServer> {
-    const server = new TestDevServer(new MemoryStore(), options.token ?? randomBytes(24).toString('base64url'));
+  static async start(options: { token?: string; scope?: Scope } = {}): Promise<TestDevServer> {
+    const scope = options.scope ?? DEFAULT_SCOPE;
+    const server = new TestDevServer(new MemoryStore(), options.token ?? randomBytes(24).toString('base64url'), scope);
     server.running = await startServer({
       store: server.store,
       token: server.token,
+      access: server.access,
+      scope,
+      storeFor: (wanted) => server.storeOf(wanted),
       host: '127.0.0.1',
       port: 0,
       onEvent: (event) => server.requests.push({ method: event.method, path: event.route, ...(event.name ? { name: event.name } : {}), status: event.status }),
@@ -40,6 +54,32 @@ export class TestDevServer {
 
   get url(): string {
     return this.running!.url;
+  }
+
+  /** The store of `scope`: the main one for the server's scope, one per other environment. */
+  storeOf(scope: Scope): MemoryStore | undefined {
+    if (scope.project !== this.scope.project) return undefined;
+    if (scope.env === this.scope.env) return this.store;
+    let store = this.envStores.get(scope.env);
+    if (!store) this.envStores.set(scope.env, (store = new MemoryStore()));
+    return store;
+  }
+
+  /**
+   * A token in the table, as `POST /tokens` makes one; `grant` also approves it and grants it
+   * those names, as an approved access request does.
+   */
+  async addToken(role: Role, options: { scope?: Scope; name?: string; approved?: boolean; grant?: string[] } = {}): Promise<{ id: string; token: string }> {
+    const id = newId('tok');
+    const token = newTokenSecret();
+    const scope = options.scope ?? this.scope;
+    const approved = options.approved ?? (role !== 'service' || options.grant !== undefined);
+    await this.access.addToken({ id, name: options.name ?? `${role}-${formatScope(scope)}`, role, scope, hash: hashToken(token), approved, createdAt: new Date().toISOString(), lastUsedAt: null });
+    if (options.grant) {
+      const at = new Date().toISOString();
+      await this.access.addRequest({ id: newId('req'), tokenId: id, names: [...options.grant], status: 'approved', createdAt: at, decidedAt: at });
+    }
+    return { id, token };
   }
 
   /** The next request (of `method`, when given) gets `status` (JSON body `{error}` unless given). */

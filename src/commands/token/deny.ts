@@ -1,0 +1,26 @@
+import type { Argv, CommandModule } from 'yargs';
+import { line, type Io } from '../context.js';
+import type { GlobalArgs } from '../session.js';
+import { withTokenEndpoint } from './endpoint.js';
+import { checkId } from './revoke.js';
+
+interface DenyArgs extends GlobalArgs {
+  id: string;
+}
+
+/** `px token deny REQUEST_ID`: the names it asked for stay refused. */
+export async function deny(io: Io, args: DenyArgs): Promise<number> {
+  checkId(args.id, ['req']);
+  return withTokenEndpoint(io, args, async ({ client }) => {
+    const request = await client.decideRequest(args.id, 'deny');
+    line(io.stdout, `Denied ${request.id}: ${request.tokenName ?? request.tokenId} may not read ${request.names.join(', ')}.`);
+    return 0;
+  });
+}
+
+export const tokenDenyCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, DenyArgs> => ({
+  command: 'deny <id>',
+  describe: 'Deny an access request (req_…)',
+  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('id', { type: 'string', demandOption: true }) as Argv<DenyArgs>,
+  handler: (args) => run((io) => deny(io, args)),
+});

@@ -1,0 +1,228 @@
+// Where a px server keeps who may do what: tokens (hashes only), access requests (their approved
+// names are the grants), stubs (names asked for that are not stored yet) and the audit log.
+// MemoryAccessStore serves TestDevServer and `px server --memory`; FileAccessStore (a 0600 file
+// under .px/) the local `px server`; a PostgreSQL store implements the same interface.
+import type { Scope, TokenRecord } from './tokens.js';
+
+export type RequestStatus = 'pending' | 'approved' | 'denied';
+
+export interface AccessRequest {
+  id: string;
+  tokenId: string;
+  names: string[];
+  status: RequestStatus;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+/** A name a token asked for (access request or value read) that its scope does not store. */
+export interface Stub {
+  name: string;
+  scope: Scope;
+  /** Token ids, first asker first. */
+  askedBy: string[];
+  since: string;
+}
+
+/** One line of the audit log. Never a value. */
+export interface AuditRecord {
+  time: string;
+  /** The token's id; absent when the request had no valid token. */
+  tokenId?: string;
+  method: string;
+  route: string;
+  name?: string;
+  names?: string[];
+  status: number;
+  outcome: string;
+  /** The client's address, as the server's socket saw it. */
+  client?: string;
+}
+
+export interface AccessStore {
+  /** Tokens in the table (not counting PX_TOKEN, which is never stored). */
+  countTokens(): Promise<number>;
+  addToken(record: TokenRecord): Promise<void>;
+  /** The token whose SHA-256 is `hash`, or null. Called on every request: keep it cheap. */
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
+  getToken(id: string): Promise<TokenRecord | null>;
+  listTokens(): Promise<TokenRecord[]>;
+  /** Removes the token with its requests and grants; false when absent. */
+  removeToken(id: string): Promise<boolean>;
+  /** Marks it approved; null when absent. */
+  approveToken(id: string): Promise<TokenRecord | null>;
+  /** Records a use; stores may write it later (it is not worth a write per request). */
+  touchToken(id: string, at: string): void;
+
+  addRequest(request: AccessRequest): Promise<void>;
+  getRequest(id: string): Promise<AccessRequest | null>;
+  listRequests(): Promise<AccessRequest[]>;
+  /** Adds names to a pending request (a service asking again before anyone decided). */
+  extendRequest(id: string, names: string[]): Promise<AccessRequest | null>;
+  decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null>;
+  /** The names approved requests granted to the token. Called on every value read. */
+  grantedNames(tokenId: string): Promise<ReadonlySet<string>>;
+
+  /** Remembers that `tokenId` asked for these names, which `scope` does not store (yet). */
+  recordStubs(scope: Scope, names: string[], tokenId: string, at: string): Promise<void>;
+  listStubs(): Promise<Stub[]>;
+
+  /** Appends to the audit log; stores may batch, but close() writes everything. */
+  audit(records: AuditRecord[]): void;
+  /** The audit log as written so far, oldest first (tests, `px server` inspection). */
+  readAudit?(): Promise<AuditRecord[]>;
+  close(): Promise<void>;
+}
+
+interface AccessState {
+  tokens: TokenRecord[];
+  requests: AccessRequest[];
+  stubs: Stub[];
+}
+
+/** A long-running `px server --memory` must not grow without bound. */
+const MEMORY_AUDIT_LIMIT = 100_000;
+
+const sameScope = (a: Scope, b: Scope): boolean => a.project === b.project && a.env === b.env;
+
+/** Everything in memory; FileAccessStore persists the same state. */
+export class MemoryAccessStore implements AccessStore {
+  protected state: AccessState = { tokens: [], requests: [], stubs: [] };
+  private byHash = new Map<string, TokenRecord>();
+  private grants = new Map<string, Set<string>>();
+  /** The audit log when no sink was given (TestDevServer): the last MEMORY_AUDIT_LIMIT records. */
+  readonly auditLog: AuditRecord[] = [];
+
+  constructor(private readonly auditSink?: (records: AuditRecord[]) => void) {}
+
+  /** Replaces the whole state (a store read from disk) and rebuilds the indexes. */
+  protected load(state: AccessState): void {
+    this.state = state;
+    this.reindex();
+  }
+
+  private reindex(): void {
+    this.byHash = new Map(this.state.tokens.map((token) => [token.hash, token]));
+    this.grants = new Map();
+    for (const request of this.state.requests) {
+      if (request.status !== 'approved') continue;
+      const names = this.grants.get(request.tokenId) ?? new Set<string>();
+      for (const name of request.names) names.add(name);
+      this.grants.set(request.tokenId, names);
+    }
+  }
+
+  /** Called after every change; FileAccessStore writes the file here. */
+  protected async changed(): Promise<void> {}
+
+  async countTokens(): Promise<number> {
+    return this.state.tokens.length;
+  }
+
+  async addToken(record: TokenRecord): Promise<void> {
+    this.state.tokens.push(record);
+    this.byHash.set(record.hash, record);
+    await this.changed();
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | null> {
+    return this.byHash.get(hash) ?? null;
+  }
+
+  async getToken(id: string): Promise<TokenRecord | null> {
+    return this.state.tokens.find((token) => token.id === id) ?? null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return [...this.state.tokens].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  async removeToken(id: string): Promise<boolean> {
+    const before = this.state.tokens.length;
+    this.state.tokens = this.state.tokens.filter((token) => token.id !== id);
+    if (this.state.tokens.length === before) return false;
+    this.state.requests = this.state.requests.filter((request) => request.tokenId !== id);
+    this.reindex();
+    await this.changed();
+    return true;
+  }
+
+  async approveToken(id: string): Promise<TokenRecord | null> {
+    const token = this.state.tokens.find((candidate) => candidate.id === id);
+    if (!token) return null;
+    if (!token.approved) {
+      token.approved = true;
+      await this.changed();
+    }
+    return token;
+  }
+
+  touchToken(id: string, at: string): void {
+    const token = this.state.tokens.find((candidate) => candidate.id === id);
+    if (token) token.lastUsedAt = at;
+  }
+
+  async addRequest(request: AccessRequest): Promise<void> {
+    this.state.requests.push(request);
+    if (request.status === 'approved') this.reindex();
+    await this.changed();
+  }
+
+  async getRequest(id: string): Promise<AccessRequest | null> {
+    return this.state.requests.find((request) => request.id === id) ?? null;
+  }
+
+  async listRequests(): Promise<AccessRequest[]> {
+    return [...this.state.requests];
+  }
+
+  async extendRequest(id: string, names: string[]): Promise<AccessRequest | null> {
+    const request = this.state.requests.find((candidate) => candidate.id === id);
+    if (!request || request.status !== 'pending') return null;
+    request.names = [...new Set([...request.names, ...names])].sort();
+    await this.changed();
+    return request;
+  }
+
+  async decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null> {
+    const request = this.state.requests.find((candidate) => candidate.id === id);
+    if (!request) return null;
+    request.status = status;
+    request.decidedAt = at;
+    this.reindex();
+    await this.changed();
+    return request;
+  }
+
+  async grantedNames(tokenId: string): Promise<ReadonlySet<string>> {
+    return this.grants.get(tokenId) ?? new Set();
+  }
+
+  async recordStubs(scope: Scope, names: string[], tokenId: string, at: string): Promise<void> {
+    let changed = false;
+    for (const name of names) {
+      const stub = this.state.stubs.find((candidate) => candidate.name === name && sameScope(candidate.scope, scope));
+      if (!stub) this.state.stubs.push({ name, scope, askedBy: [tokenId], since: at });
+      else if (!stub.askedBy.includes(tokenId)) stub.askedBy.push(tokenId);
+      else continue;
+      changed = true;
+    }
+    if (changed) await this.changed();
+  }
+
+  async listStubs(): Promise<Stub[]> {
+    return [...this.state.stubs];
+  }
+
+  audit(records: AuditRecord[]): void {
+    if (this.auditSink) return this.auditSink(records);
+    this.auditLog.push(...records);
+    if (this.auditLog.length > MEMORY_AUDIT_LIMIT) this.auditLog.splice(0, this.auditLog.length - MEMORY_AUDIT_LIMIT);
+  }
+
+  async readAudit(): Promise<AuditRecord[]> {
+    return [...this.auditLog];
+  }
+
+  async close(): Promise<void> {}
+}

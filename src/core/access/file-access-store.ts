@@ -1,0 +1,129 @@
+// The local `px server`'s access state: tokens (hashes only), requests and stubs in one 0600 JSON
+// file under .px/, replaced atomically on every change; the audit log appended to .px/audit.log.
+// Uses (lastUsedAt) are written at most every few seconds and on close: a file write per request
+// would cap the server at a few hundred requests per second.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { writeFileAtomic } from '../atomic-file.js';
+import { UsageError } from '../errors.js';
+import { STORE_DIR } from '../project.js';
+import { MemoryAccessStore, type AuditRecord } from './access-store.js';
+import { ROLES } from './roles.js';
+
+export const ACCESS_FILE = join(STORE_DIR, 'access.json');
+export const AUDIT_LOG_FILE = join(STORE_DIR, 'audit.log');
+
+const FORMAT = 1;
+const TOUCH_FLUSH_MS = 5000;
+
+const ScopeShape = z.object({ project: z.string(), env: z.string() });
+const FileShape = z.object({
+  format: z.literal(FORMAT),
+  tokens: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      role: z.enum(ROLES),
+      scope: ScopeShape,
+      hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+      approved: z.boolean(),
+      createdAt: z.string(),
+      lastUsedAt: z.nullable(z.string()),
+    }),
+  ),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      tokenId: z.string(),
+      names: z.array(z.string()),
+      status: z.enum(['pending', 'approved', 'denied']),
+      createdAt: z.string(),
+      decidedAt: z.nullable(z.string()),
+    }),
+  ),
+  stubs: z.array(z.object({ name: z.string(), scope: ScopeShape, askedBy: z.array(z.string()), since: z.string() })),
+});
+
+export class FileAccessStore extends MemoryAccessStore {
+  private writing: Promise<void> = Promise.resolve();
+  private touched = false;
+  private timer?: NodeJS.Timeout;
+  private readonly path: string;
+
+  private constructor(
+    root: string,
+    private readonly log: WriteStream,
+  ) {
+    super((records) => this.appendAudit(records));
+    this.path = join(root, ACCESS_FILE);
+  }
+
+  /** Opens (or starts) the project's access file; the caller has created .px/. */
+  static async open(root: string): Promise<FileAccessStore> {
+    const log = createWriteStream(join(root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+    const store = new FileAccessStore(root, log);
+    let text: string | null = null;
+    try {
+      text = await readFile(store.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (text !== null) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      const checked = FileShape.safeParse(parsed);
+      if (!checked.success) {
+        log.end();
+        throw new UsageError(`${ACCESS_FILE} is not a px access file: restore it from a backup, or move it away to start with no tokens.`);
+      }
+      store.load({ tokens: checked.data.tokens, requests: checked.data.requests, stubs: checked.data.stubs });
+    }
+    return store;
+  }
+
+  protected override changed(): Promise<void> {
+    const snapshot = JSON.stringify({ format: FORMAT, ...this.state });
+    this.touched = false;
+    // Writes run one after another, each with the state as it was when asked for.
+    this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.path, `${snapshot}\n`));
+    return this.writing;
+  }
+
+  override touchToken(id: string, at: string): void {
+    super.touchToken(id, at);
+    this.touched = true;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      if (this.touched) void this.changed().catch(() => undefined);
+    }, TOUCH_FLUSH_MS).unref();
+  }
+
+  private appendAudit(records: AuditRecord[]): void {
+    let text = '';
+    for (const record of records) text += `${JSON.stringify(record)}\n`;
+    this.log.write(text);
+  }
+
+  override async readAudit(): Promise<AuditRecord[]> {
+    await new Promise<void>((resolve) => (this.log.writableNeedDrain ? this.log.once('drain', resolve) : resolve()));
+    const text = await readFile(this.log.path as string, 'utf8').catch(() => '');
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as AuditRecord);
+  }
+
+  override async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.touched) await this.changed();
+    await this.writing;
+    await new Promise<void>((resolve) => this.log.end(resolve));
+  }
+}
