@@ -18,6 +18,7 @@ import {
   type Scope,
 } from '../core/access/tokens.js';
 import { MAX_BULK_ENTRIES } from '../core/limits.js';
+import type { SecretStore } from '../core/store.js';
 import { nameProblem } from '../core/names.js';
 import { clientAddress, guard, type Caller, type Env, type Fail } from './auth.js';
 
@@ -28,6 +29,7 @@ interface RouteOptions {
   inScope: MiddlewareHandler<Env>;
   limitBody: MiddlewareHandler<Env>;
   serverScope: Scope;
+  storeFor: (scope: Scope) => SecretStore | undefined;
   /** PX_TOKEN is an admin too, so no token of the table is the last way in. */
   hasAdminToken: boolean;
 }
@@ -149,7 +151,7 @@ export function accessRoutes(app: Hono<Env>, options: RouteOptions): void {
     const missing = [];
     for (const stub of await access.listStubs()) {
       if (!sameProject(stub.scope, mine)) continue;
-      const store = stub.scope.env === mine.env ? c.get('store') : undefined;
+      const store = options.storeFor(stub.scope);
       if (store && (await store.exists(stub.name))) continue;
       missing.push({ name: stub.name, scope: formatScope(stub.scope), askedBy: stub.askedBy, since: stub.since });
     }

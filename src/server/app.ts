@@ -124,7 +124,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     return c.json({ secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length });
   });
 
-  accessRoutes(app, { access, fail, readJson, inScope, limitBody, serverScope: scope, hasAdminToken: options.token !== undefined });
+  accessRoutes(app, { access, fail, readJson, inScope, limitBody, serverScope: scope, storeFor, hasAdminToken: options.token !== undefined });
 
   app.post('/secrets', guard('secrets.write', fail), inScope, limitBody, async (c) => {
     const body = await readJson(c);
