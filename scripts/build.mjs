@@ -3,10 +3,12 @@
 //                 run) without yargs, and the core they need
 //   dist/cli.cjs  the yargs CLI for everything else, and the secrets endpoint (px server)
 //   dist/ui.cjs   the Ink/React layer, loaded only on interactive runs
+//   dist/client.cjs  px-secrets/client for app code (with dist/client.d.ts), no CLI in it
 // CommonJS, so no run starts Node's ES module loader and bin/px.cjs can keep a V8 code cache of
 // each file. The files share no objects but plain data (argv, streams, env) and exit codes.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -103,3 +105,29 @@ await build({
     ]),
   ],
 });
+
+// The typed client: its own bundle, and its declarations from the TypeScript compiler (only the
+// entry's: its public types are declared in it, so they need no other file).
+await build({ ...shared, entryPoints: ['src/client/index.ts'], outfile: 'dist/client.cjs', banner: {}, define: { ...shared.define, 'import.meta.url': 'undefined' } });
+const clientEntry = fileURLToPath(new URL('../src/client/index.ts', import.meta.url));
+const program = ts.createProgram([clientEntry], {
+  declaration: true,
+  emitDeclarationOnly: true,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  skipLibCheck: true,
+  // Only the entry: its public types need no other file, and resolving the core costs seconds.
+  noResolve: true,
+  types: ['node'],
+  outDir: fileURLToPath(new URL('../dist/types', import.meta.url)),
+});
+let declared = false;
+program.emit(undefined, (file, text) => {
+  if (!file.endsWith('/index.d.ts')) return;
+  if (/^import /m.test(text)) throw new Error('build: the client declarations import other files: keep its public types in src/client/index.ts');
+  writeFileSync(new URL('../dist/client.d.ts', import.meta.url), text);
+  declared = true;
+}, undefined, true);
+if (!declared) throw new Error('build: no declarations for src/client/index.ts');

@@ -99,13 +99,14 @@ describe('px run', () => {
     }
   });
 
-  it('refuses a URL target (exit 2): an endpoint never hands values out', () => {
-    const result = px(child('0'), { PX_URL: 'http://127.0.0.1:9' });
+  it('with a URL target, asks the endpoint for the names the project declares (none declared: exit 2; unreachable: exit 3)', () => {
+    const result = px(child('0'), { PX_URL: 'http://127.0.0.1:9', PX_TOKEN: 'pxt_test' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^error: px run reads secrets from the local store only.*\(from PX_URL\).*unset PX_URL to use the local store\.$/m);
-    const flag = px(['run', '--url', 'http://127.0.0.1:9', '--', process.execPath, '-e', '0']);
-    expect(flag.status).toBe(2);
-    expect(flag.stderr).toMatch(/^error: px run reads secrets from the local store only.*\(from --url\).*drop --url to use the local store\.$/m);
+    expect(result.stderr).toMatch(/^error: px run on http:\/\/127\.0\.0\.1:9 asks for the names the project declares, and \.env\.secrets\.example lists none/m);
+    writeFileSync(join(project.root, '.env.secrets.example'), 'OPENAI_API_KEY=\n');
+    const flag = px(['run', '--url', 'http://127.0.0.1:9', '--', process.execPath, '-e', '0'], { PX_TOKEN: 'pxt_test' });
+    expect(flag.status).toBe(3);
+    expect(flag.stderr).toMatch(/^error: Cannot reach http:\/\/127\.0\.0\.1:9/m);
   });
 
   it('from a subdirectory without a store of its own, says where the store is (and --project reaches it)', () => {
