@@ -13,6 +13,7 @@ import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { getCommand } from './commands/secret/get.js';
+import { typesCommand } from './commands/secret/types.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
@@ -59,7 +60,8 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(existsCommand(schedule))
         .command(importCommand(schedule))
         .command(getCommand(schedule))
-        .demandCommand(1, 'Name a secret command: create, list, get, delete, exists or import.')
+        .command(typesCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, get, delete, exists, import or types.')
         .strict(),
     )
     .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>

@@ -3,7 +3,7 @@
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
 const SUBCOMMANDS: Record<string, readonly string[]> = {
-  secret: ['create', 'list', 'get', 'delete', 'exists', 'import'],
+  secret: ['create', 'list', 'get', 'delete', 'exists', 'import', 'types'],
   creds: ['set', 'list', 'delete', 'import'],
   token: ['create', 'list', 'revoke', 'approve', 'deny'],
 };

@@ -1,0 +1,23 @@
+import type { Argv, CommandModule } from 'yargs';
+import { renderSecretTypes } from '../../core/access/secret-types.js';
+import { UsageError } from '../../core/errors.js';
+import { deployCredentialNames, readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
+import { type Io } from '../context.js';
+import { projectOf, type GlobalArgs } from '../session.js';
+
+/** `px secret types > secrets.d.ts`: the project's secret names as types for px-secrets/client. */
+export async function printSecretTypes(io: Io, args: GlobalArgs): Promise<number> {
+  const project = projectOf(io, args);
+  const names = readExampleNames(project.root, SECRETS_EXAMPLE);
+  if (names === null) throw new UsageError(`No names to type: declare the project's secrets in ${SECRETS_EXAMPLE} (one NAME= per line).`);
+  const deploy = deployCredentialNames(project.root);
+  io.stdout.write(renderSecretTypes(names.filter((name) => !deploy.has(name)).map((name) => ({ name })), SECRETS_EXAMPLE));
+  return 0;
+}
+
+export const typesCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GlobalArgs> => ({
+  command: 'types',
+  describe: 'Print TypeScript declarations of the secret names for px-secrets/client',
+  builder: (yargs: Argv<GlobalArgs>) => yargs.example('$0 secret types > secrets.d.ts', "Make get('NAME') checked at compile time"),
+  handler: (args) => run((io) => printSecretTypes(io, args)),
+});
