@@ -3,8 +3,8 @@ import { Refused, UsageError } from '../core/errors.js';
 import { deployCredentialNames, readExampleNames, SECRETS_EXAMPLE } from '../core/examples.js';
 import type { Project } from '../core/project.js';
 import { openLocalStore, resolveTarget, resolveToken, type Target } from '../core/target.js';
-import { line, warn, type Io } from './context.js';
-import { projectOf, timeoutOf, type GlobalArgs } from './session.js';
+import { line, warn, type Io } from '../cli/io.js';
+import { projectOf, timeoutOf, type GlobalArgs } from '../cli/project-target.js';
 
 export interface RunArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */

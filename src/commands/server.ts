@@ -9,8 +9,8 @@ import { ensurePxDir } from '../core/px-dir.js';
 import { ensureAdminToken } from '../server/admin-token.js';
 import { isLoopbackHost, openLocalStore } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
-import { line, warn, type Io } from './context.js';
-import { projectOf, type GlobalArgs } from './session.js';
+import { line, warn, type Io } from '../cli/io.js';
+import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;

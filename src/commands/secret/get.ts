@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { NotFound, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { openLocalStore, resolveTarget, resolveToken } from '../../core/target.js';
-import { warn, type Io } from '../context.js';
-import { projectOf, timeoutOf, type GlobalArgs } from '../session.js';
+import { warn, type Io } from '../../cli/io.js';
+import { projectOf, timeoutOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface GetArgs extends GlobalArgs {
   name: string;

@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { renderSecretTypes } from '../../core/access/secret-types.js';
 import { UsageError } from '../../core/errors.js';
 import { deployCredentialNames, readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
-import { type Io } from '../context.js';
-import { projectOf, type GlobalArgs } from '../session.js';
+import { type Io } from '../../cli/io.js';
+import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 /** `px secret types > secrets.d.ts`: the project's secret names as types for px-secrets/client. */
 export async function printSecretTypes(io: Io, args: GlobalArgs): Promise<number> {

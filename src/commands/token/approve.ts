@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { line, type Io } from '../context.js';
-import type { GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import type { GlobalArgs } from '../../cli/project-target.js';
 import { withTokenEndpoint } from './endpoint.js';
 import { checkId } from './revoke.js';
 

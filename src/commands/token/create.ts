@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { ROLES } from '../../core/access/roles.js';
 import { parseScope, SCOPE_RULE } from '../../core/access/tokens.js';
 import { UsageError } from '../../core/errors.js';
-import { line, type Io } from '../context.js';
-import type { GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import type { GlobalArgs } from '../../cli/project-target.js';
 import { withTokenEndpoint } from './endpoint.js';
 
 export interface TokenCreateArgs extends GlobalArgs {

@@ -3,8 +3,8 @@
 import { AccessClient } from '../../core/access/access-client.js';
 import { UsageError } from '../../core/errors.js';
 import { resolveTarget, resolveToken } from '../../core/target.js';
-import type { Io } from '../context.js';
-import { projectOf, timeoutOf, type GlobalArgs } from '../session.js';
+import type { Io } from '../../cli/io.js';
+import { projectOf, timeoutOf, type GlobalArgs } from '../../cli/project-target.js';
 
 export interface TokenSession {
   client: AccessClient;
