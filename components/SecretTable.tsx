@@ -7,6 +7,8 @@ export interface SecretRow {
   updatedAt?: string;
   /** Set when .env.secrets.example exists: is this name in the store? */
   status?: 'configured' | 'missing' | 'extra';
+  /** For an admin: the service tokens that may read it. */
+  readers?: string[];
 }
 
 export interface SecretTableProps {
@@ -39,6 +41,7 @@ export function SecretTable({ target, rows, count, exampleFile }: SecretTablePro
           {row.status === 'configured' ? <Text color="green">  ✓ configured</Text> : null}
           {row.status === 'missing' ? <Text color="red">  ✗ missing</Text> : null}
           {row.status === 'extra' ? <Text dimColor>  not in example</Text> : null}
+          {row.readers ? <Text dimColor>  readable by: {row.readers.length > 0 ? row.readers.join(', ') : 'no token'}</Text> : null}
         </Text>
       ))}
       <Text>

@@ -64,6 +64,17 @@ describe('the service flow', () => {
     expect(length.stdout).toBe(`${canary(1).length}\n`);
     expect(px(['secret', 'get', 'DATABASE_URL', '--url', server.url], { PX_TOKEN: token }).stdout).toBe(canary(2));
 
+    // An admin's list says which tokens may read each secret: on the endpoint, and on the local
+    // store next to the server's access file. A reader's list does not.
+    const adminList = px(['secret', 'list', '--url', server.url]).stdout;
+    expect(adminList).toMatch(/READABLE BY/);
+    expect(adminList).toMatch(/^OPENAI_API_KEY .*  billing-api$/m);
+    expect(px(['secret', 'list']).stdout).toMatch(/^DATABASE_URL .*  billing-api$/m);
+    const reader = (await call(server.url, server.adminToken, 'POST', '/tokens', { role: 'reader' })).body.token;
+    const readerList = px(['secret', 'list', '--url', server.url], { PX_TOKEN: reader });
+    expect(readerList.status).toBe(0);
+    expect(readerList.stdout).not.toMatch(/READABLE BY|billing-api/);
+
     const tokens = JSON.parse(px(['token', 'list', '--json', '--url', server.url]).stdout).tokens;
     expect(tokens.find((t: { id: string }) => t.id === id).lastUsedAt).toEqual(expect.any(String));
 

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { SecretMeta } from '../../core/backend.js';
+import type { SecretMeta, SecretsBackend } from '../../core/backend.js';
+import type { EndpointClient } from '../../core/endpoint-client.js';
 import { readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
@@ -14,6 +15,8 @@ export interface ListRow {
   createdAt?: string;
   updatedAt?: string;
   status?: Status;
+  /** For an admin: the service tokens that may read it. */
+  readers?: string[];
 }
 
 /**
@@ -31,8 +34,10 @@ export function onboardingRows<T extends { name: string }>(stored: T[], expected
 export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   const { backend, target, project } = await openSecrets(io, args);
   let secrets: SecretMeta[];
+  let readers: Map<string, string[]> | null = null;
   try {
     secrets = await backend.list();
+    if (!args.json) readers = await readersFor(backend, project.root);
   } finally {
     await backend.close?.();
   }
@@ -42,7 +47,8 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
     return 0;
   }
   const expected = readExampleNames(project.root, SECRETS_EXAMPLE);
-  const rows = onboardingRows(secrets, expected);
+  const rows: ListRow[] = onboardingRows(secrets, expected);
+  if (readers && readers.size > 0) for (const row of rows) row.readers = readers.get(row.name) ?? [];
   const exampleFile = expected ? SECRETS_EXAMPLE : undefined;
   if (io.interactive) {
     (await io.ui()).secretTable({ target, rows, count: secrets.length, exampleFile });
@@ -52,15 +58,36 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   return 0;
 }
 
+/**
+ * Which service tokens may read each name, when the caller can know: an admin token on an
+ * endpoint, or the local px server's access file next to the local store. Null otherwise.
+ */
+async function readersFor(backend: SecretsBackend, root: string): Promise<Map<string, string[]> | null> {
+  const { endpointReaders, readersByName } = await import('../../core/access/readers.js');
+  if ('call' in backend) {
+    const { AccessClient } = await import('../../core/access/access-client.js');
+    return endpointReaders(new AccessClient(backend as EndpointClient));
+  }
+  const { readAccessFile } = await import('../../core/access/file-access-store.js');
+  const file = await readAccessFile(root);
+  return file ? readersByName(file) : null;
+}
+
 function printPlain(io: Io, target: string, rows: ListRow[], count: number, exampleFile?: string): void {
   line(io.stdout, `Target: ${target}`);
   if (count === 0) line(io.stdout, 'No secrets yet. Add one with `px secret create NAME` or import a file with `px secret import`.');
   const width = Math.max(4, ...rows.map((row) => row.name.length));
   const when = (iso?: string): string => (iso ?? '-').padEnd(24);
-  if (rows.length > 0) line(io.stdout, `${'NAME'.padEnd(width)}  ${'CREATED'.padEnd(24)}  ${'UPDATED'.padEnd(24)}${exampleFile ? '  STATUS' : ''}`.trimEnd());
+  const withReaders = rows.some((row) => row.readers !== undefined);
+  const statusWidth = exampleFile ? 14 : 0;
+  const statusOf = (row: ListRow): string => (row.status === 'extra' ? 'not in example' : (row.status ?? ''));
+  const readable = (row: ListRow): string => (withReaders ? `  ${row.readers?.length ? row.readers.join(', ') : '-'}` : '');
+  if (rows.length > 0) {
+    line(io.stdout, `${'NAME'.padEnd(width)}  ${'CREATED'.padEnd(24)}  ${'UPDATED'.padEnd(24)}${exampleFile ? `  ${'STATUS'.padEnd(statusWidth)}` : ''}${withReaders ? '  READABLE BY' : ''}`.trimEnd());
+  }
   for (const row of rows) {
-    const status = row.status === 'extra' ? 'not in example' : (row.status ?? '');
-    line(io.stdout, `${row.name.padEnd(width)}  ${when(row.createdAt)}  ${when(row.updatedAt)}${status ? `  ${status}` : ''}`.trimEnd());
+    const status = exampleFile ? `  ${statusOf(row).padEnd(statusWidth)}` : '';
+    line(io.stdout, `${row.name.padEnd(width)}  ${when(row.createdAt)}  ${when(row.updatedAt)}${status}${readable(row)}`.trimEnd());
   }
   const missing = rows.filter((row) => row.status === 'missing').length;
   line(io.stdout, `${count} ${count === 1 ? 'secret' : 'secrets'}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}`);

@@ -9,7 +9,8 @@ import * as z from 'zod/mini';
 import { writeFileAtomic } from '../atomic-file.js';
 import { UsageError } from '../errors.js';
 import { STORE_DIR } from '../project.js';
-import { MemoryAccessStore, type AuditRecord } from './access-store.js';
+import { MemoryAccessStore, type AccessRequest, type AuditRecord } from './access-store.js';
+import type { TokenRecord } from './tokens.js';
 import { ROLES } from './roles.js';
 
 export const ACCESS_FILE = join(STORE_DIR, 'access.json');
@@ -45,6 +46,18 @@ const FileShape = z.object({
   ),
   stubs: z.array(z.object({ name: z.string(), scope: ScopeShape, askedBy: z.array(z.string()), since: z.string() })),
 });
+
+/** The access file of a project as it is on disk, or null when there is none or it is not one. */
+export async function readAccessFile(root: string): Promise<{ tokens: TokenRecord[]; requests: AccessRequest[] } | null> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(join(root, ACCESS_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  const checked = FileShape.safeParse(parsed);
+  return checked.success ? { tokens: checked.data.tokens, requests: checked.data.requests } : null;
+}
 
 export class FileAccessStore extends MemoryAccessStore {
   private writing: Promise<void> = Promise.resolve();
