@@ -1,0 +1,106 @@
+// The local px server's access file and its install admin token: hashes only, 0600, atomic,
+// uses written later but never lost on close, and a server-token of an older px adopted.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileAccessStore } from '../../src/core/access/file-access-store.js';
+import { hashToken, newId, newTokenSecret, parseScope, projectName, sameHash } from '../../src/core/access/tokens.js';
+import { ensurePxDir } from '../../src/core/px-dir.js';
+import { ensureAdminToken } from '../../src/server/admin-token.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
+
+let project: TempProject;
+beforeEach(async () => {
+  project = tempProject();
+  await ensurePxDir(project.root);
+});
+afterEach(() => project.cleanup());
+
+const scope = { project: 'app', env: 'development' };
+const record = (token: string) => ({ id: newId('tok'), name: 'ci', role: 'reader' as const, scope, hash: hashToken(token), approved: true, createdAt: new Date().toISOString(), lastUsedAt: null });
+
+describe('FileAccessStore', () => {
+  it('keeps only hashes, in a 0600 file, and finds a token again after a restart', async () => {
+    const token = newTokenSecret();
+    const store = await FileAccessStore.open(project.root);
+    await store.addToken(record(token));
+    const path = join(project.root, '.px', 'access.json');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).not.toContain(token);
+    expect(readFileSync(path, 'utf8')).toContain(hashToken(token));
+    await store.close();
+    const again = await FileAccessStore.open(project.root);
+    expect((await again.tokenByHash(hashToken(token)))?.name).toBe('ci');
+    expect(await again.tokenByHash(hashToken(`${token}x`))).toBeNull();
+    await again.close();
+  });
+
+  it('writes uses (lastUsedAt) later, and on close at the latest', async () => {
+    const token = newTokenSecret();
+    const store = await FileAccessStore.open(project.root);
+    const added = record(token);
+    await store.addToken(added);
+    store.touchToken(added.id, '2026-01-02T03:04:05.000Z');
+    const path = join(project.root, '.px', 'access.json');
+    expect(JSON.parse(readFileSync(path, 'utf8')).tokens[0].lastUsedAt).toBeNull();
+    await store.close();
+    expect(JSON.parse(readFileSync(path, 'utf8')).tokens[0].lastUsedAt).toBe('2026-01-02T03:04:05.000Z');
+  });
+
+  it('refuses a file that is not an access file (exit 2), saying what to do', async () => {
+    writeFileSync(join(project.root, '.px', 'access.json'), '{"format":1,"tokens":[{"id":1}]}');
+    await expect(FileAccessStore.open(project.root)).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/move it away/) });
+  });
+
+  it('grants are the names of approved requests; removing a token removes them', async () => {
+    const store = await FileAccessStore.open(project.root);
+    const token = record(newTokenSecret());
+    await store.addToken(token);
+    const request = { id: newId('req'), tokenId: token.id, names: ['A', 'B'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
+    await store.addRequest(request);
+    expect([...(await store.grantedNames(token.id))]).toEqual([]);
+    await store.decideRequest(request.id, 'approved', '2026-01-01T00:00:01Z');
+    expect([...(await store.grantedNames(token.id))].sort()).toEqual(['A', 'B']);
+    await store.removeToken(token.id);
+    expect([...(await store.grantedNames(token.id))]).toEqual([]);
+    expect(await store.listRequests()).toEqual([]);
+    await store.close();
+  });
+});
+
+describe('the install admin token', () => {
+  it('first run over an empty table: created 0600 under .px/, only its hash in the table', async () => {
+    const access = await FileAccessStore.open(project.root);
+    const result = await ensureAdminToken({ root: project.root, env: {}, access, scope });
+    expect(result.where).toMatch(/created now/);
+    const path = join(project.root, '.px', 'server-token');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const token = readFileSync(path, 'utf8').trim();
+    expect((await access.tokenByHash(hashToken(token)))?.role).toBe('admin');
+    // Later runs leave the table as it is.
+    expect((await ensureAdminToken({ root: project.root, env: {}, access, scope })).where).not.toMatch(/created/);
+    expect(await access.countTokens()).toBe(1);
+    await access.close();
+  });
+
+  it('a server-token written by an older px keeps working; PX_TOKEN is an admin never stored', async () => {
+    writeFileSync(join(project.root, '.px', 'server-token'), 'old-install-token\n', { mode: 0o600 });
+    const access = await FileAccessStore.open(project.root);
+    expect((await ensureAdminToken({ root: project.root, env: { PX_TOKEN: 'from-env' }, access, scope })).envToken).toBe('from-env');
+    expect(await access.countTokens()).toBe(0);
+    await ensureAdminToken({ root: project.root, env: {}, access, scope });
+    expect((await access.tokenByHash(hashToken('old-install-token')))?.role).toBe('admin');
+    await access.close();
+  });
+});
+
+describe('tokens and scopes', () => {
+  it('scopes are PROJECT/ENV; project names come from the directory', () => {
+    expect(parseScope('billing/production')).toEqual({ project: 'billing', env: 'production' });
+    for (const bad of ['billing', 'Billing/prod', 'billing/Prod', 'billing/prod/x', '/prod', 'billing/']) expect(parseScope(bad), bad).toBeNull();
+    expect(projectName('/home/me/My App')).toBe('my-app');
+    expect(sameHash(hashToken('a'), hashToken('a'))).toBe(true);
+    expect(sameHash(hashToken('a'), hashToken('b'))).toBe(false);
+    expect(sameHash('', '')).toBe(false);
+  });
+});
