@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
+import { accessBench, relateRows } from './lib/access.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -228,10 +229,12 @@ async function importServer() {
   }
 }
 
+const access = accessBench({ px, serve, freshDir, env });
 const cases = [
   { id: 'baseline', mode: '', label: 'node -e 0', needs: [], run: () => timeNode(['-e', '0'], { cwd: tmp, env }) },
   ...cliCases('local', () => localCtx, ['local']),
   ...cliCases('server', () => serverCtx, ['server']),
+  ...access.cases,
 ].filter((c) => selected(c.id));
 
 const LOAD_IDS = ['server/load-exists', 'server/load-create', 'server/load-peak-memory'];
@@ -279,6 +282,10 @@ async function main() {
       return px(['secret', 'import', SEED_FILE, '--yes'], serverCtx);
     });
   }
+  if (needed.has('access') || selected(access.loadRow.id)) {
+    progress('starting px server with a service token granted 10 secrets');
+    state.access = await fixture('starting px server with a service token', access.setUp);
+  }
   for (const c of cases) {
     for (const need of c.needs) {
       if (state[need]?.skip) c.skipped ??= state[need].skip;
@@ -321,7 +328,12 @@ async function main() {
     });
   });
 
+  relateRows(rows).forEach((row, i) => (rows[i] = judge(row)));
   if (loadSelected.length) rows.push(...(await loadCases()).map(judge));
+  if (selected(access.loadRow.id)) {
+    const ctx = { load, seconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS, progress, peakMemoryMiB };
+    rows.push(judge(state.access.error ? { ...access.loadRow, kind: 'load', status: 'error', error: state.access.error } : await access.loadValues(ctx).catch((error) => ({ ...access.loadRow, kind: 'load', status: 'error', error: error.message }))));
+  }
 
   await Promise.all(servers.map((s) => s.stop()));
   const report = { meta, baseline: { ...base, samplesMs: baseline.samples.map((x) => round(x, 2)) }, rows };

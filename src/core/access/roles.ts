@@ -1,5 +1,5 @@
-// Who may do what on the secrets endpoint: one table, read by the server's route guard, by the
-// CLI's error wording and by the README's roles table (test/access/roles.test.ts keeps them equal).
+// Who may do what on the secrets endpoint: one table, read by the server's route guard and its
+// refusals (test/access/roles.test.ts checks the README's API table against it).
 
 export const ROLES = ['admin', 'writer', 'reader', 'service'] as const;
 export type Role = (typeof ROLES)[number];
