@@ -3,6 +3,7 @@ import { constants, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
+import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { UsageError } from '../core/errors.js';
 import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
@@ -56,6 +57,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
       if (change || event.status >= 400) audit.write(`${JSON.stringify(event)}\n`);
     },
   });
+  if (closeInspectorOpenedBySignal(io.env)) warn(io, INSPECTOR_CLOSED);
   if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
   line(io.stderr, `px server: serving ${label} at ${server.url}`);
   line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
