@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import type { Argv, CommandModule } from 'yargs';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
-import { AUDIT_LOG_FILE, FileAccessStore } from '../core/access/file-access-store.js';
+import { AUDIT_LOG_FILE, FileAccessStore, openAuditLog } from '../core/access/file-access-store.js';
 import { projectName, type Scope } from '../core/access/tokens.js';
 import { UsageError } from '../core/errors.js';
 import { ensurePxDir } from '../core/px-dir.js';
@@ -35,7 +36,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   let access: AccessStore;
   if (args.memory) {
     // Tokens live as long as the process, like the secrets; the audit log is still written.
-    const log = createWriteStream(join(project.root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+    const log = createWriteStream('', { fd: await openAuditLog(project.root), flags: 'a' });
     access = new MemoryAccessStore((records: AuditRecord[]) => log.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
     access.close = () => new Promise<void>((resolve) => log.end(resolve));
   } else {
@@ -44,6 +45,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   const { envToken, where } = await ensureAdminToken({ root: project.root, env: io.env, access, scope });
   const { startServer } = await import('../server/listen.js');
   const server = await startServer({ store, token: envToken, access, scope, host: args.host, port: args.port });
+  if (closeInspectorOpenedBySignal(io.env)) warn(io, INSPECTOR_CLOSED);
   if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
   line(io.stderr, `px server: serving ${label} at ${server.url}`);
   line(io.stderr, `Scope: ${scope.project}/${scope.env}. Admin token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);

@@ -2,12 +2,11 @@
 // token in .px/server-token, which the CLI of the same project finds by itself. On first run over
 // an empty token table px creates it (0600); a server-token written by an older px is adopted, so
 // it keeps working. The table keeps only its SHA-256.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import type { AccessStore } from '../core/access/access-store.js';
 import { hashToken, newId, newTokenSecret, type Scope } from '../core/access/tokens.js';
-import { ensurePxDir } from '../core/px-dir.js';
+import { ensurePxDir, readPrivateFile } from '../core/px-dir.js';
 import { SERVER_TOKEN_FILE } from '../core/target.js';
 
 export interface AdminToken {
@@ -17,19 +16,16 @@ export interface AdminToken {
   where: string;
 }
 
-async function readTokenFile(path: string): Promise<string | null> {
-  try {
-    return (await readFile(path, 'utf8')).trim() || null;
-  } catch {
-    return null;
-  }
+/** The token in .px/server-token: the user's own file, never read through a link. */
+function readTokenFile(path: string): string | null {
+  return readPrivateFile(path, SERVER_TOKEN_FILE)?.trim() || null;
 }
 
 export async function ensureAdminToken(options: { root: string; env: NodeJS.ProcessEnv; access: AccessStore; scope: Scope }): Promise<AdminToken> {
   if (options.env.PX_TOKEN) return { envToken: options.env.PX_TOKEN, where: 'PX_TOKEN' };
   const path = join(options.root, SERVER_TOKEN_FILE);
   if ((await options.access.countTokens()) > 0) return { where: SERVER_TOKEN_FILE };
-  let token = await readTokenFile(path);
+  let token = readTokenFile(path);
   const adopted = token !== null;
   if (!token) {
     await ensurePxDir(options.root);

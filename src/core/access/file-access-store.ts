@@ -2,13 +2,15 @@
 // file under .px/, replaced atomically on every change; the audit log appended to .px/audit.log.
 // Uses (lastUsedAt) are written at most every few seconds and on close: a file write per request
 // would cap the server at a few hundred requests per second.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../atomic-file.js';
 import { UsageError } from '../errors.js';
 import { STORE_DIR } from '../project.js';
+import { openOwnFile, readPrivateFile } from '../px-dir.js';
 import { MemoryAccessStore, type AccessRequest, type AuditRecord } from './access-store.js';
 import type { TokenRecord } from './tokens.js';
 import { ROLES } from './roles.js';
@@ -47,11 +49,18 @@ const FileShape = z.object({
   stubs: z.array(z.object({ name: z.string(), scope: ScopeShape, askedBy: z.array(z.string()), since: z.string() })),
 });
 
+/** The audit log, opened for appending without following a link, the user's own, kept 0600. */
+export function openAuditLog(root: string): Promise<FileHandle> {
+  return openOwnFile(join(root, AUDIT_LOG_FILE), AUDIT_LOG_FILE, constants.O_WRONLY | constants.O_APPEND, { create: true });
+}
+
 /** The access file of a project as it is on disk, or null when there is none or it is not one. */
 export async function readAccessFile(root: string): Promise<{ tokens: TokenRecord[]; requests: AccessRequest[] } | null> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(join(root, ACCESS_FILE), 'utf8'));
+    const text = readPrivateFile(join(root, ACCESS_FILE), ACCESS_FILE);
+    if (text === null) return null;
+    parsed = JSON.parse(text);
   } catch {
     return null;
   }
@@ -64,6 +73,7 @@ export class FileAccessStore extends MemoryAccessStore {
   private touched = false;
   private timer?: NodeJS.Timeout;
   private readonly path: string;
+  private readonly logPath: string;
 
   private constructor(
     root: string,
@@ -71,18 +81,15 @@ export class FileAccessStore extends MemoryAccessStore {
   ) {
     super((records) => this.appendAudit(records));
     this.path = join(root, ACCESS_FILE);
+    this.logPath = join(root, AUDIT_LOG_FILE);
   }
 
   /** Opens (or starts) the project's access file; the caller has created .px/. */
   static async open(root: string): Promise<FileAccessStore> {
-    const log = createWriteStream(join(root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+    // Read as the user's own file, never through a link: a planted one could grant anything.
+    const text = readPrivateFile(join(root, ACCESS_FILE), ACCESS_FILE);
+    const log = createWriteStream('', { fd: await openAuditLog(root), flags: 'a' });
     const store = new FileAccessStore(root, log);
-    let text: string | null = null;
-    try {
-      text = await readFile(store.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
     if (text !== null) {
       let parsed: unknown;
       try {
@@ -125,7 +132,7 @@ export class FileAccessStore extends MemoryAccessStore {
 
   override async readAudit(): Promise<AuditRecord[]> {
     await new Promise<void>((resolve) => (this.log.writableNeedDrain ? this.log.once('drain', resolve) : resolve()));
-    const text = await readFile(this.log.path as string, 'utf8').catch(() => '');
+    const text = await readFile(this.logPath, 'utf8').catch(() => '');
     return text
       .split('\n')
       .filter(Boolean)
