@@ -48,7 +48,7 @@ describe('FileAccessStore', () => {
   });
 
   it('refuses a file that is not an access file (exit 2), saying what to do', async () => {
-    writeFileSync(join(project.root, '.px', 'access.json'), '{"format":1,"tokens":[{"id":1}]}');
+    writeFileSync(join(project.root, '.px', 'access.json'), '{"format":1,"tokens":[{"id":1}]}', { mode: 0o600 });
     await expect(FileAccessStore.open(project.root)).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/move it away/) });
   });
 
