@@ -13,7 +13,7 @@ import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './back
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
-import { nameProblem } from './names.js';
+import { nameSyntaxProblem } from './names.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,7 +26,7 @@ function asMeta(value: unknown): SecretMeta | null {
   if (!isObject(value) || typeof value.name !== 'string' || !isTime(value.createdAt) || !isTime(value.updatedAt)) return null;
   // Names reach the terminal: one that breaks the name rules (escape sequences included) is not
   // from a px endpoint.
-  if (nameProblem(value.name) !== null) return null;
+  if (nameSyntaxProblem(value.name) !== null) return null;
   return { name: value.name, createdAt: value.createdAt, updatedAt: value.updatedAt };
 }
 function asList(value: unknown): SecretMeta[] | null {
