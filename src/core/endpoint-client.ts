@@ -14,6 +14,7 @@ import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
 import { nameSyntaxProblem } from './names.js';
+import { visibleText } from './visible-text.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -204,10 +205,10 @@ function sentValues(payload: unknown): string[] {
 
 /**
  * The endpoint's own `{"error": …}` text as one short, plain line. The API promises it never holds
- * a value, but px does not take an endpoint's word for it: what the request sent is masked
- * (before shortening, so no prefix of a value survives), and control characters (escape
- * sequences, newlines) are dropped so that the text cannot drive the terminal or break the
- * one-line rule.
+ * a value, but px does not take an endpoint's word for it. First the text is put in the form a
+ * terminal shows (visibleText: no escape sequences, control or zero-width characters), so nothing
+ * invisible can split a value; then what the request sent, in that same form, is masked (also each
+ * long line of a multiline value), before shortening, so no prefix of a value survives.
  */
 function errorText(text: string, sent: readonly string[]): string {
   let message: unknown;
@@ -218,11 +219,8 @@ function errorText(text: string, sent: readonly string[]): string {
     return '';
   }
   if (typeof message !== 'string') return '';
-  const clean = maskText(message, sent)
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const hidden = sent.flatMap((value) => [value, ...value.split(/\r?\n/).filter((line) => line.trim().length >= 8)]).map(visibleText);
+  const clean = maskText(visibleText(message), hidden).replace(/\s+/g, ' ').trim();
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
 
