@@ -14,6 +14,8 @@ import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { getCommand } from './commands/secret/get.js';
 import { typesCommand } from './commands/secret/types.js';
+import { historyCommand } from './commands/secret/history.js';
+import { rollbackCommand } from './commands/secret/rollback.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
@@ -61,7 +63,9 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(importCommand(schedule))
         .command(getCommand(schedule))
         .command(typesCommand(schedule))
-        .demandCommand(1, 'Name a secret command: create, list, get, delete, exists, import or types.')
+        .command(historyCommand(schedule))
+        .command(rollbackCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, get, delete, exists, import, types, history or rollback.')
         .strict(),
     )
     .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>

@@ -3,7 +3,7 @@
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
 const SUBCOMMANDS: Record<string, readonly string[]> = {
-  secret: ['create', 'list', 'get', 'delete', 'exists', 'import', 'types'],
+  secret: ['create', 'list', 'get', 'delete', 'exists', 'import', 'types', 'history', 'rollback'],
   creds: ['set', 'list', 'delete', 'import'],
   token: ['create', 'list', 'revoke', 'approve', 'deny'],
 };
@@ -17,12 +17,14 @@ const POSITIONAL: Record<string, string> = {
   'token revoke': 'ID',
   'token approve': 'ID',
   'token deny': 'ID',
+  'secret history': 'NAME',
+  'secret rollback': 'NAME',
   'creds set': 'NAME',
   'creds delete': 'NAME',
 };
 /** Commands a value is given to: what they did not understand is never repeated. */
 const READS_VALUE = new Set(['secret create', 'creds set', 'login']);
-const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--role', '--scope', '--name']);
+const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--to', '--role', '--scope', '--name']);
 
 /** The command words of argv (`secret create`), skipping flags and their arguments. */
 export function commandPath(argv: readonly string[]): string[] {

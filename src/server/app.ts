@@ -6,10 +6,11 @@ import * as z from 'zod/mini';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
 import type { Scope } from '../core/access/tokens.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
-import { nameProblem, valueProblem } from '../core/names.js';
+import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { accessRoutes } from './access-routes.js';
 import { authenticate, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
+import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
   time: string;
@@ -58,7 +59,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
+const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
 function entryProblem(entry: unknown): string | null {
   const parsed = Entry.safeParse(entry);
@@ -126,6 +127,12 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   accessRoutes(app, { access, fail, readJson, inScope, limitBody, serverScope: scope, storeFor, hasAdminToken: options.token !== undefined });
 
+  // History records who changed a secret by the token's name.
+  const callerName = (c: Context<Env>): string => c.get('caller')!.name;
+  app.get('/secrets/:name/versions', guard('secrets.versions', fail), inScope);
+  app.post('/secrets/:name/rollback', guard('secrets.rollback', fail), inScope);
+  versionRoutes(app, { storeOf, callerName, fail });
+
   app.post('/secrets', guard('secrets.write', fail), inScope, limitBody, async (c) => {
     const body = await readJson(c);
     const parsed = Entry.safeParse(body);
@@ -133,7 +140,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     c.set('name', parsed.data.name);
     const problem = entryProblem(parsed.data);
     if (problem) return fail(c, 400, problem);
-    const { meta, created } = await storeOf(c).put(parsed.data.name, parsed.data.value);
+    const { meta, created } = await storeOf(c).put(parsed.data.name, parsed.data.value, { by: callerName(c) });
     c.set('outcome', created ? 'created' : 'updated');
     return c.json({ name: meta.name, createdAt: meta.createdAt, updatedAt: meta.updatedAt }, 201);
   });
@@ -153,7 +160,7 @@ export function createApp(options: AppOptions): Hono<Env> {
       bad.push({ index, ...(name ? { name } : {}), error: problem });
     });
     if (bad.length > 0) return fail(c, 400, `${bad.length} invalid ${bad.length === 1 ? 'entry' : 'entries'}; nothing was written`, { entries: bad });
-    const result = await storeOf(c).bulkPut(entries as Array<{ name: string; value: string }>);
+    const result = await storeOf(c).bulkPut(entries as Array<{ name: string; value: string }>, { by: callerName(c) });
     c.set('outcome', `bulk created=${result.created} updated=${result.updated}`);
     c.set('names', entries.map((entry) => (entry as { name: string }).name));
     return c.json(result, 201);
@@ -162,14 +169,14 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.get('/secrets/:name/exists', guard('secrets.exists', fail), inScope, async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     return c.json({ exists: await storeOf(c).exists(name) });
   });
 
   app.delete('/secrets/:name', guard('secrets.delete', fail), inScope, async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     if (!(await storeOf(c).delete(name))) return fail(c, 404, `no secret named ${name}`);
     c.set('outcome', 'deleted');
     return c.body(null, 204);
@@ -182,6 +189,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     ['/secrets/values', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ...VERSION_ROUTES,
     ['/tokens', 'GET, POST'],
     ['/tokens/:id', 'DELETE'],
     ['/tokens/:id/approve', 'POST'],

@@ -9,6 +9,8 @@ import type { SecretStore } from '../core/store.js';
 export interface Caller {
   /** The token's id (`env` for PX_TOKEN, which has no row). */
   id: string;
+  /** The token's name: history records changes by it. */
+  name: string;
   role: Role;
   scope: Scope;
   approved: boolean;
@@ -45,7 +47,7 @@ const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
  */
 export function authenticate(options: { access: AccessStore; adminToken?: string; scope: Scope; fail: Fail }): MiddlewareHandler<Env> {
   const adminHash = options.adminToken ? hashToken(options.adminToken) : undefined;
-  const envAdmin: Caller = { id: ENV_ADMIN_ID, role: 'admin', scope: options.scope, approved: true };
+  const envAdmin: Caller = { id: ENV_ADMIN_ID, name: 'admin token (PX_TOKEN)', role: 'admin', scope: options.scope, approved: true };
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -57,7 +59,7 @@ export function authenticate(options: { access: AccessStore; adminToken?: string
       const record = await options.access.tokenByHash(hash);
       if (!record || !sameHash(record.hash, hash)) return options.fail(c, 401, 'wrong or revoked bearer token');
       options.access.touchToken(record.id, new Date().toISOString());
-      c.set('caller', { id: record.id, role: record.role, scope: record.scope, approved: record.approved });
+      c.set('caller', { id: record.id, name: record.name, role: record.role, scope: record.scope, approved: record.approved });
     }
     await next();
   };

@@ -73,6 +73,18 @@ const ROUTES: Route[] = [
     },
   },
   { route: 'GET /secrets/:name/exists', allowed: ['admin', 'writer', 'reader', 'service'], success: 200, run: (fx, token) => call(fx.target.url, token, 'GET', '/secrets/GRANTED/exists') },
+  { route: 'GET /secrets/:name/versions', allowed: ['admin', 'writer', 'reader'], success: 200, run: (fx, token) => call(fx.target.url, token, 'GET', '/secrets/GRANTED/versions') },
+  {
+    route: 'POST /secrets/:name/rollback',
+    allowed: ['admin', 'writer'],
+    success: 201,
+    run: async (fx, token) => {
+      const name = `R_${++fx.n}`;
+      await made(call(fx.target.url, fx.target.adminToken, 'POST', '/secrets', { name, value: canary(fx.n) }), 201);
+      await made(call(fx.target.url, fx.target.adminToken, 'POST', '/secrets', { name, value: canary(++fx.n) }), 201);
+      return call(fx.target.url, token, 'POST', `/secrets/${name}/rollback`, {});
+    },
+  },
   { route: 'POST /secrets/values', allowed: ['service'], success: 200, run: (fx, token) => call(fx.target.url, token, 'POST', '/secrets/values', { names: ['GRANTED'] }) },
   { route: 'POST /tokens', allowed: ['admin'], success: 201, run: (fx, token) => call(fx.target.url, token, 'POST', '/tokens', { role: 'reader' }) },
   { route: 'GET /tokens', allowed: ['admin'], success: 200, run: (fx, token) => call(fx.target.url, token, 'GET', '/tokens') },

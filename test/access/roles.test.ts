@@ -11,6 +11,8 @@ const ROUTE_ACTIONS: Record<string, Action> = {
   'GET /secrets/:name/exists': 'secrets.exists',
   'POST /secrets/bulk': 'secrets.write',
   'POST /secrets/values': 'secrets.values',
+  'GET /secrets/:name/versions': 'secrets.versions',
+  'POST /secrets/:name/rollback': 'secrets.rollback',
   'POST /tokens': 'tokens.manage',
   'GET /tokens': 'tokens.manage',
   'DELETE /tokens/:id': 'tokens.manage',
