@@ -47,7 +47,7 @@ const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
  */
 export function authenticate(options: { access: AccessStore; adminToken?: string; scope: Scope; fail: Fail }): MiddlewareHandler<Env> {
   const adminHash = options.adminToken ? hashToken(options.adminToken) : undefined;
-  const envAdmin: Caller = { id: ENV_ADMIN_ID, name: 'admin token (PX_TOKEN)', role: 'admin', scope: options.scope, approved: true };
+  const envAdmin: Caller = { id: ENV_ADMIN_ID, name: 'admin token', role: 'admin', scope: options.scope, approved: true };
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
