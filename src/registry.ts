@@ -104,6 +104,22 @@ const COMMANDS: Registry['commands'] = [
     ],
     handler: lazy(() => import('./commands/secret/import.js'), 'importSecrets'),
   },
+  {
+    path: 'secret history',
+    describe: "A secret's versions (number, time, who; never a value) and the commands it was handed to",
+    positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
+    flags: { json: { type: 'boolean', describe: 'Print {"target","name","versions":[…],"handouts":[…]}' } },
+    examples: [['$0 secret history STRIPE_SECRET_KEY', 'Who changed it, and which commands got it']],
+    handler: lazy(() => import('./commands/secret/history.js'), 'secretHistory'),
+  },
+  {
+    path: 'secret rollback',
+    describe: 'Make an earlier version of a secret current again (asks first; --yes to skip)',
+    positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
+    flags: { to: { type: 'string', describe: 'The version to restore (default: the one before the current)' }, yes: YES },
+    examples: [['$0 secret rollback STRIPE_SECRET_KEY --to 3', 'Undo a mistaken --force']],
+    handler: lazy(() => import('./commands/secret/rollback.js'), 'rollbackSecret'),
+  },
   { path: 'creds', describe: 'Deploy credentials in the OS keychain, scoped to this project' },
   {
     path: 'creds set',
