@@ -15,7 +15,7 @@ export async function deleteCredential(io: Io, args: DeleteArgs): Promise<number
 }
 
 async function removeCredential(io: Io, args: DeleteArgs): Promise<number> {
-  assertValidName(args.name);
+  assertValidName(args.name, 'find');
   if (!args.yes && !io.interactive) {
     throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
   }
