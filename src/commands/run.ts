@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../core/errors.js';
 import { deployCredentialNames, readExampleNames, SECRETS_EXAMPLE } from '../core/examples.js';
 import type { Project } from '../core/project.js';
@@ -88,16 +87,3 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
     stderr: io.stderr,
   });
 }
-
-export const runCommand = (run: (work: (io: Io) => Promise<number>) => void, rest: string[]): CommandModule<GlobalArgs, RunArgs> => ({
-  command: 'run [command..]',
-  describe: 'Run a command with its runtime secrets (local store, or an endpoint with a service token) in its environment, masked in its output',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('command', { type: 'string', array: true, describe: 'The command and its arguments, after --' })
-      .option('url', { type: 'string', describe: 'Read the values from this endpoint with a service token (PX_TOKEN)' })
-      .option('allow-missing', { type: 'boolean', describe: 'Run even when a declared secret is not stored' })
-      .example('$0 run -- npm start', 'Start the app with its secrets')
-      .example('$0 run -- node -e "console.log(Object.keys(process.env))"', 'See which names it gets') as unknown as Argv<RunArgs>,
-  handler: (args) => run((io) => runCommandWithSecrets(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { NotFound, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { openLocalStore, resolveTarget, resolveToken } from '../../core/target.js';
@@ -44,14 +43,3 @@ export async function getSecret(io: Io, args: GetArgs): Promise<number> {
   io.stdout.write(value);
   return 0;
 }
-
-export const getCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GetArgs> => ({
-  command: 'get <name>',
-  describe: "Print a secret's value to stdout (piped; on a terminal only with --reveal)",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true })
-      .option('reveal', { type: 'boolean', describe: 'Print it on a terminal too' })
-      .example('$0 secret get OPENAI_API_KEY | pbcopy', 'Copy a value without showing it') as Argv<GetArgs>,
-  handler: (args) => run((io) => getSecret(io, args)),
-});

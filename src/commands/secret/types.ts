@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { renderSecretTypes } from '../../core/access/secret-types.js';
 import { UsageError } from '../../core/errors.js';
 import { deployCredentialNames, readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
@@ -14,10 +13,3 @@ export async function printSecretTypes(io: Io, args: GlobalArgs): Promise<number
   io.stdout.write(renderSecretTypes(names.filter((name) => !deploy.has(name)).map((name) => ({ name })), SECRETS_EXAMPLE));
   return 0;
 }
-
-export const typesCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GlobalArgs> => ({
-  command: 'types',
-  describe: 'Print TypeScript declarations of the secret names for px-secrets/client',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.example('$0 secret types > secrets.d.ts', "Make get('NAME') checked at compile time"),
-  handler: (args) => run((io) => printSecretTypes(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { line, type Io } from '../../cli/io.js';
 import type { GlobalArgs } from '../../cli/project-target.js';
 import { withTokenEndpoint } from './endpoint.js';
@@ -25,10 +24,3 @@ export async function approve(io: Io, args: DecideArgs): Promise<number> {
     return 0;
   });
 }
-
-export const tokenApproveCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, DecideArgs> => ({
-  command: 'approve <id>',
-  describe: 'Approve a service token (tok_…) or an access request (req_…)',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('id', { type: 'string', demandOption: true }) as Argv<DecideArgs>,
-  handler: (args) => run((io) => approve(io, args)),
-});

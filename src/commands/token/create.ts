@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { ROLES } from '../../core/access/roles.js';
 import { parseScope, SCOPE_RULE } from '../../core/access/tokens.js';
 import { UsageError } from '../../core/errors.js';
@@ -32,16 +31,3 @@ export async function createToken(io: Io, args: TokenCreateArgs): Promise<number
     return 0;
   });
 }
-
-export const tokenCreateCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, TokenCreateArgs> => ({
-  command: 'create',
-  describe: 'Create a token (shown once) with a role and a scope',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('role', { type: 'string', demandOption: true, choices: [...ROLES], describe: 'What the token may do' })
-      .option('scope', { type: 'string', describe: "PROJECT/ENV (default: the admin token's own scope)" })
-      .option('name', { type: 'string', describe: 'A name to recognise it by in px token list' })
-      .option('json', { type: 'boolean', describe: 'Print {"id","token","role"}' })
-      .example('$0 token create --role service --name billing-api', 'A token for an app: approve it once it asked for names') as Argv<TokenCreateArgs>,
-  handler: (args) => run((io) => createToken(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { line, type Io } from '../../cli/io.js';
 import type { GlobalArgs } from '../../cli/project-target.js';
 import { withTokenEndpoint } from './endpoint.js';
@@ -17,10 +16,3 @@ export async function deny(io: Io, args: DenyArgs): Promise<number> {
     return 0;
   });
 }
-
-export const tokenDenyCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, DenyArgs> => ({
-  command: 'deny <id>',
-  describe: 'Deny an access request (req_…)',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('id', { type: 'string', demandOption: true }) as Argv<DenyArgs>,
-  handler: (args) => run((io) => deny(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { line, type Io } from '../../cli/io.js';
 import type { GlobalArgs } from '../../cli/project-target.js';
 import { withTokenEndpoint } from './endpoint.js';
@@ -38,10 +37,3 @@ export async function listTokens(io: Io, args: TokenListArgs): Promise<number> {
     return 0;
   });
 }
-
-export const tokenListCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, TokenListArgs> => ({
-  command: 'list',
-  describe: 'List the tokens of a px server and the access requests waiting for approval',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.option('json', { type: 'boolean', describe: 'Print {"tokens":[…],"requests":[…],"missing":[…]}' }) as Argv<TokenListArgs>,
-  handler: (args) => run((io) => listTokens(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { ID_PATTERN } from '../../core/access/tokens.js';
 import { UsageError } from '../../core/errors.js';
 import { line, type Io } from '../../cli/io.js';
@@ -27,10 +26,3 @@ export async function revokeToken(io: Io, args: TokenIdArgs): Promise<number> {
     return 0;
   });
 }
-
-export const tokenRevokeCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, TokenIdArgs> => ({
-  command: 'revoke <id>',
-  describe: 'Revoke a token: it is refused from now on',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('id', { type: 'string', demandOption: true }) as Argv<TokenIdArgs>,
-  handler: (args) => run((io) => revokeToken(io, args)),
-});
