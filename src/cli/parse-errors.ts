@@ -80,7 +80,8 @@ export function describeParseError(registry: Registry, message: string, argv: re
   if ((unknown || meant) && group) {
     const word = wordAfter(registry, argv, path);
     const choices = nextWords(registry, path, true);
-    const guess = meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
+    // px's own guess, not yargs' (which offers `get` for `add`): a word is repeated only when close.
+    const guess = shown(word) ? closest(word, choices) : undefined;
     // The word is repeated only next to the command it is a typo of: anything else may be a value
     // (a passphrase is lowercase words and dashes too).
     if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;
