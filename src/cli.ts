@@ -13,6 +13,7 @@ import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { historyCommand } from './commands/secret/history.js';
+import { scanCommand } from './commands/scan.js';
 import { rollbackCommand } from './commands/secret/rollback.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
@@ -73,6 +74,7 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
     .command(logoutCommand(schedule))
     .command(serverCommand(schedule))
     .command(runCommand(schedule, rest))
+    .command(scanCommand(schedule))
     .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')
     .demandCommand(1, 'Name a command; px --help lists them.')
     .recommendCommands()

@@ -163,11 +163,14 @@ export class ValueMatcher {
     return s;
   }
 
-  /** Calls `onMatch(patternIndex, start, end)` for every occurrence of every pattern in `bytes`. */
-  findAll(bytes: Uint8Array, onMatch: (pattern: number, start: number, end: number) => void): void {
-    this.scan(bytes, ROOT, (_start, end, state) => {
+  /**
+   * Calls `onMatch(patternIndex, start, end)` for every occurrence of every pattern in `bytes`,
+   * read from `state` (offsets as in `scan`). Returns the state to go on from.
+   */
+  findAll(bytes: Uint8Array, state: number, onMatch: (pattern: number, start: number, end: number) => void): number {
+    return this.scan(bytes, state, (_start, end, at) => {
       // `scan` reports the longest match; the others ending here are on the output links.
-      for (let hit = this.firstPattern[state] !== NONE ? state : this.outputLink[state]; hit !== NONE; hit = this.outputLink[hit]) {
+      for (let hit = this.firstPattern[at] !== NONE ? at : this.outputLink[at]; hit !== NONE; hit = this.outputLink[hit]) {
         const length = this.longestEnding[hit];
         for (let p = this.firstPattern[hit]; p !== NONE; p = this.nextPattern[p]) onMatch(p, end - length, end);
       }
