@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../core/errors.js';
 import { filesToScan, scanFiles, type FileHit } from '../core/scan/file-scan.js';
 import { gitRoot, historyAdditions, stagedAdditions, type AddedLines } from '../core/scan/git-sources.js';
@@ -10,7 +9,7 @@ import { line, warn, type Io } from '../cli/io.js';
 import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ScanArgs extends GlobalArgs {
-  paths: string[];
+  paths?: string[];
   staged?: boolean;
   history?: boolean;
   json?: boolean;
@@ -28,7 +27,8 @@ export interface Finding {
 const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** `px scan`: where a value px holds occurs (files, staged changes, history), by name, never the value. */
-export async function scanProject(io: Io, args: ScanArgs): Promise<number> {
+export async function scanProject(io: Io, given: ScanArgs): Promise<number> {
+  const args = { ...given, paths: given.paths ?? [] };
   const project = projectOf(io, args);
   if (args.installHook) return installPreCommit(io, project.root, args);
   if ([args.staged, args.history, args.paths.length > 0].filter(Boolean).length > 1) {
@@ -87,7 +87,7 @@ function dedupe(findings: Finding[]): Finding[] {
   });
 }
 
-async function installPreCommit(io: Io, root: string, args: ScanArgs): Promise<number> {
+async function installPreCommit(io: Io, root: string, args: ScanArgs & { paths: string[] }): Promise<number> {
   if (args.staged || args.history || args.paths.length > 0) throw new UsageError('px scan --install-hook takes no PATH, --staged or --history.');
   // The hook calls this very px (the same Node and launcher), so it works without px on PATH;
   // when px was not started by its launcher, the hook finds px on PATH.
@@ -97,18 +97,3 @@ async function installPreCommit(io: Io, root: string, args: ScanArgs): Promise<n
   line(io.stdout, `Pre-commit hook ${outcome}: ${path}. A commit that adds a value px holds is now refused (git commit --no-verify skips it).`);
   return 0;
 }
-
-export const scanCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ScanArgs> => ({
-  command: 'scan [paths..]',
-  describe: 'Find values px holds in files, staged changes or git history (prints file:line NAME, never a value)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the project, minus what .gitignore excludes)' })
-      .option('staged', { type: 'boolean', describe: 'Scan the lines the staged changes add' })
-      .option('history', { type: 'boolean', describe: 'Scan the lines every commit reachable from HEAD added' })
-      .option('json', { type: 'boolean', describe: 'Print {"findings":[{path,line,name,commit?}]}' })
-      .option('install-hook', { type: 'boolean', describe: 'Add a git pre-commit hook that runs px scan --staged' })
-      .example('$0 scan', 'Is any secret px holds in a file of this project?')
-      .example('$0 scan --install-hook', 'Refuse commits that add one') as unknown as Argv<ScanArgs>,
-  handler: (args) => run((io) => scanProject(io, { ...args, paths: (args.paths as string[] | undefined) ?? [] })),
-});
