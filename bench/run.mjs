@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
 import { accessBench, relateRows } from './lib/access.mjs';
+import { MASKING_SCAN_IDS, maskingScanRows } from './lib/masking-scan.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -334,6 +335,7 @@ async function main() {
     const ctx = { load, seconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS, progress, peakMemoryMiB };
     rows.push(judge(state.access.error ? { ...access.loadRow, kind: 'load', status: 'error', error: state.access.error } : await access.loadValues(ctx).catch((error) => ({ ...access.loadRow, kind: 'load', status: 'error', error: error.message }))));
   }
+  if (MASKING_SCAN_IDS.some(selected)) rows.push(...(await maskingScanRows({ px: PX, freshDir, env, quick, selected, progress })).map(judge));
 
   await Promise.all(servers.map((s) => s.stop()));
   const report = { meta, baseline: { ...base, samplesMs: baseline.samples.map((x) => round(x, 2)) }, rows };
