@@ -25,7 +25,7 @@ import { logoutCommand } from './commands/logout.js';
 type Work = (io: Io) => Promise<number>;
 
 /** Options px reads once: given twice, yargs would hand over an array. */
-const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host'];
+const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host', 'store', 'tls-cert', 'tls-key'];
 
 /** Commands that run another program take everything after `--` verbatim. */
 const PASS_THROUGH = new Set(['run', 'deploy']);

@@ -18,6 +18,8 @@ export interface SecretStore {
   bulkPut(entries: SecretEntry[]): Promise<BulkResult>;
   /** Every name with its value, for `px run`. */
   values(): Promise<Map<string, string>>;
+  /** Throws when the store cannot be reached (for `GET /healthz`). */
+  ping?(): Promise<void>;
   close?(): Promise<void>;
 }
 
