@@ -13,6 +13,7 @@ import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
 import { serverCommand } from './commands/server.js';
+import { rotateKeyCommand } from './commands/store/rotate-key.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
 import { credsListCommand } from './commands/creds/list.js';
@@ -25,7 +26,7 @@ import { logoutCommand } from './commands/logout.js';
 type Work = (io: Io) => Promise<number>;
 
 /** Options px reads once: given twice, yargs would hand over an array. */
-const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host', 'store', 'tls-cert', 'tls-key'];
+const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host', 'store', 'tls-cert', 'tls-key', 'batch-size'];
 
 /** Commands that run another program take everything after `--` verbatim. */
 const PASS_THROUGH = new Set(['run', 'deploy']);
@@ -44,6 +45,7 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
     .option('project', { type: 'string', describe: 'Project directory (default: nearest with px.config.json, else the current one)', global: true })
     .option('timeout', { type: 'number', describe: `Endpoint request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`, global: true })
     .option('color', { type: 'boolean', default: true, describe: 'Color output (--no-color, or NO_COLOR=1, turns it off)', global: true })
+    .option('insecure', { type: 'boolean', describe: 'Allow plain http:// off loopback (the token and values cross the network readable)', global: true })
     .command('secret', 'Runtime secrets on the project endpoint or local store', (secret: Argv<GlobalArgs>) =>
       secret
         .option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)', global: true })
@@ -62,6 +64,12 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(credsDeleteCommand(schedule))
         .command(credsImportCommand(schedule))
         .demandCommand(1, 'Name a creds command: set, list, delete or import.')
+        .strict(),
+    )
+    .command('store', 'The store behind px server: key rotation', (store: Argv<GlobalArgs>) =>
+      store
+        .command(rotateKeyCommand(schedule))
+        .demandCommand(1, 'Name a store command: rotate-key.')
         .strict(),
     )
     .command(deployCommandModule(schedule, rest))

@@ -19,7 +19,7 @@ type FastCommand =
   | { kind: 'run'; args: GlobalArgs & { command: string[] } };
 
 /** Flags each command accepts here, as yargs defines them for it (globals, then its own). */
-const GLOBAL = ['--project', '--timeout', '--color', '--no-color'];
+const GLOBAL = ['--project', '--timeout', '--color', '--no-color', '--insecure'];
 const ALLOWED: Record<FastCommand['kind'], string[]> = {
   list: [...GLOBAL, '--url', '--json'],
   exists: [...GLOBAL, '--url'],
@@ -52,6 +52,7 @@ function parse(argv: readonly string[]): { positional: string[]; flags: Flags; s
       }
     } else if (arg === '--json') flags.json = true;
     else if (arg === '--force') flags.force = true;
+    else if (arg === '--insecure') flags.insecure = true;
     else if (arg !== '--color' && arg !== '--no-color') return null;
   }
   return { positional, flags, seen };

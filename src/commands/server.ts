@@ -18,7 +18,6 @@ interface ServerArgs extends GlobalArgs {
   store?: string;
   tlsCert?: string;
   tlsKey?: string;
-  insecure?: boolean;
 }
 
 export const AUDIT_LOG_FILE = join('.px', 'audit.log');
@@ -147,7 +146,6 @@ export const serverCommand = (run: (work: (io: Io) => Promise<number>) => void):
       .option('memory', { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' })
       .option('store', { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' })
       .option('tls-cert', { type: 'string', describe: 'PEM certificate chain: serve HTTPS' })
-      .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' })
-      .option('insecure', { type: 'boolean', describe: 'Allow plain HTTP on a non-loopback address' }) as Argv<ServerArgs>,
+      .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' }) as Argv<ServerArgs>,
   handler: (args) => run((io) => runServer(io, args)),
 });

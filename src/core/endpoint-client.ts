@@ -14,6 +14,7 @@ import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
 import { nameProblem } from './names.js';
+import { isLoopbackHost } from './target.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -38,10 +39,19 @@ const asExists = (value: unknown): boolean | null => (isObject(value) && typeof 
 const asBulk = (value: unknown): BulkResult | null =>
   isObject(value) && isCount(value.created) && isCount(value.updated) ? { created: value.created, updated: value.updated } : null;
 
+/** How requests reach the network: Node's http/https by default; tests inject their own. */
+export interface Transport {
+  request: (url: URL, options: RequestOptions) => ClientRequest;
+  agent: Agent;
+}
+
 export interface EndpointOptions {
   url: string;
   token: string;
   timeoutSeconds: number;
+  /** Allow plain http:// to a host that is not loopback (the token and values travel readable). */
+  insecure?: boolean;
+  transport?: Transport;
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -71,11 +81,17 @@ export class EndpointClient implements SecretsBackend {
   readonly bulkLimit = MAX_BULK_ENTRIES;
   readonly bodyLimit = MAX_BODY_BYTES;
   private readonly base: string;
-  private transport?: { request: (url: URL, options: RequestOptions) => ClientRequest; agent: Agent };
+  private transport?: Transport;
 
   constructor(private readonly options: EndpointOptions) {
     this.base = options.url.replace(/\/+$/, '');
     this.label = this.base;
+    // Every request carries the token: refuse before the first one can be made.
+    const url = new URL(this.base);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !options.insecure) {
+      throw new UsageError(`Refusing to send a token or value to ${url.host} over plain http://: use an https:// URL (or --insecure on a network you trust).`);
+    }
+    this.transport = options.transport;
   }
 
   async close(): Promise<void> {

@@ -39,7 +39,7 @@ const Bulk = z.object({ secrets: z.array(z.unknown()) });
  * The request path for the audit log, with any segment that is not a plain word (a mistyped
  * name may be a value: `/secrets/sk-live-…/exists`) replaced by `…`.
  */
-function auditRoute(path: string): string {
+export function auditRoute(path: string): string {
   return path
     .slice(0, 600)
     .split('/')
@@ -48,7 +48,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
+export const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
