@@ -5,8 +5,9 @@
 const SUBCOMMANDS: Record<string, readonly string[]> = {
   secret: ['create', 'list', 'delete', 'exists', 'import'],
   creds: ['set', 'list', 'delete', 'import'],
+  store: ['rotate-key'],
 };
-const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
+const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'store', 'run', 'completion'];
 /** The positional each command demands. */
 const POSITIONAL: Record<string, string> = {
   'secret create': 'NAME',
@@ -17,7 +18,7 @@ const POSITIONAL: Record<string, string> = {
 };
 /** Commands a value is given to: what they did not understand is never repeated. */
 const READS_VALUE = new Set(['secret create', 'creds set', 'login']);
-const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host']);
+const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--store', '--tls-cert', '--tls-key', '--batch-size']);
 
 /** The command words of argv (`secret create`), skipping flags and their arguments. */
 export function commandPath(argv: readonly string[]): string[] {

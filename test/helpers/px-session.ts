@@ -7,6 +7,7 @@ import { runCli } from '../../src/cli.js';
 import { matchFastPath, runFastPath } from '../../src/fast-path.js';
 import type { Io, OutStream } from '../../src/commands/context.js';
 import type { Keychain } from '../../src/core/keychain.js';
+import type { Transport } from '../../src/core/endpoint-client.js';
 
 class Capture extends Writable {
   text = '';
@@ -31,6 +32,8 @@ export interface SessionOptions {
   fast?: boolean;
   /** A keychain to use instead of the OS keychain. */
   keychain?: Keychain;
+  /** The endpoint client's connector, instead of Node's http/https. */
+  transport?: () => Transport;
 }
 
 export interface PxResult {
@@ -80,6 +83,7 @@ export function startPx(args: string[], options: SessionOptions): PxSession {
       return ui;
     },
     ...(options.keychain ? { keychain: () => options.keychain! } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   };
   const frames = (): string[] => mounted.flatMap((instance) => instance.frames);
   const run = (): Promise<number> => {
