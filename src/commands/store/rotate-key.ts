@@ -3,8 +3,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { LocalStore } from '../../core/local-store.js';
-import { line, warn, type Io } from '../context.js';
-import { projectOf, type GlobalArgs } from '../session.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface RotateArgs extends GlobalArgs {
   store?: string;
