@@ -90,3 +90,28 @@ export class FaultSwitches {
     };
   }
 }
+
+/** A server with a request log and fault switches: TestDevServer and its team-server twin. */
+export abstract class FaultSwitchedServer {
+  readonly requests: LoggedRequest[] = [];
+  protected readonly faults = new FaultSwitches((request) => this.requests.push(request));
+
+  failNext(status: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void {
+    this.faults.failNext(status, body, method);
+  }
+  hangNext(): void {
+    this.faults.hangNext();
+  }
+  holdNext(): { arrived: Promise<void>; release: () => void } {
+    return this.faults.holdNext();
+  }
+  dropNext(): void {
+    this.faults.dropNext();
+  }
+  malformedNext(): void {
+    this.faults.malformedNext();
+  }
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+}

@@ -11,15 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { auditRoute, validName } from '../../src/server/app.js';
-import { FaultSwitches, type LoggedRequest } from '../../src/server/fault-switches.js';
+import { FaultSwitchedServer, type LoggedRequest } from '../../src/server/fault-switches.js';
 import { createDatabase, testStoreKey, type TestDatabase } from './postgres.js';
 import { startPxServer, type PxServerProcess } from './px-server-process.js';
 
 export type { LoggedRequest };
 
-export class TestDevServer {
-  readonly requests: LoggedRequest[] = [];
-  private readonly faults = new FaultSwitches((request) => this.requests.push(request));
+export class TestDevServer extends FaultSwitchedServer {
   private readonly agent = new Agent({ keepAlive: true });
   private proxy?: Server;
   private proxyUrl = '';
@@ -28,7 +26,9 @@ export class TestDevServer {
     readonly store: PostgresStore,
     readonly token: string,
     private readonly backend: Backend,
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(options: { token?: string } = {}): Promise<TestDevServer> {
     // A server whose test is over is reused (emptied) by the next test of this worker: starting
@@ -41,26 +41,6 @@ export class TestDevServer {
 
   get url(): string {
     return this.proxyUrl;
-  }
-
-  failNext(status: number, body?: unknown, method?: 'GET' | 'POST' | 'DELETE'): void {
-    this.faults.failNext(status, body, method);
-  }
-  hangNext(): void {
-    this.faults.hangNext();
-  }
-  holdNext(): { arrived: Promise<void>; release: () => void } {
-    return this.faults.holdNext();
-  }
-  dropNext(): void {
-    this.faults.dropNext();
-  }
-  malformedNext(): void {
-    this.faults.malformedNext();
-  }
-
-  clearRequests(): void {
-    this.requests.length = 0;
   }
 
   async close(): Promise<void> {
