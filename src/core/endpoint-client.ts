@@ -15,6 +15,7 @@ import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
 import { nameProblem } from './names.js';
 import { isLoopbackHost } from './target.js';
+import type { VersionMeta } from './secret-versions.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,6 +45,19 @@ export interface Transport {
   request: (url: URL, options: RequestOptions) => ClientRequest;
   agent: Agent;
 }
+/** Who changed a version, as an endpoint says it: shown on the terminal, so plain text only. */
+const isActor = (value: unknown): value is string => typeof value === 'string' && /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]{1,128}$/.test(value);
+function asVersions(value: unknown): VersionMeta[] | null {
+  if (!isObject(value) || !Array.isArray(value.versions)) return null;
+  const versions = value.versions.map((v: unknown, index): VersionMeta | null => {
+    if (!isObject(v) || !isCount(v.version) || v.version < 1 || !isTime(v.createdAt) || !isActor(v.by)) return null;
+    if (v.rollbackOf !== undefined && !isCount(v.rollbackOf)) return null;
+    return { version: v.version, createdAt: v.createdAt, by: v.by, ...(v.rollbackOf ? { rollbackOf: v.rollbackOf as number } : {}), current: index === 0 };
+  });
+  return versions.every((v) => v !== null) ? (versions as VersionMeta[]) : null;
+}
+const asRollback = (value: unknown): { version: number; rolledBackTo: number } | null =>
+  isObject(value) && isCount(value.version) && isCount(value.rolledBackTo) ? { version: value.version, rolledBackTo: value.rolledBackTo } : null;
 
 export interface EndpointOptions {
   url: string;
@@ -117,6 +131,15 @@ export class EndpointClient implements SecretsBackend {
 
   async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     return parse(asBulk, await this.call('POST', '/secrets/bulk', { secrets: entries }, 201), this.label);
+  }
+
+  async versions(name: string): Promise<VersionMeta[]> {
+    return parse(asVersions, await this.call('GET', `/secrets/${encodeURIComponent(name)}/versions`, undefined, 200, name), this.label);
+  }
+
+  async rollback(name: string, version?: number): Promise<{ version: number; rolledBackTo: number }> {
+    const body = version === undefined ? {} : { version };
+    return parse(asRollback, await this.call('POST', `/secrets/${encodeURIComponent(name)}/rollback`, body, 201), this.label);
   }
 
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, payload: unknown, expected: number, name?: string): Promise<unknown> {

@@ -3,7 +3,7 @@
 // after the rewrite, so a crash at any moment leaves the key the store on disk needs.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import {
@@ -37,9 +37,24 @@ export async function createRotatedKey(storeId: string, source: KeySource, curre
   return key;
 }
 
-/** Removes the key `keyId` of `storeId` once nothing uses it; says what became of it. */
-export async function forgetKey(storeId: string, source: KeySource, keyId: string, ctx: KeyContext): Promise<string> {
+/**
+ * Removes every key of `storeId` but `currentKeyId` (the one it replaced, and any a killed
+ * rotation made but never used); says what became of the old one.
+ */
+export async function forgetKey(storeId: string, source: KeySource, keyId: string, ctx: KeyContext, currentKeyId: string): Promise<string> {
   if (source === 'env') return 'remove the old key from PX_STORE_KEY';
+  if (source === 'keychain') {
+    const prefix = `${storeKeyAccount(storeId)}:`;
+    for (const account of await ctx.keychain.accounts(STORE_KEY_SERVICE)) {
+      if (account.startsWith(prefix) && account !== rotatedKeyAccount(storeId, currentKeyId)) await ctx.keychain.delete(STORE_KEY_SERVICE, account);
+    }
+  } else {
+    const orphan = new RegExp(`^${storeId}\\.([0-9a-f]{16})\\.key$`);
+    for (const name of await readdir(keyFileDir(ctx.env)).catch(() => [] as string[])) {
+      const id = orphan.exec(name)?.[1];
+      if (id && id !== currentKeyId && id !== keyId) await unlink(keyFilePath(ctx.env, storeId, id)).catch(() => undefined);
+    }
+  }
   const holds = (hex: string | null | undefined): boolean => Boolean(hex) && keyFingerprint(Buffer.from(hex!.trim(), 'hex')) === keyId;
   if (source === 'keychain') {
     await ctx.keychain.delete(STORE_KEY_SERVICE, rotatedKeyAccount(storeId, keyId));

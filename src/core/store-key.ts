@@ -2,7 +2,7 @@
 // else a 0600 key file in the user's config directory (PRODUCT.md "Files px writes").
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
@@ -12,11 +12,20 @@ import { keychainUnreachableReason, type Keychain } from './keychain.js';
 export type KeySource = 'keychain' | 'env' | 'file';
 
 export const STORE_KEY_SERVICE = 'px';
-export const storeKeyAccount = (storeId: string): string => `store-key:${storeId}`;
+/** A store id is 8 random bytes in hex, made by px. It names the keychain entry and the key file,
+ *  so one from a header is checked against this before it names anything: never a path. */
+export const STORE_ID_PATTERN = /^[0-9a-f]{16}$/;
+const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
+export const storeKeyAccount = (storeId: string): string => `store-key:${checkedId(storeId)}`;
+
+function checkedId(storeId: string, pattern = STORE_ID_PATTERN): string {
+  if (!pattern.test(storeId)) throw new UsageError('The local store (.px) names a store id that px does not generate: move .px/ away and try again.');
+  return storeId;
+}
 /** A key made by `px store rotate-key` is kept under its own id, beside the one it replaces. */
-export const rotatedKeyAccount = (storeId: string, keyId: string): string => `store-key:${storeId}:${keyId}`;
+export const rotatedKeyAccount = (storeId: string, keyId: string): string => `store-key:${checkedId(storeId)}:${checkedId(keyId, KEY_ID_PATTERN)}`;
 export const keyFilePath = (env: NodeJS.ProcessEnv, storeId: string, keyId?: string): string =>
-  join(keyFileDir(env), keyId ? `${storeId}.${keyId}.key` : `${storeId}.key`);
+  join(keyFileDir(env), keyId ? `${checkedId(storeId)}.${checkedId(keyId, KEY_ID_PATTERN)}.key` : `${checkedId(storeId)}.key`);
 
 /** A short fingerprint stored next to the ciphertext to tell "wrong key" from "damaged file". */
 export const keyFingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
@@ -62,7 +71,7 @@ export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<
   const key = randomBytes(32);
   const dir = keyFileDir(ctx.env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${storeId}.key`);
+  const path = keyFilePath(ctx.env, storeId);
   await writeFileAtomic(path, `${key.toString('hex')}\n`);
   ctx.warn(`no OS keychain and no PX_STORE_KEY: the local store's key is in ${path} (mode 0600). Anyone who can read that file and .px/ can read your secrets.`);
   return { key, source: 'file' };
@@ -104,12 +113,30 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
   }
   const rotated = keyId !== undefined ? keyFilePath(ctx.env, storeId, keyId) : undefined;
   const path = rotated && existsSync(rotated) ? rotated : keyFilePath(ctx.env, storeId);
-  let key: Buffer;
-  try {
-    key = Buffer.from((await readFile(path, 'utf8')).trim(), 'hex');
-  } catch {
-    throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
-  }
+  const text = await readKeyFile(path);
+  if (text === null) throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
+  const key = Buffer.from(text.trim(), 'hex');
   if (override) ctx.warn(`PX_STORE_KEY is set but is not this store's key: using the key file ${path}.`);
   return key;
+}
+
+/** The key file's text, or null when it is missing. One that others own or can write is not the
+ *  user's key (whoever can replace it chooses the key), so it is refused. */
+async function readKeyFile(path: string): Promise<string | null> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const info = await file.stat();
+    const uid = process.getuid?.();
+    if (process.platform !== 'win32' && ((uid !== undefined && info.uid !== uid) || (info.mode & 0o022) !== 0)) {
+      throw new UsageError(`The key file ${path} is owned or writable by another user: px uses only a key that is yours alone. Make it yours with mode 0600, or move it away.`);
+    }
+    return await file.readFile('utf8');
+  } finally {
+    await file.close();
+  }
 }

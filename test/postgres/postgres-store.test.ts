@@ -50,6 +50,25 @@ describe('PostgresStore', () => {
     expect(dump).not.toContain(key);
   });
 
+  it('keeps replaced values as sealed versions: history, rollback, the oldest dropped past ten', async () => {
+    const store = await open();
+    for (let i = 1; i <= 13; i++) await store.put('A', canary(i), { by: `writer ${i}` });
+    const versions = (await store.versions('A'))!;
+    expect(versions.map((v) => v.version)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    expect(versions[0]).toMatchObject({ current: true, by: 'writer 13' });
+    const rolled = await store.rollback('A', 5, { by: 'admin' });
+    expect(rolled).toMatchObject({ version: 14, rolledBackTo: 5 });
+    expect((await store.values()).get('A')).toBe(canary(5));
+    expect((await store.versions('A'))![0]).toMatchObject({ version: 14, rollbackOf: 5, by: 'admin' });
+    await expect(store.rollback('A', 2)).rejects.toMatchObject({ exitCode: 1 });
+    expect(await store.versions('NOPE')).toBeNull();
+    const dump = pgDump(database.name);
+    expect(dump).toContain('px_secret_versions');
+    expect(dump).not.toContain(CANARY);
+    expect(await store.delete('A')).toBe(true);
+    expect((await store.sql`select 1 from px_secret_versions`).length).toBe(0);
+  });
+
   it('binds each value to its name and scope: a ciphertext copied to another row does not open', async () => {
     const store = await open();
     await store.put('A', canary(1));

@@ -121,7 +121,7 @@ describe('px store rotate-key on PostgreSQL', () => {
       await store.close();
     }
     expect(await readAll({ PX_STORE_KEY_FILE: path })).toEqual(expected);
-  });
+  }, 240_000);
 
   it('a px server writing throughout a rotation loses nothing and ends up under the new key', async () => {
     const path = join(home, 'ring.keys');
@@ -190,5 +190,5 @@ describe('px store rotate-key on the local store', () => {
     expect(header.keyId).toBe(report.keyId);
     const keyFiles = spawnSync('ls', [join(home, '.config', 'px', 'store-keys')], { encoding: 'utf8' }).stdout.trim().split('\n');
     expect(keyFiles).toEqual([`${header.storeId}.${report.keyId}.key`]);
-  });
+  }, 120_000);
 });

@@ -38,6 +38,26 @@ export const MIGRATIONS: Migration[] = [
       create index px_secrets_key_id on px_secrets (key_id);
     `,
   },
+  {
+    version: 2,
+    name: 'secret versions',
+    sql: `
+      alter table px_secrets add column version integer not null default 1, add column by text, add column rollback_of integer;
+      -- The values a write replaced, sealed as they were (same scope and name, their own key id).
+      create table px_secret_versions (
+        scope text not null,
+        name text not null,
+        version integer not null,
+        key_id text not null references px_store_keys (key_id),
+        value bytea not null,
+        created_at timestamptz not null,
+        by text,
+        rollback_of integer,
+        primary key (scope, name, version)
+      );
+      create index px_secret_versions_key_id on px_secret_versions (key_id);
+    `,
+  },
 ];
 
 /**
@@ -52,7 +72,10 @@ export interface SealedTable {
   name: string;
   value: string;
 }
-export const SEALED_TABLES: SealedTable[] = [{ table: 'px_secrets', key: ['scope', 'name'], scope: 'scope', name: 'name', value: 'value' }];
+export const SEALED_TABLES: SealedTable[] = [
+  { table: 'px_secrets', key: ['scope', 'name'], scope: 'scope', name: 'name', value: 'value' },
+  { table: 'px_secret_versions', key: ['scope', 'name', 'version'], scope: 'scope', name: 'name', value: 'value' },
+];
 
 /** Any fixed number: the advisory lock that makes two starting servers migrate one at a time. */
 const MIGRATION_LOCK = 0x7078_0001;

@@ -6,11 +6,13 @@ import type postgres from 'postgres';
 import type { BulkResult, SecretEntry, SecretMeta } from '../backend.js';
 import { AuthRejected, UsageError } from '../errors.js';
 import { nameProblem, valueProblem } from '../names.js';
-import type { PutResult, SecretStore } from '../store.js';
+import { rollbackSource, type ChangeBy, type VersionMeta } from '../secret-versions.js';
+import type { PutResult, RollbackResult, SecretStore } from '../store.js';
 import { KeyRing, loadKeyRing, type StoreKey } from './key-ring.js';
 import { connect, connectionProblem, parseStoreUrl, type DatabaseAddress } from './postgres-connection.js';
 import { migrate } from './postgres-migrations.js';
 import { openValue, sealValue } from './value-cipher.js';
+import { listVersions, lockedHistory, writeVersions } from './postgres-versions.js';
 
 /** The environment a store opened without one serves (existing stores are `development`). */
 export const DEFAULT_SCOPE = 'development';
@@ -107,44 +109,49 @@ export class PostgresStore implements SecretStore {
     return rows.length > 0;
   }
 
-  async put(name: string, value: string): Promise<PutResult> {
+  async put(name: string, value: string, change: ChangeBy = {}): Promise<PutResult> {
     check([{ name, value }]);
-    return this.writing(async (key) => {
-      const sealed = sealValue(key, this.scope, name, value);
-      const [row] = await this.shared.sql<{ created_at: Date; updated_at: Date; created: boolean }[]>`
-        insert into px_secrets (scope, name, key_id, value, created_at, updated_at)
-        values (${this.scope}, ${name}, ${key.id}, ${sealed}, now(), now())
-        on conflict (scope, name) do update set key_id = excluded.key_id, value = excluded.value, updated_at = excluded.updated_at
-        returning created_at, updated_at, (xmax = 0) as created`;
-      return { meta: { name, createdAt: iso(row!.created_at), updatedAt: iso(row!.updated_at) }, created: row!.created };
-    });
+    const [row] = await this.writing((key) => writeVersions(this.shared.sql, this.scope, key.id, [[name, sealValue(key, this.scope, name, value)]], change));
+    return { meta: { name, createdAt: iso(row!.createdAt), updatedAt: iso(row!.updatedAt) }, created: row!.created };
   }
 
   async delete(name: string): Promise<boolean> {
-    const rows = await this.shared.sql`delete from px_secrets where scope = ${this.scope} and name = ${name} returning 1`;
-    return rows.length > 0;
+    // The secret and its history go together.
+    return this.shared.sql.begin(async (tx) => {
+      await tx`delete from px_secret_versions where scope = ${this.scope} and name = ${name}`;
+      return (await tx`delete from px_secrets where scope = ${this.scope} and name = ${name} returning 1`).length > 0;
+    });
   }
 
-  async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
+  async bulkPut(entries: SecretEntry[], change: ChangeBy = {}): Promise<BulkResult> {
     check(entries);
     // One row per name (the last value wins, as in a dotenv file), in name order so that two
     // bulk writes over the same names lock rows in the same order and cannot deadlock.
     const last = new Map<string, string>();
     for (const { name, value } of entries) last.set(name, value);
     const names = [...last.keys()].sort();
-    const created = await this.writing(async (key) => {
-      const rows = names.map((name) => [name, sealValue(key, this.scope, name, last.get(name)!).toString('base64')]);
-      return this.shared.sql.begin(async (tx) => {
-        const result = await tx<{ created: boolean }[]>`
-          insert into px_secrets (scope, name, key_id, value, created_at, updated_at)
-          select ${this.scope}, r ->> 0, ${key.id}, decode(r ->> 1, 'base64'), now(), now()
-          from json_array_elements(${tx.json(rows)}::json) as r
-          on conflict (scope, name) do update set key_id = excluded.key_id, value = excluded.value, updated_at = excluded.updated_at
-          returning (xmax = 0) as created`;
-        return result.filter((row) => row.created).length;
-      });
-    });
+    const written = await this.writing((key) =>
+      writeVersions(this.shared.sql, this.scope, key.id, names.map((name) => [name, sealValue(key, this.scope, name, last.get(name)!)]), change),
+    );
+    const created = written.filter((row) => row.created).length;
     return { created, updated: entries.length - created };
+  }
+
+  async versions(name: string): Promise<VersionMeta[] | null> {
+    return listVersions(this.shared.sql, this.scope, name);
+  }
+
+  async rollback(name: string, version: number | undefined, change: ChangeBy = {}): Promise<RollbackResult> {
+    return this.writing(async (key) =>
+      this.shared.sql.begin(async (tx) => {
+        const history = await lockedHistory(tx, this.scope, name);
+        const source = rollbackSource(name, history?.secret, version);
+        const sealed = history!.sealed.get(source.version)!;
+        const value = this.open(name, sealed.keyId, sealed.value);
+        const [row] = await writeVersions(tx, this.scope, key.id, [[name, sealValue(key, this.scope, name, value)]], { ...change, rollbackOf: source.version });
+        return { meta: { name, createdAt: iso(row!.createdAt), updatedAt: iso(row!.updatedAt) }, version: row!.version, rolledBackTo: source.version };
+      }),
+    );
   }
 
   async values(): Promise<Map<string, string>> {
