@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { UsageError } from '../core/errors.js';
@@ -135,17 +134,3 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   log('info', 'px server: stopped.');
   return 0;
 }
-
-export const serverCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ServerArgs> => ({
-  command: 'server',
-  describe: 'Serve secrets over HTTP(S): the local store, --memory, or PostgreSQL for a team (--store)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; another needs TLS or --insecure)' })
-      .option('memory', { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' })
-      .option('store', { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' })
-      .option('tls-cert', { type: 'string', describe: 'PEM certificate chain: serve HTTPS' })
-      .option('tls-key', { type: 'string', describe: 'PEM private key for --tls-cert' }) as Argv<ServerArgs>,
-  handler: (args) => run((io) => runServer(io, args)),
-});

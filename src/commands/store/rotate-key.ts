@@ -1,6 +1,5 @@
 // `px store rotate-key`: re-encrypts the store under a new key. PostgreSQL (--store, PX_STORE_URL)
 // in batches; the local store as one new snapshot. Says which key is current, never a key.
-import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { LocalStore } from '../../core/local-store.js';
 import { line, warn, type Io } from '../../cli/io.js';
@@ -45,14 +44,3 @@ async function rotatePostgres(io: Io, args: RotateArgs, url: string): Promise<nu
     await store.close();
   }
 }
-
-export const rotateKeyCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, RotateArgs> => ({
-  command: 'rotate-key',
-  describe: 'Re-encrypt the store (local, or PostgreSQL with --store) under a new key',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('store', { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL; else the local store)' })
-      .option('batch-size', { type: 'number', default: 500, describe: 'Values re-encrypted per transaction (PostgreSQL)' })
-      .option('json', { type: 'boolean', describe: 'Print the result as JSON' }) as unknown as Argv<RotateArgs>,
-  handler: (args) => run((io) => rotateKey(io, args)),
-});
