@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
 import { AUDIT_LOG_FILE, FileAccessStore, openAuditLog } from '../core/access/file-access-store.js';
@@ -9,45 +9,109 @@ import { ensurePxDir } from '../core/px-dir.js';
 import { ensureAdminToken } from '../server/admin-token.js';
 import { isLoopbackHost, openLocalStore } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
-import { line, warn, type Io } from '../cli/io.js';
+import type { Io } from '../cli/io.js';
 import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;
   host: string;
   memory?: boolean;
+  store?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** The environment a local server serves (its store has one namespace). */
 const SERVED_ENV = 'development';
+/** How long a stopping server lets requests in flight finish before it cuts them. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function readPem(path: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError(`Cannot read ${flag} ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+  }
+}
+
+/** The certificate and key, or none; refuses a non-loopback bind without TLS unless --insecure. */
+async function tlsOf(args: ServerArgs, warnings: string[]): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (Boolean(args.tlsCert) !== Boolean(args.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together: give both PEM files.');
+  if (args.tlsCert && args.tlsKey) return { cert: await readPem(args.tlsCert, '--tls-cert'), key: await readPem(args.tlsKey, '--tls-key') };
+  if (!isLoopbackHost(args.host)) {
+    if (!args.insecure) {
+      throw new UsageError(`Refusing to serve ${args.host} over plain HTTP: tokens and values would cross the network readable. Give --tls-cert and --tls-key (or put a TLS proxy in front and bind loopback), or pass --insecure.`);
+    }
+    warnings.push(`--insecure: serving ${args.host} over plain HTTP; tokens and values cross the network unencrypted.`);
+  }
+  return undefined;
+}
+
+async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: string) => void): Promise<{ store: SecretStore; label: string }> {
+  const url = args.store ?? io.env.PX_STORE_URL;
+  if (args.memory && url) throw new UsageError(`--memory and ${args.store ? '--store' : 'PX_STORE_URL'} exclude each other: pick one store.`);
+  if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)' };
+  if (url) {
+    const { PostgresStore } = await import('../core/store/postgres-store.js');
+    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
+    return { store, label: store.label };
+  }
+  return openLocalStore({ root, cwd: io.cwd, env: io.env, warn });
+}
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
   const project = projectOf(io, args);
-  let store: SecretStore;
-  let label = 'an in-memory store (nothing is saved)';
-  if (args.memory) store = new MemoryStore();
-  else {
-    ({ store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) }));
-  }
+  const warnings: string[] = [];
+  const tls = await tlsOf(args, warnings);
+  const { jsonLog } = await import('../server/log.js');
+  const log = jsonLog(io.stderr);
+  for (const text of warnings) log('warn', text);
+  const { store, label } = await openStore(io, args, project.root, (text) => log('warn', text));
   await ensurePxDir(project.root);
   const scope: Scope = { project: projectName(project.root), env: SERVED_ENV };
   let access: AccessStore;
   if (args.memory) {
     // Tokens live as long as the process, like the secrets; the audit log is still written.
-    const log = createWriteStream('', { fd: await openAuditLog(project.root), flags: 'a' });
-    access = new MemoryAccessStore((records: AuditRecord[]) => log.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
-    access.close = () => new Promise<void>((resolve) => log.end(resolve));
+    const auditLog = createWriteStream('', { fd: await openAuditLog(project.root), flags: 'a' });
+    access = new MemoryAccessStore((records: AuditRecord[]) => auditLog.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
+    access.close = () => new Promise<void>((resolve) => auditLog.end(resolve));
   } else {
     access = await FileAccessStore.open(project.root);
   }
   const { envToken, where } = await ensureAdminToken({ root: project.root, env: io.env, access, scope });
   const { startServer } = await import('../server/listen.js');
-  const server = await startServer({ store, token: envToken, access, scope, host: args.host, port: args.port });
-  if (closeInspectorOpenedBySignal(io.env)) warn(io, INSPECTOR_CLOSED);
-  if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
-  line(io.stderr, `px server: serving ${label} at ${server.url}`);
-  line(io.stderr, `Scope: ${scope.project}/${scope.env}. Admin token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
+  let draining = false;
+  const server = await startServer({
+    store,
+    token: envToken,
+    access,
+    scope,
+    host: args.host,
+    port: args.port,
+    tls,
+    healthy: async () => {
+      if (draining) return false;
+      await store.ping?.();
+      return true;
+    },
+    onEvent: (event) => {
+      // The access store writes the audit log; the server's log gets the same lines (never a value:
+      // the event has none). Value reads are audited by their route and not logged here.
+      const change = event.method !== 'GET' && event.status < 400 && event.route !== '/secrets/values';
+      if (change || event.status >= 400) log(event.status >= 500 ? 'error' : 'info', 'request', { ...event });
+    },
+    // The driver's errors name tables and SQL states, never a value (values leave px sealed).
+    onError: (error) => log('error', 'request failed', { error: (error as Error)?.message?.slice(0, 300), code: (error as { code?: string })?.code }),
+  }).catch(async (error) => {
+    await store.close?.();
+    await access.close();
+    throw error;
+  });
+  if (closeInspectorOpenedBySignal(io.env)) log('warn', INSPECTOR_CLOSED);
+  if (!isLoopbackHost(args.host) && tls) log('warn', `listening on ${args.host}: anyone who can reach this address and has a token can use it.`);
+  log('info', `px server: serving ${label} at ${server.url}`, { url: server.url, store: label, pid: process.pid });
+  log('info', `Scope: ${scope.project}/${scope.env}. Admin token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
   // The handlers stay installed until exit: proper-lockfile's signal-exit re-raises a signal
   // that nobody else listens to, which would kill the server in the middle of shutting down.
   await new Promise<void>((resolve) => {
@@ -60,9 +124,11 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await server.close();
+  draining = true;
+  log('info', 'px server: stopping (requests in flight finish first)');
+  await server.close(SHUTDOWN_GRACE_MS);
   await store.close?.();
   await access.close();
-  line(io.stderr, 'px server: stopped.');
+  log('info', 'px server: stopped.');
   return 0;
 }

@@ -30,6 +30,8 @@ export interface SecretStore {
   values(): Promise<Map<string, string>>;
   /** The values of these names, those stored (`POST /secrets/values`: a few names of many). */
   valuesOf(names: readonly string[]): Promise<Map<string, string>>;
+  /** Throws when the store cannot be reached (for `GET /healthz`). */
+  ping?(): Promise<void>;
   /** NAME's versions, newest first, never a value; null when there is no such secret. */
   versions(name: string): Promise<VersionMeta[] | null>;
   /** Makes an earlier version's value current, as a new version (default: the one before the

@@ -39,6 +39,10 @@ export interface AppOptions {
   storeFor?: (scope: Scope) => SecretStore | undefined;
   /** Called once per request, after the response is decided (TestDevServer's request log). */
   onEvent?: (event: AuditEvent) => void;
+  /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
+  onError?: (error: unknown) => void;
+  /** For `GET /healthz`: false while the server drains or its store is unreachable. */
+  healthy?: () => Promise<boolean>;
 }
 
 export const DEFAULT_SCOPE: Scope = { project: 'default', env: 'development' };
@@ -50,7 +54,7 @@ const Bulk = z.object({ secrets: z.array(z.unknown()) });
  * The request path for the audit log, with any segment that is not a plain word (a mistyped
  * name may be a value: `/secrets/sk-live-…/exists`) replaced by `…`.
  */
-function auditRoute(path: string): string {
+export function auditRoute(path: string): string {
   return path
     .slice(0, 600)
     .split('/')
@@ -59,7 +63,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
+export const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
 function entryProblem(entry: unknown): string | null {
   const parsed = Entry.safeParse(entry);
@@ -68,12 +72,19 @@ function entryProblem(entry: unknown): string | null {
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
-  const { store, onEvent } = options;
+  const { store, onEvent, onError, healthy } = options;
   const access = options.access ?? new MemoryAccessStore();
   const scope = options.scope ?? DEFAULT_SCOPE;
   const storeFor =
     options.storeFor ?? ((wanted: Scope) => (wanted.project === scope.project && wanted.env === scope.env ? store : undefined));
   const app = new Hono<Env>();
+
+  // Before auth and the audit log: load balancers ask it without a token, often. It says nothing
+  // about the secrets.
+  app.get('/healthz', async (c) => {
+    const ok = await (healthy ?? (async () => true))().catch(() => false);
+    return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
+  });
 
   const fail: Fail = (c, status, error, extra = {}) => {
     c.set('outcome', error);
@@ -189,6 +200,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     ['/secrets/values', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ['/healthz', 'GET'],
     ...VERSION_ROUTES,
     ['/tokens', 'GET, POST'],
     ['/tokens/:id', 'DELETE'],
@@ -208,6 +220,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.onError((error, c) => {
     // Store errors may describe internals; the client gets a fixed sentence only.
     const status = (error as { kind?: string }).kind === 'usage' ? 400 : 500;
+    if (status === 500) onError?.(error);
     return fail(c as Context<Env>, status, status === 400 ? error.message : 'internal error');
   });
   return app;
