@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_MAX_CONNECTIONS, MAX_CONNECTIONS_CEILING } from '../core/limits.js';
 import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
@@ -15,6 +16,7 @@ interface ServerArgs extends GlobalArgs {
   port: number;
   host: string;
   memory?: boolean;
+  maxConnections: number;
 }
 
 export const AUDIT_LOG_FILE = join('.px', 'audit.log');
@@ -33,6 +35,9 @@ async function serverToken(io: Io, root: string): Promise<{ token: string; where
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
+  if (!Number.isInteger(args.maxConnections) || args.maxConnections < 1 || args.maxConnections > MAX_CONNECTIONS_CEILING) {
+    throw new UsageError(`--max-connections takes a whole number from 1 to ${MAX_CONNECTIONS_CEILING}.`);
+  }
   const project = projectOf(io, args);
   let store: SecretStore;
   let label = 'an in-memory store (nothing is saved)';
@@ -46,11 +51,20 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   const auditFile = await openOwnFile(join(project.root, AUDIT_LOG_FILE), AUDIT_LOG_FILE, constants.O_WRONLY | constants.O_APPEND, { create: true });
   const audit = createWriteStream('', { fd: auditFile, flags: 'a' });
   const { startServer } = await import('../server/listen.js');
+  let lastRefusalSaid = -Infinity;
   const server = await startServer({
     store,
     token,
     host: args.host,
     port: args.port,
+    limits: { maxConnections: args.maxConnections },
+    onConnectionRefused: (limit) => {
+      // Said once a minute at most: a flood of refusals must not flood the terminal too.
+      const now = Date.now();
+      if (now - lastRefusalSaid < 60_000) return;
+      lastRefusalSaid = now;
+      line(io.stderr, `px server: refused a connection: ${limit} are open, the most it takes (raise it with --max-connections).`);
+    },
     onEvent: (event) => {
       // Every change and every refused request; never a value (the event has none).
       const change = event.method !== 'GET' && event.status < 400;
@@ -87,6 +101,7 @@ export const serverCommand = (run: (work: (io: Io) => Promise<number>) => void):
     yargs
       .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default)' })
-      .option('memory', { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' }) as Argv<ServerArgs>,
+      .option('memory', { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' })
+      .option('max-connections', { type: 'number', default: DEFAULT_MAX_CONNECTIONS, describe: 'Open connections it takes at once; more are refused' }) as unknown as Argv<ServerArgs>,
   handler: (args) => run((io) => runServer(io, args)),
 });

@@ -2,8 +2,29 @@
 import { createServer, type RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../core/limits.js';
 import type { SecretStore } from '../core/store.js';
 import { createApp, type AuditEvent } from './app.js';
+
+/**
+ * How much of the server one client can hold. Node's defaults keep a connection that sends half a
+ * request head open for a minute and a slow body for five, with no cap on connections: a few
+ * slow clients would hold the server. A person raises the cap with `px server --max-connections`.
+ */
+export interface ConnectionLimits {
+  /** The whole request head must have arrived this long after the request began. */
+  headersMs: number;
+  /** The whole request, body included. */
+  requestMs: number;
+  /** A connection with no traffic at all is closed after this. */
+  idleMs: number;
+  /** Between requests on a kept-alive connection. */
+  keepAliveMs: number;
+  /** Connections past this many are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = { headersMs: 10_000, requestMs: 60_000, idleMs: 30_000, keepAliveMs: 5_000, maxConnections: DEFAULT_MAX_CONNECTIONS };
 
 export interface ServerOptions {
   store: SecretStore;
@@ -13,6 +34,9 @@ export interface ServerOptions {
   onEvent?: (event: AuditEvent) => void;
   /** Lets TestDevServer put its fault switches in front of the app. */
   wrap?: (listener: RequestListener) => RequestListener;
+  limits?: Partial<ConnectionLimits>;
+  /** Called when a connection is refused because maxConnections are open. */
+  onConnectionRefused?: (limit: number) => void;
 }
 
 export interface RunningServer {
@@ -26,7 +50,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = options.port ?? 8787;
   const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent });
   const listener = getRequestListener(app.fetch) as RequestListener;
-  const server = createServer({ keepAliveTimeout: 5000 }, options.wrap ? options.wrap(listener) : listener);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      keepAliveTimeout: limits.keepAliveMs,
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      // How often the two timeouts above are checked (Node's default, 30 s, would let them overrun).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersMs / 4))),
+    },
+    options.wrap ? options.wrap(listener) : listener,
+  );
+  server.setTimeout(limits.idleMs);
+  server.maxConnections = limits.maxConnections;
+  server.on('drop', () => options.onConnectionRefused?.(limits.maxConnections));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new UsageError(`Port ${port} on ${host} is in use: pick another with --port.`));
