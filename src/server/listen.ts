@@ -1,10 +1,12 @@
-// Puts the endpoint app on a Node HTTP server. Port 0 picks a free port.
-import { createServer, type RequestListener } from 'node:http';
+// Puts the endpoint app on a Node HTTP (or, given a certificate, HTTPS) server. Port 0 picks a
+// free port. close() drains: no new connections, requests in flight finish (up to a grace time),
+// idle keep-alive connections are closed as soon as they are idle.
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_CONNECTIONS } from '../core/limits.js';
-import type { SecretStore } from '../core/store.js';
-import { createApp, type AuditEvent } from './app.js';
+import { createApp, type AppOptions } from './app.js';
 
 /**
  * How much of the server one client can hold. Node's defaults keep a connection that sends half a
@@ -26,12 +28,11 @@ export interface ConnectionLimits {
 
 export const DEFAULT_LIMITS: ConnectionLimits = { headersMs: 10_000, requestMs: 60_000, idleMs: 30_000, keepAliveMs: 5_000, maxConnections: DEFAULT_MAX_CONNECTIONS };
 
-export interface ServerOptions {
-  store: SecretStore;
-  token: string;
+export interface ServerOptions extends AppOptions {
   host?: string;
   port?: number;
-  onEvent?: (event: AuditEvent) => void;
+  /** PEM certificate chain and private key: serve HTTPS. */
+  tls?: { cert: Buffer; key: Buffer };
   /** Lets TestDevServer put its fault switches in front of the app. */
   wrap?: (listener: RequestListener) => RequestListener;
   limits?: Partial<ConnectionLimits>;
@@ -42,25 +43,31 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** Stops accepting; waits up to `graceMs` for requests in flight (0: cut every connection now). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
-  const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent });
+  const { host: _host, port: _port, tls, wrap, limits: _limits, onConnectionRefused: _refused, ...appOptions } = options;
+  const app = createApp(appOptions);
   const listener = getRequestListener(app.fetch) as RequestListener;
+  const handler = wrap ? wrap(listener) : listener;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const server = createServer(
-    {
-      keepAliveTimeout: limits.keepAliveMs,
-      headersTimeout: limits.headersMs,
-      requestTimeout: limits.requestMs,
-      // How often the two timeouts above are checked (Node's default, 30 s, would let them overrun).
-      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersMs / 4))),
-    },
-    options.wrap ? options.wrap(listener) : listener,
-  );
+  const httpOptions = {
+    keepAliveTimeout: limits.keepAliveMs,
+    headersTimeout: limits.headersMs,
+    requestTimeout: limits.requestMs,
+    // How often the two timeouts above are checked (Node's default, 30 s, would let them overrun).
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersMs / 4))),
+  };
+  let server: Server;
+  try {
+    server = tls ? createTlsServer({ ...httpOptions, cert: tls.cert, key: tls.key }, handler) : createServer(httpOptions, handler);
+  } catch (error) {
+    throw new UsageError(`The TLS certificate or key is not usable (${(error as Error).message.split('\n')[0]}): give PEM files that belong together.`);
+  }
   server.setTimeout(limits.idleMs);
   server.maxConnections = limits.maxConnections;
   server.on('drop', () => options.onConnectionRefused?.(limits.maxConnections));
@@ -77,12 +84,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${actualPort}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${actualPort}`,
     port: actualPort,
-    close: () =>
+    close: (graceMs = 0) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
+        if (graceMs <= 0) server.closeAllConnections();
+        // A keep-alive connection becomes idle once its request is answered: close it then.
+        const idle = setInterval(() => server.closeIdleConnections(), 20);
+        const cut = setTimeout(() => server.closeAllConnections(), Math.max(graceMs, 0));
+        server.closeIdleConnections();
       }),
   };
 }

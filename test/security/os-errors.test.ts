@@ -37,7 +37,13 @@ function smallDisk(): { dir: string; remove: () => void } | null {
     rmSync(dir, { recursive: true, force: true });
     return null;
   }
-  return { dir, remove: () => (spawnSync('umount', [dir]), rmSync(dir, { recursive: true, force: true })) };
+  return {
+    dir,
+    remove: () => {
+      spawnSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 const canMount = (() => {
   const disk = smallDisk();

@@ -125,6 +125,6 @@ describe('connection limits', () => {
     expect(fourth.received()).toBe('');
     const refusedSaid = (): boolean => /refused a connection/.test(stderr);
     await new Promise<void>((resolve) => (refusedSaid() ? resolve() : child.stderr.on('data', () => refusedSaid() && resolve())));
-    expect(stderr).toMatch(/px server: refused a connection: 3 are open, the most it takes \(raise it with --max-connections\)\./);
+    expect(stderr).toMatch(/"level":"warn".*refused a connection: 3 are open, the most it takes \(raise it with --max-connections\)\./);
   });
 });
