@@ -21,6 +21,8 @@ import { credsImportCommand } from './commands/creds/import.js';
 import { deployCommandModule } from './commands/deploy.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
+import { setupCommand } from './commands/setup/setup.js';
+import { runUi, uiCommand } from './commands/ui/ui.js';
 
 type Work = (io: Io) => Promise<number>;
 
@@ -69,6 +71,8 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
     .command(logoutCommand(schedule))
     .command(serverCommand(schedule))
     .command(runCommand(schedule, rest))
+    .command(setupCommand(schedule))
+    .command(uiCommand(schedule))
     .completion('completion', 'Print a shell completion script (bash/zsh): px completion >> ~/.bashrc')
     .demandCommand(1, 'Name a command; px --help lists them.')
     .recommendCommands()
@@ -85,6 +89,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   let parseError: Error | undefined;
   let parsed: Record<string, unknown> | undefined;
   let output = '';
+  // Bare `px`: the full-screen UI on a terminal, the help anywhere else.
+  if (argv.length === 0) return io.interactive ? runReported(io, (io) => runUi(io, {})) : runCli(['--help'], io);
   const { own, rest } = splitPassThrough(argv);
   // `--value -abc`: yargs would read the value as flags (-h even prints help) and name its
   // letters in an error. Refused before yargs sees it.

@@ -16,7 +16,8 @@ type FastCommand =
   | { kind: 'list'; args: Flags }
   | { kind: 'exists'; args: Flags & { name: string } }
   | { kind: 'create'; args: Flags & { name: string } }
-  | { kind: 'run'; args: GlobalArgs & { command: string[] } };
+  | { kind: 'run'; args: GlobalArgs & { command: string[] } }
+  | { kind: 'ui'; args: Flags; bare: boolean };
 
 /** Flags each command accepts here, as yargs defines them for it (globals, then its own). */
 const GLOBAL = ['--project', '--timeout', '--color', '--no-color'];
@@ -25,6 +26,7 @@ const ALLOWED: Record<FastCommand['kind'], string[]> = {
   exists: [...GLOBAL, '--url'],
   create: [...GLOBAL, '--url', '--force', '--value'],
   run: GLOBAL,
+  ui: [...GLOBAL, '--url'],
 };
 const TAKES_VALUE = new Set(['--project', '--url', '--timeout', '--value']);
 
@@ -67,7 +69,12 @@ export function matchFastPath(argv: readonly string[]): FastCommand | null {
     const { project, timeout } = parsed.flags;
     return { kind: 'run', args: { project, timeout, command: argv.slice(dash + 1) } };
   }
+  // `px` alone: the UI on a terminal, the help elsewhere (decided once the streams are known).
+  if (argv.length === 0) return { kind: 'ui', args: {}, bare: true };
   const parsed = parse(argv);
+  if (parsed?.positional.length === 1 && parsed.positional[0] === 'ui' && [...parsed.seen].every((flag) => ALLOWED.ui.includes(flag))) {
+    return { kind: 'ui', args: parsed.flags, bare: false };
+  }
   if (!parsed || parsed.positional[0] !== 'secret') return null;
   const [, sub, name, ...extra] = parsed.positional;
   const kind = sub === 'list' && name === undefined ? 'list' : (sub === 'exists' || sub === 'create') && name !== undefined && extra.length === 0 ? sub : null;
@@ -86,5 +93,14 @@ export async function runFastPath(command: FastCommand, io: Io): Promise<number>
       return runReported(io, (io) => createSecret(io, command.args));
     case 'run':
       return runReported(io, (io) => runCommandWithSecrets(io, command.args));
+    case 'ui': {
+      if (command.bare && !io.interactive) {
+        const { runCli } = await import('./cli.js');
+        return runCli(['--help'], io);
+      }
+      // Loaded only here: the UI's command code is not needed by the commands above.
+      const { runUi } = await import('./commands/ui/ui.js');
+      return runReported(io, (io) => runUi(io, command.args));
+    }
   }
 }

@@ -6,7 +6,7 @@ const SUBCOMMANDS: Record<string, readonly string[]> = {
   secret: ['create', 'list', 'delete', 'exists', 'import'],
   creds: ['set', 'list', 'delete', 'import'],
 };
-const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
+const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'setup', 'ui', 'completion'];
 /** The positional each command demands. */
 const POSITIONAL: Record<string, string> = {
   'secret create': 'NAME',

@@ -1,0 +1,35 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { warn, type Io } from '../context.js';
+import { withKeyboardHandedOver, withKeystrokesHeld } from '../prompts.js';
+import { projectOf, type GlobalArgs } from '../session.js';
+import { DEFAULT_ENVIRONMENT } from '../setup/needs.js';
+import { ManagerSession } from './manager-actions.js';
+
+export async function runUi(io: Io, args: GlobalArgs): Promise<number> {
+  if (!io.interactive) {
+    throw new UsageError('px ui is a full-screen terminal app and this run is not interactive: use `px secret list` and `px creds list` instead.');
+  }
+  // Ink loads while the project is read; keys typed meanwhile are held for the app, never echoed.
+  io.ui().catch(() => undefined);
+  return withKeystrokesHeld(io, async () => {
+    const session = new ManagerSession(io, args, projectOf(io, args));
+    try {
+      const ui = await io.ui();
+      await withKeyboardHandedOver(io, () => ui.manager({ actions: session, environment: DEFAULT_ENVIRONMENT }));
+    } finally {
+      await session.close();
+    }
+    // Said once the main screen is back, where they stay readable.
+    for (const warning of new Set(session.warnings)) warn(io, warning);
+    return 0;
+  });
+}
+
+export const uiCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GlobalArgs & { url?: string }> => ({
+  command: 'ui',
+  describe: 'Full-screen manager for runtime secrets and deploy credentials (also bare `px` on a terminal)',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs.option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' }) as Argv<GlobalArgs & { url?: string }>,
+  handler: (args) => run((io) => runUi(io, args)),
+});
