@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Cancelled, PxError, UsageError } from '../../core/errors.js';
-import { line, type Io } from '../context.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { DEFAULT_ENVIRONMENT, projectNeeds, type ProjectNeeds } from './needs.js';
 import { setupActions, setupPlan, summarize } from './setup-actions.js';
 import type { SecretsBackend } from '../../core/backend.js';

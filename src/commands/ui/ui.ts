@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
-import { warn, type Io } from '../context.js';
-import { withKeyboardHandedOver, withKeystrokesHeld } from '../prompts.js';
-import { projectOf, type GlobalArgs } from '../session.js';
+import { warn, type Io } from '../../cli/io.js';
+import { withKeyboardHandedOver, withKeystrokesHeld } from '../../cli/prompts.js';
+import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { DEFAULT_ENVIRONMENT } from '../setup/needs.js';
 import { ManagerSession } from './manager-actions.js';
 
