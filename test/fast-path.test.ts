@@ -17,12 +17,17 @@ describe('matchFastPath', () => {
     [['secret', 'create', 'A', '--force', '--value', 'v'], 'create'],
     [['run', '--', 'node', '-e', '0'], 'run'],
     [['--project', 'x', 'run', '--', 'npm', 'start', '--', '--port', '3000'], 'run'],
+    // bare px: the UI on a terminal, the help elsewhere (the fast path hands that to yargs)
+    [[], 'ui'],
+    [['ui'], 'ui'],
+    [['ui', '--url', 'http://127.0.0.1:1'], 'ui'],
   ])('%j takes the fast path', (argv, kind) => {
     expect(matchFastPath(argv)?.kind).toBe(kind);
   });
 
   it.each([
-    [[]],
+    [['ui', '--help']],
+    [['ui', 'extra']],
     [['--version']],
     [['secret', 'list', '--help']],
     [['secret', 'list', '--json=true']],

@@ -6,7 +6,7 @@ import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
 import { chunkEntries } from '../../core/chunks.js';
 import { DeployCredentials } from '../../core/deploy-credentials.js';
 import { PxError } from '../../core/errors.js';
-import { DEPLOY_FILE, SECRETS_FILE } from '../../core/examples.js';
+import { deployCredentialNames, DEPLOY_FILE, SECRETS_FILE } from '../../core/examples.js';
 import { gitIgnoreState } from '../../core/git-ignore.js';
 import { nameProblem, valueProblem } from '../../core/names.js';
 import type { Project } from '../../core/project.js';
@@ -15,7 +15,6 @@ import type { ImportPlan, ManagerActions, ManagerRow, PaneData, PaneId } from '.
 import { keychainOf, type Io } from '../../cli/io.js';
 import { runtimeRefusal } from '../creds/set.js';
 import { readCredentialsFile } from '../creds/import.js';
-import { checkSecretName } from '../secret/create.js';
 import { readImportFile } from '../secret/import.js';
 import { timeoutOf, type GlobalArgs } from '../../cli/project-target.js';
 import { projectNeeds, type ProjectNeeds } from '../setup/needs.js';
@@ -112,13 +111,11 @@ export class ManagerSession implements ManagerActions {
   checkName(pane: PaneId, name: string): string | null {
     const problem = nameProblem(name);
     if (problem) return `Not a valid name: ${problem}.`;
-    try {
-      if (pane === 'secrets') checkSecretName(name, this.project.root);
-    } catch (error) {
-      return describeError(error).replace('`px creds set', 'Tab to deploy credentials, or `px creds set');
+    if (pane === 'secrets' && deployCredentialNames(this.project.root).has(name)) {
+      return `${name} is a deploy credential: it belongs in the keychain (Tab, then n).`;
     }
     const refusal = pane === 'credentials' ? runtimeRefusal(name, runtimeSecretNames(this.project.root)) : null;
-    return refusal ? `${refusal} (Tab to runtime secrets).` : null;
+    return refusal ? `${refusal} (Tab, then n).` : null;
   }
 
   checkValue(pane: PaneId, name: string, value: string, env: string): string | null {
