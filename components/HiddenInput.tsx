@@ -1,5 +1,5 @@
 import { Box, Text, useStderr, useStdin } from 'ink';
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useLayoutEffect, useRef, useState } from 'react';
 
 export interface HiddenInputProps {
   label: string;
@@ -153,7 +153,9 @@ export function HiddenInput({ label, target, onSubmit, onCancel, hint, problem: 
   const callbacks = useRef({ onSubmit, onCancel, onTab });
   callbacks.current = { onSubmit, onCancel, onTab };
 
-  useEffect(() => {
+  // Subscribed while React commits, not in a later passive effect: keys typed as soon as the
+  // prompt shows must reach it.
+  useLayoutEffect(() => {
     setRawMode(true);
     const terminal = stderr as NodeJS.WriteStream;
     const bracketed = Boolean(terminal.isTTY);

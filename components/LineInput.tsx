@@ -1,5 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import React, { useRef, useState } from 'react';
+import { useKeypress } from './keypress.js';
 
 export interface LineInputProps {
   label: string;
@@ -27,21 +28,22 @@ export function LineInput({ label, initial = '', reveal = () => true, hiddenNote
   const text = useRef(initial);
   const done = useRef(false);
   const [, redraw] = useState(0);
-  useInput((input, key) => {
+  useKeypress((key, raw) => {
     if (done.current) return;
-    if (key.escape || (key.ctrl && input === 'c')) {
+    if (key.name === 'escape' || key.name === 'ctrl-c') {
       done.current = true;
       return onCancel();
     }
-    if (key.return) {
-      done.current = true;
-      return onSubmit(text.current);
-    }
-    if (key.backspace || key.delete) text.current = [...text.current].slice(0, -1).join('');
-    else if (key.ctrl && input === 'u') text.current = '';
-    else if (!key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) {
-      // A paste arrives as one event: keep its first line only, never its line breaks.
-      text.current += input.split(/[\r\n]/)[0].replace(/[\u0000-\u001f\u007f]/g, '');
+    // Keys typed quickly arrive together ("NAME\r"): one by one, and the line ends at a break.
+    const chars = key.name === 'return' ? ['\r'] : key.name === 'backspace' ? ['\u007f'] : key.name === 'ctrl-u' ? ['\u0015'] : key.name ? [] : [...raw];
+    for (const char of chars) {
+      if (char === '\r' || char === '\n') {
+        done.current = true;
+        return onSubmit(text.current);
+      }
+      if (char === '\u007f' || char === '\b') text.current = [...text.current].slice(0, -1).join('');
+      else if (char === '\u0015') text.current = '';
+      else if (char >= ' ') text.current += char;
     }
     redraw((n) => n + 1);
   });

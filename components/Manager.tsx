@@ -1,6 +1,7 @@
-import { Box, Text, useInput, useStdout, type Key } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Confirm } from './Confirm.js';
+import { useKeypress, type Keypress } from './keypress.js';
 import { HiddenInput } from './HiddenInput.js';
 import { LineInput } from './LineInput.js';
 import { filterRows, fit, type HistoryEntry, type ImportPlan, type ManagerActions, type PaneData, type PaneId } from './manager-model.js';
@@ -37,18 +38,6 @@ const SHORT_HINT = '/ n e g d i h s v r  ·  ? what each key does  ·  q quit';
 const TITLES: Record<PaneId, string> = { secrets: 'Runtime secrets', credentials: 'Deploy credentials' };
 const NAME_CHARS = /^[A-Za-z0-9_]*$/;
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/**
- * useInput with the handler of the latest render. Ink subscribes a new handler only in an effect,
- * which React may run well after the frame is drawn: a key pressed right after a move would
- * otherwise act on the row that was selected before it (`j` then `d` deleting the wrong secret).
- */
-function useLatestInput(handler: (input: string, key: Key) => void, isActive: boolean): void {
-  const latest = useRef(handler);
-  latest.current = handler;
-  const stable = useCallback((input: string, key: Key) => latest.current(input, key), []);
-  useInput(stable, { isActive });
-}
 
 /** The terminal's size, kept current on resize. */
 function useTerminalSize(): { columns: number; rows: number } {
@@ -118,60 +107,64 @@ export function Manager({ actions, environment, onQuit, now = () => new Date() }
   const move = (by: number): void => setSelected((s) => ({ ...s, [pane]: Math.max(0, Math.min(shown[pane].length - 1, s[pane] + by)) }));
   const listHeight = Math.max(3, lines - 1 - 6 - credentialHeight(shown.credentials.length));
 
-  useLatestInput(
-    (input, key) => {
-      if (modeRef.current.kind === 'filter') return filterKey(input, key);
-      if (modeRef.current.kind !== 'list') return;
-      // A paste or a burst of keys in the list is never taken as commands: it may be a value.
-      if (input.length > 1) return;
-      if (input === 'q' || (key.ctrl && input === 'c')) return onQuit();
-      if (key.upArrow || input === 'k') return move(-1);
-      if (key.downArrow || input === 'j') return move(1);
-      if (key.pageUp) return move(-listHeight);
-      if (key.pageDown) return move(listHeight);
-      if (key.home) return move(-shown[pane].length);
-      if (key.end) return move(shown[pane].length);
-      if (key.tab) return setPane((p) => (p === 'secrets' ? 'credentials' : 'secrets'));
-      if (key.escape) return setFilters((f) => ({ ...f, [pane]: '' }));
-      setMessage(null);
-      if (input === '/') return setMode({ kind: 'filter' });
-      if (input === '?') return setMode({ kind: 'help' });
-      if (input === 'r') return void reload();
-      if (input === 'v') return setMode({ kind: 'env' });
-      if (input === 'n') return setMode({ kind: 'name' });
-      if (input === 'i') return setMode({ kind: 'import-path' });
-      if (input === 's') return startSetup();
-      if (!'eghd'.includes(input) || input === '') return;
-      if (!current) return setMessage({ text: 'Nothing selected.', error: true });
-      const stored = current.status !== 'missing';
-      if (input === 'e') return setMode({ kind: 'value', name: current.name, attempt: 0 });
-      if (input === 'd') return stored ? setMode({ kind: 'confirm-delete', name: current.name }) : setMessage({ text: `${current.name} is not stored: nothing to delete.`, error: true });
-      if (input === 'g') {
-        if (pane !== 'secrets' || !current.generated) return setMessage({ text: `${current.name} has no generator: declare one in px.config.json, or press e to type a value.`, error: true });
-        return stored ? setMode({ kind: 'confirm-generate', name: current.name }) : generate(current.name);
-      }
-      if (input === 'h') return showHistory(current.name, stored);
-    },
-    mode.kind === 'list' || mode.kind === 'filter',
-  );
+  // One handler for the whole app, subscribed once: it reads the mode from a ref, so the key right
+  // after one that changed the mode already acts on the new one.
+  useKeypress((key, raw) => {
+    const kind = modeRef.current.kind;
+    if (kind === 'filter') return filterKey(key);
+    if (kind === 'help' || kind === 'history') return setMode({ kind: 'list' });
+    if (kind === 'env' && key.name === 'escape') return setMode({ kind: 'list' });
+    if (kind === 'list') listKey(key, raw);
+  });
 
-  function filterKey(input: string, key: Key): void {
-      const edit = (next: (text: string) => string): void => {
-        setFilters((f) => ({ ...f, [pane]: next(f[pane]) }));
-        setSelected((s) => ({ ...s, [pane]: 0 }));
-      };
-      if (key.return) return setMode({ kind: 'list' });
-      if (key.escape) {
-        edit(() => '');
-        return setMode({ kind: 'list' });
-      }
-      if (key.backspace || key.delete) return edit((text) => text.slice(0, -1));
-      // Names hold only these characters: nothing else could match, so nothing else is kept.
-      if (!key.ctrl && !key.meta && input !== '' && NAME_CHARS.test(input)) edit((text) => text + input);
+  function listKey(key: Keypress, raw: string): void {
+    // A paste or a burst of keys in the list is never taken as commands: it may be a value.
+    if (raw.length > 1 && !key.name) return;
+    const input = key.text;
+    if (input === 'q' || key.name === 'ctrl-c') return onQuit();
+    if (key.name === 'up' || input === 'k') return move(-1);
+    if (key.name === 'down' || input === 'j') return move(1);
+    if (key.name === 'page-up') return move(-listHeight);
+    if (key.name === 'page-down') return move(listHeight);
+    if (key.name === 'home') return move(-shown[pane].length);
+    if (key.name === 'end') return move(shown[pane].length);
+    if (key.name === 'tab') return setPane((p) => (p === 'secrets' ? 'credentials' : 'secrets'));
+    if (key.name === 'escape') return setFilters((f) => ({ ...f, [pane]: '' }));
+    if (input === '') return;
+    setMessage(null);
+    if (input === '/') return setMode({ kind: 'filter' });
+    if (input === '?') return setMode({ kind: 'help' });
+    if (input === 'r') return void reload();
+    if (input === 'v') return setMode({ kind: 'env' });
+    if (input === 'n') return setMode({ kind: 'name' });
+    if (input === 'i') return setMode({ kind: 'import-path' });
+    if (input === 's') return startSetup();
+    if (!'eghd'.includes(input)) return;
+    if (!current) return setMessage({ text: 'Nothing selected.', error: true });
+    const stored = current.status !== 'missing';
+    if (input === 'e') return setMode({ kind: 'value', name: current.name, attempt: 0 });
+    if (input === 'd') return stored ? setMode({ kind: 'confirm-delete', name: current.name }) : setMessage({ text: `${current.name} is not stored: nothing to delete.`, error: true });
+    if (input === 'g') {
+      if (pane !== 'secrets' || !current.generated) return setMessage({ text: `${current.name} has no generator: declare one in px.config.json, or press e to type a value.`, error: true });
+      return stored ? setMode({ kind: 'confirm-generate', name: current.name }) : generate(current.name);
+    }
+    if (input === 'h') return showHistory(current.name, stored);
   }
 
-  useLatestInput(() => setMode({ kind: 'list' }), mode.kind === 'help' || mode.kind === 'history');
-  useLatestInput((_input, key) => void (key.escape && setMode({ kind: 'list' })), mode.kind === 'env');
+  function filterKey(key: Keypress): void {
+    const edit = (next: (text: string) => string): void => {
+      setFilters((f) => ({ ...f, [pane]: next(f[pane]) }));
+      setSelected((s) => ({ ...s, [pane]: 0 }));
+    };
+    if (key.name === 'return') return setMode({ kind: 'list' });
+    if (key.name === 'escape') {
+      edit(() => '');
+      return setMode({ kind: 'list' });
+    }
+    if (key.name === 'backspace') return edit((text) => text.slice(0, -1));
+    // Names hold only these characters: nothing else could match, so nothing else is kept.
+    if (!key.name && key.text !== '' && NAME_CHARS.test(key.text)) edit((text) => text + key.text);
+  }
 
   function generate(name: string): void {
     run(`Generating ${name}…`, async () => `Generated ${name} (${(await actions.generate(name, env)).length} chars) in ${label}.`);

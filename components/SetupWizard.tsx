@@ -1,6 +1,7 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import React, { useEffect, useRef, useState } from 'react';
 import { HiddenInput } from './HiddenInput.js';
+import { useKeypress } from './keypress.js';
 import type { SetupActions, SetupOutcome, SetupSummary } from './setup-model.js';
 
 export interface SetupWizardProps {
@@ -77,12 +78,9 @@ export function SetupWizard({ actions, columns = 80, onDone }: SetupWizardProps)
   });
 
   // Esc while step 1 runs or while saving: stop once the write in flight is done.
-  useInput(
-    (input, key) => {
-      if (key.escape || (key.ctrl && input === 'c')) finish({ kind: 'stopped', saved: [...saved.current] });
-    },
-    { isActive: phase === 'generating' },
-  );
+  useKeypress((key) => {
+    if (key.name === 'escape' || key.name === 'ctrl-c') finish({ kind: 'stopped', saved: [...saved.current] });
+  }, phase === 'generating');
 
   const current = phase === 'prompting' || phase === 'saving' ? actions.prompts[index] : undefined;
   const next = (): void => {

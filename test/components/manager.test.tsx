@@ -273,3 +273,19 @@ describe('keys', () => {
     await frameMatching(instance, /filter 0999▏ · 11 of 10000/);
   });
 });
+
+describe('crash', () => {
+  it("a failure while drawing rejects the manager's promise (reported in one line) instead of Ink's error screen", async () => {
+    const { createUi } = await import('../../components/ui.js');
+    const mounted: Instance[] = [];
+    const ui = createUi((node) => {
+      const on = render(node);
+      mounted.push(on);
+      return { rerender: on.rerender, unmount: on.unmount };
+    });
+    const target = fakeTarget();
+    target.actions.load = async () => ({ secrets: { label: 'x', rows: null as never }, credentials: { label: 'y', rows: [] } });
+    await expect(ui.manager({ actions: target.actions, environment: 'development' })).rejects.toThrow(TypeError);
+    expect(mounted[0].lastFrame()).not.toMatch(/ERROR|at .*\.tsx/);
+  });
+});
