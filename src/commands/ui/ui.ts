@@ -14,6 +14,7 @@ export async function runUi(io: Io, args: GlobalArgs): Promise<number> {
   io.ui().catch(() => undefined);
   return withKeystrokesHeld(io, async () => {
     const session = new ManagerSession(io, args, projectOf(io, args));
+    session.preload(DEFAULT_ENVIRONMENT);
     try {
       const ui = await io.ui();
       await withKeyboardHandedOver(io, () => ui.manager({ actions: session, environment: DEFAULT_ENVIRONMENT }));
