@@ -1,14 +1,16 @@
 // Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
 // px.config.json, then the project's embedded local store.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
 import { STORE_DIR, STORE_FILE, type Project } from './project.js';
+import { assertPxDir, readPrivateFile } from './px-dir.js';
 import type { SecretStore } from './store.js';
 import type { LocalStore } from './local-store.js';
+import type { VersionMeta } from './secret-versions.js';
 
 export type Target =
   | { kind: 'url'; url: string; source: '--url' | 'PX_URL' | 'px.config.json' }
@@ -108,12 +110,10 @@ function isLoopback(url: string): boolean {
 export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: string, keychain?: Keychain): Promise<string> {
   if (env.PX_TOKEN) return env.PX_TOKEN;
   if (isLoopback(url)) {
-    try {
-      const token = readFileSync(join(root, SERVER_TOKEN_FILE), 'utf8').trim();
-      if (token) return token;
-    } catch {
-      // no local server token: fall through to the keychain
-    }
+    // Only from the user's own .px/, and only a token px wrote (0600): a checkout cannot choose it.
+    assertPxDir(root);
+    const token = readPrivateFile(join(root, SERVER_TOKEN_FILE), SERVER_TOKEN_FILE)?.trim();
+    if (token) return token;
   }
   // Without a keychain there is no stored token: say how to get one rather than failing on it.
   const source = keychain ?? (keychainUnreachableReason(env) === null ? openKeychain(env) : undefined);
@@ -167,6 +167,15 @@ export class StoreBackend implements SecretsBackend {
   }
   bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     return this.store.bulkPut(entries);
+  }
+  async versions(name: string): Promise<VersionMeta[]> {
+    const versions = await this.store.versions(name);
+    if (!versions) throw new NotFound(`No secret named ${name} in ${this.label}.`);
+    return versions;
+  }
+  async rollback(name: string, version?: number): Promise<{ version: number; rolledBackTo: number }> {
+    const { version: made, rolledBackTo } = await this.store.rollback(name, version);
+    return { version: made, rolledBackTo };
   }
   async close(): Promise<void> {
     await this.store.close?.();
