@@ -13,6 +13,8 @@ import { ListHeader, VirtualList } from './VirtualList.js';
 export interface ManagerProps {
   actions: ManagerActions;
   environment: string;
+  /** What the first frame shows, when the command read it already (no "Loading…" frame then). */
+  initial?: Record<PaneId, PaneData>;
   onQuit: () => void;
   now?: () => Date;
 }
@@ -56,10 +58,11 @@ function useTerminalSize(): { columns: number; rows: number } {
  * `px ui`: two panes (runtime secrets of one environment, and deploy credentials), a status line
  * naming the target and environment, and one key per action. Never shows a value.
  */
-export function Manager({ actions, environment, onQuit, now = () => new Date() }: ManagerProps): React.ReactElement {
+export function Manager({ actions, environment, initial, onQuit, now = () => new Date() }: ManagerProps): React.ReactElement {
   const { columns, rows: lines } = useTerminalSize();
   const [env, setEnv] = useState(environment);
-  const [data, setData] = useState<Record<PaneId, PaneData> | null>(null);
+  const [data, setData] = useState<Record<PaneId, PaneData> | null>(initial ?? null);
+  const loadedFor = useRef(initial ? environment : undefined);
   const [pane, setPane] = useState<PaneId>('secrets');
   const [selected, setSelected] = useState<Record<PaneId, number>>({ secrets: 0, credentials: 0 });
   const [filters, setFilters] = useState<Record<PaneId, string>>({ secrets: '', credentials: '' });
@@ -84,7 +87,11 @@ export function Manager({ actions, environment, onQuit, now = () => new Date() }
       }),
     [actions, env],
   );
-  useEffect(() => void reload(env), [env]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (loadedFor.current === env) return;
+    loadedFor.current = env;
+    void reload(env);
+  }, [env]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const shown = useMemo(
     () => ({ secrets: filterRows(data?.secrets.rows ?? [], filters.secrets), credentials: filterRows(data?.credentials.rows ?? [], filters.credentials) }),

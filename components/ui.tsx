@@ -11,7 +11,7 @@ import { ProgressBar } from './ProgressBar.js';
 import { SecretTable, type SecretTableProps } from './SecretTable.js';
 import { enterFullScreen } from './full-screen.js';
 import { Manager } from './Manager.js';
-import type { ManagerActions } from './manager-model.js';
+import type { ManagerActions, PaneData, PaneId } from './manager-model.js';
 import { SetupWizard } from './SetupWizard.js';
 import type { SetupActions, SetupOutcome } from './setup-model.js';
 import { yogaReady } from './yoga-ready.js';
@@ -46,7 +46,7 @@ export interface Ui {
   importPreview(props: ImportPreviewProps): void;
   progress(options: { label: string; total: number }): Progress;
   /** The full-screen manager; resolves when the user quits. */
-  manager(options: { actions: ManagerActions; environment: string }): Promise<void>;
+  manager(options: { actions: ManagerActions; environment: string; initial?: Record<PaneId, PaneData> }): Promise<void>;
   /** The first-run wizard; resolves with what it saved, also when stopped. */
   setup(actions: SetupActions): Promise<SetupOutcome>;
 }
@@ -106,7 +106,7 @@ export function createUi(render: Renderer): Ui {
     secretTable: (props) => once(<SecretTable {...props} />),
     credentialTable: (props) => once(<CredentialTable {...props} />),
     importPreview: (props) => once(<ImportPreview {...props} />),
-    manager: ({ actions, environment }) => ask<void>((quit) => <Manager actions={actions} environment={environment} onQuit={() => quit()} />, 'full screen'),
+    manager: ({ actions, environment, initial }) => ask<void>((quit) => <Manager actions={actions} environment={environment} initial={initial} onQuit={() => quit()} />, 'full screen'),
     setup: (actions) => ask<SetupOutcome>((done) => <SetupWizard actions={actions} columns={(process.stderr.columns as number | undefined) ?? 80} onDone={done} />),
     progress({ label, total }) {
       let done = 0;

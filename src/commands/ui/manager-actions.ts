@@ -68,20 +68,7 @@ export class ManagerSession implements ManagerActions {
     return opened;
   }
 
-  private preloaded?: { env: string; data: Promise<Record<PaneId, PaneData>> };
-
-  /** Starts reading what the first frame shows while the Ink layer is still loading. */
-  preload(env: string): void {
-    this.preloaded = { env, data: this.read(env) };
-  }
-
-  load(env: string): Promise<Record<PaneId, PaneData>> {
-    const first = this.preloaded;
-    this.preloaded = undefined;
-    return first?.env === env ? first.data : this.read(env);
-  }
-
-  private async read(env: string): Promise<Record<PaneId, PaneData>> {
+  async load(env: string): Promise<Record<PaneId, PaneData>> {
     const [secrets, credentials] = await Promise.all([this.loadSecrets(env), this.loadCredentials(env)]);
     return { secrets, credentials };
   }

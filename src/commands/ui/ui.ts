@@ -14,10 +14,10 @@ export async function runUi(io: Io, args: GlobalArgs): Promise<number> {
   io.ui().catch(() => undefined);
   return withKeystrokesHeld(io, async () => {
     const session = new ManagerSession(io, args, projectOf(io, args));
-    session.preload(DEFAULT_ENVIRONMENT);
     try {
-      const ui = await io.ui();
-      await withKeyboardHandedOver(io, () => ui.manager({ actions: session, environment: DEFAULT_ENVIRONMENT }));
+      // The store is read while Ink loads, and the first frame already shows it.
+      const [ui, initial] = await Promise.all([io.ui(), session.load(DEFAULT_ENVIRONMENT)]);
+      await withKeyboardHandedOver(io, () => ui.manager({ actions: session, environment: DEFAULT_ENVIRONMENT, initial }));
     } finally {
       await session.close();
     }
