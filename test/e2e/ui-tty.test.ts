@@ -171,3 +171,11 @@ it('bare px on a terminal is the UI; with NO_COLOR no cell has a colour or an at
   terminal.type('q');
   await look(terminal, /\[exit 0\]/);
 });
+
+it('off a terminal, px alone prints the help (exit 0)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const result = spawnSync('node', [PX], { cwd: project.root, env: { ...env(), CI: 'true' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('px ui');
+  expect(result.stdout).toContain('px setup');
+});

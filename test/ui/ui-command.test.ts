@@ -23,8 +23,8 @@ afterEach(async () => {
   project.cleanup();
 });
 
-const ui = (env: NodeJS.ProcessEnv = {}, args = ['ui']): PxSession =>
-  startPx(args, { cwd: project.root, env: { ...project.env, PX_URL: server.url, PX_TOKEN: server.token, ...env }, interactive: true, keychain });
+const ui = (env: NodeJS.ProcessEnv = {}): PxSession =>
+  startPx(['ui'], { cwd: project.root, env: { ...project.env, PX_URL: server.url, PX_TOKEN: server.token, ...env }, interactive: true, keychain });
 
 async function closedPort(): Promise<number> {
   const probe = createServer();
@@ -35,20 +35,18 @@ async function closedPort(): Promise<number> {
 }
 
 describe('px ui', () => {
-  it('off a terminal: refused (exit 2); bare px prints the help', async () => {
-    const refused = await runPx(['ui'], { cwd: project.root, env: project.env });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^error: px ui is a full-screen terminal app/);
-    const bare = await runPx([], { cwd: project.root, env: project.env });
-    expect(bare.code).toBe(0);
-    expect(bare.stdout).toContain('Usage: px <command> [options]');
-    expect(bare.stdout).toMatch(/px ui +Full-screen manager/);
+  it('off a terminal: refused (exit 2), on the fast path as through yargs', async () => {
+    for (const fast of [true, false]) {
+      const refused = await runPx(['ui'], { cwd: project.root, env: project.env, fast });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^error: px ui is a full-screen terminal app/);
+    }
   });
 
-  it('bare px on a terminal opens the UI; the status line names the target and environment; q exits 0', async () => {
+  it('the status line names the target and environment; rows show their status; q exits 0', async () => {
     await server.store.put('API_KEY', canary(1));
     writeFileSync(join(project.root, '.env.secrets.example'), 'API_KEY=\nDATABASE_URL=\n');
-    const session = ui({}, []);
+    const session = ui();
     const frame = await session.waitForFrame(/DATABASE_URL/);
     expect(frame).toContain(`px · ${server.url} · development`);
     expect(frame).toMatch(/API_KEY +just now +configured/);
@@ -88,6 +86,21 @@ describe('px ui', () => {
     const result = await session.done;
     expect(result.code).toBe(0);
     for (const n of [2, 3]) expect(JSON.stringify(result)).not.toContain(canary(n));
+  });
+
+  it('h shows the versions the endpoint keeps, never a value', async () => {
+    await server.store.put('API_KEY', canary(6));
+    await server.store.put('API_KEY', canary(7));
+    const session = ui();
+    await session.waitForFrame(/› API_KEY/);
+    await session.type('h');
+    const frame = await session.waitForFrame(/History of API_KEY \(2 versions/);
+    expect(frame).toMatch(/v2 +just now/);
+    await session.type('x');
+    await session.type('q');
+    const result = await session.done;
+    expect(result.code).toBe(0);
+    expect(JSON.stringify(result)).not.toContain('canary');
   });
 
   it('a deploy credential goes to the keychain from the other pane', async () => {

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { Cancelled, PxError, UsageError } from '../../core/errors.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
@@ -76,16 +75,3 @@ async function wizard(io: Io, backend: SecretsBackend, target: string, needs: Pr
   else if (invalid.length > 0) line(io.stderr, `error: not matching their format: ${names(invalid)}. Replace them with \`px secret create NAME --force\`.`);
   return missing.length > 0 || invalid.length > 0 ? 1 : 0;
 }
-
-export const setupCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, SetupArgs> => ({
-  command: 'setup',
-  describe: 'First-run wizard: generate what can be generated, ask for the rest, validate',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' })
-      .option('tier', { type: 'string', describe: 'Only what this tier needs (a tier of px.config.json)' })
-      .option('yes', { alias: 'y', type: 'boolean', describe: 'Ask nothing: generate what can be generated, list what still needs a person (exit 1 if any)' })
-      .example('$0 setup', 'Onboard: generate and type in every missing secret')
-      .example('$0 setup --yes', 'In CI or a script: generate, then fail listing what a person must provide') as Argv<SetupArgs>,
-  handler: (args) => run((io) => runSetup(io, args)),
-});

@@ -11,7 +11,7 @@ import { gitIgnoreState } from '../../core/git-ignore.js';
 import { nameProblem, valueProblem } from '../../core/names.js';
 import type { Project } from '../../core/project.js';
 import { openBackend, resolveTarget } from '../../core/target.js';
-import type { ImportPlan, ManagerActions, ManagerRow, PaneData, PaneId } from '../../../components/manager-model.js';
+import type { HistoryEntry, ImportPlan, ManagerActions, ManagerRow, PaneData, PaneId } from '../../../components/manager-model.js';
 import { keychainOf, type Io } from '../../cli/io.js';
 import { runtimeRefusal } from '../creds/set.js';
 import { readCredentialsFile } from '../creds/import.js';
@@ -186,6 +186,12 @@ export class ManagerSession implements ManagerActions {
       total.updated += result.updated;
     }
     return total;
+  }
+
+  async history(name: string, env: string): Promise<HistoryEntry[]> {
+    const versions = await (await this.open(env)).backend.versions(name);
+    // `by` comes from the target: shown as plain text, never as terminal controls.
+    return versions.map(({ version, createdAt, by }) => ({ version, createdAt, by: by.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?') }));
   }
 
   async setup(env: string) {

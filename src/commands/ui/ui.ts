@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { warn, type Io } from '../../cli/io.js';
 import { withKeyboardHandedOver, withKeystrokesHeld } from '../../cli/prompts.js';
@@ -26,11 +25,3 @@ export async function runUi(io: Io, args: GlobalArgs): Promise<number> {
     return 0;
   });
 }
-
-export const uiCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GlobalArgs & { url?: string }> => ({
-  command: 'ui',
-  describe: 'Full-screen manager for runtime secrets and deploy credentials (also bare `px` on a terminal)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs.option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' }) as Argv<GlobalArgs & { url?: string }>,
-  handler: (args) => run((io) => runUi(io, args)),
-});
