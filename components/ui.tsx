@@ -16,7 +16,6 @@ import type { ManagerActions, PaneData, PaneId } from './manager-model.js';
 import { SetupWizard } from './SetupWizard.js';
 import type { SetupActions, SetupOutcome } from './setup-model.js';
 import { yogaReady } from './yoga-ready.js';
-import chalk from 'chalk';
 
 export interface Rendered {
   rerender(node: React.ReactElement): void;
@@ -123,18 +122,11 @@ export function createUi(render: Renderer): Ui {
   };
 }
 
-<<<<<<< HEAD
-export async function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }, options: { color?: boolean } = {}): Promise<Ui> {
-  await yogaReady;
-  // NO_COLOR and --no-color: no escape codes for color or emphasis at all, from any component.
-  if (options.color === false) chalk.level = 0;
-=======
 export async function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }, options: { color: boolean }): Promise<Ui> {
   await yogaReady;
   // Ink colours through chalk, which decides by itself (it knows --no-color but not NO_COLOR):
   // px's decision wins, so NO_COLOR means no escape codes on a terminal too.
   if (!options.color) chalk.level = 0;
->>>>>>> main
   // A pseudo-terminal without a size (`script`, some CI runners) reports 0 columns, and Ink would
   // then lay out one character per line.
   for (const stream of [streams.stdout, streams.stderr] as Array<Writable & { columns?: number }>) {
