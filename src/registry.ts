@@ -35,7 +35,7 @@
 //   passThrough runs another program: every word after `--` is handed over verbatim
 //   hidden      left out of help and did-you-mean
 //   suggestFor  words people type meaning this command (`rm` for delete): errors point them to it
-import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { lazy, type FlagSpec, type Registry } from './cli/command-spec.js';
 
 /** Flags every command takes. */
@@ -226,6 +226,7 @@ const COMMANDS: Registry['commands'] = [
       port: { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' },
       host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; another needs TLS or --insecure)' },
       memory: { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' },
+      'max-connections': { type: 'number', default: DEFAULT_MAX_CONNECTIONS, describe: 'Open connections it takes at once; more are refused' },
       store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' },
       'tls-cert': { type: 'string', describe: 'PEM certificate chain: serve HTTPS' },
       'tls-key': { type: 'string', describe: 'PEM private key for --tls-cert' },
@@ -307,6 +308,28 @@ const COMMANDS: Registry['commands'] = [
     describe: 'Deny an access request (req_…)',
     positionals: [{ name: 'id', label: 'ID', required: true }],
     handler: lazy(() => import('./commands/token/deny.js'), 'deny'),
+  },
+  {
+    path: 'setup',
+    describe: 'First-run wizard: generate what can be generated, ask for the rest, validate',
+    flags: {
+      url: { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' },
+      tier: { type: 'string', describe: 'Only what this tier needs (a tier of px.config.json)' },
+      yes: { type: 'boolean', alias: 'y', describe: 'Ask nothing: generate what can be generated, list what still needs a person (exit 1 if any)' },
+    },
+    examples: [
+      ['$0 setup', 'Onboard: generate and type in every missing secret'],
+      ['$0 setup --yes', 'In CI or a script: generate, then fail listing what a person must provide'],
+    ],
+    handler: lazy(() => import('./commands/setup/setup.js'), 'runSetup'),
+  },
+  {
+    path: 'ui',
+    describe: 'Full-screen manager for runtime secrets and deploy credentials (also `px` alone on a terminal)',
+    flags: { url: { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' } },
+    // Its first frame is timed against `node -e 0`: no yargs on the way.
+    fast: true,
+    handler: lazy(() => import('./commands/ui/ui.js'), 'runUi'),
   },
   {
     path: 'scan',

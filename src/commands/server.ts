@@ -5,6 +5,7 @@ import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/a
 import { AUDIT_LOG_FILE, FileAccessStore, openAuditLog } from '../core/access/file-access-store.js';
 import { projectName, type Scope } from '../core/access/tokens.js';
 import { UsageError } from '../core/errors.js';
+import { MAX_CONNECTIONS_CEILING } from '../core/limits.js';
 import { ensurePxDir } from '../core/px-dir.js';
 import { ensureAdminToken } from '../server/admin-token.js';
 import { isLoopbackHost, openLocalStore } from '../core/target.js';
@@ -16,6 +17,7 @@ interface ServerArgs extends GlobalArgs {
   port: number;
   host: string;
   memory?: boolean;
+  maxConnections: number;
   store?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -61,6 +63,9 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
+  if (!Number.isInteger(args.maxConnections) || args.maxConnections < 1 || args.maxConnections > MAX_CONNECTIONS_CEILING) {
+    throw new UsageError(`--max-connections takes a whole number from 1 to ${MAX_CONNECTIONS_CEILING}.`);
+  }
   const project = projectOf(io, args);
   const warnings: string[] = [];
   const tls = await tlsOf(args, warnings);
@@ -81,6 +86,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   }
   const { envToken, where } = await ensureAdminToken({ root: project.root, env: io.env, access, scope });
   const { startServer } = await import('../server/listen.js');
+  let lastRefusalSaid = -Infinity;
   let draining = false;
   const server = await startServer({
     store,
@@ -89,6 +95,14 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     scope,
     host: args.host,
     port: args.port,
+    limits: { maxConnections: args.maxConnections },
+    onConnectionRefused: (limit) => {
+      // Said once a minute at most: a flood of refusals must not flood the terminal too.
+      const now = Date.now();
+      if (now - lastRefusalSaid < 60_000) return;
+      lastRefusalSaid = now;
+      log('warn', `refused a connection: ${limit} are open, the most it takes (raise it with --max-connections).`);
+    },
     tls,
     healthy: async () => {
       if (draining) return false;

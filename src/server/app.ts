@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
 import type { Scope } from '../core/access/tokens.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
+import { UsageError } from '../core/errors.js';
 import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { accessRoutes } from './access-routes.js';
@@ -47,6 +48,7 @@ export interface AppOptions {
 
 export const DEFAULT_SCOPE: Scope = { project: 'default', env: 'development' };
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const Entry = z.object({ name: z.string(), value: z.string() });
 const Bulk = z.object({ secrets: z.array(z.unknown()) });
 
@@ -123,9 +125,23 @@ export function createApp(options: AppOptions): Hono<Env> {
   const inScope = scoped(storeFor, fail);
   const storeOf = (c: Context<Env>): SecretStore => c.get('store')!;
 
+  // Decoded strictly: invalid UTF-8 would otherwise be stored with U+FFFD in place of its bytes,
+  // a changed value that nobody asked for. The usage error becomes a 400 (onError below).
   const readJson = async (c: Context<Env>): Promise<unknown> => {
+    let bytes: ArrayBuffer;
     try {
-      return await c.req.json();
+      bytes = await c.req.arrayBuffer();
+    } catch {
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(bytes);
+    } catch {
+      throw new UsageError('the request body is not valid UTF-8 text; nothing was stored');
+    }
+    try {
+      return JSON.parse(text);
     } catch {
       return undefined;
     }
