@@ -12,6 +12,11 @@ import { deleteCommand } from './commands/secret/delete.js';
 import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
+import { validateCommand } from './commands/secret/validate.js';
+import { planCommand } from './commands/secret/plan.js';
+import { templateCommand } from './commands/secret/template.js';
+import { generateCommand } from './commands/secret/generate.js';
+import { getCommand } from './commands/secret/get.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
@@ -25,7 +30,7 @@ import { logoutCommand } from './commands/logout.js';
 type Work = (io: Io) => Promise<number>;
 
 /** Options px reads once: given twice, yargs would hand over an array. */
-const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host'];
+const REPEATABLE_NOT = ['value', 'url', 'project', 'timeout', 'port', 'host', 'env', 'tier', 'format', 'length', 'charset'];
 
 /** Commands that run another program take everything after `--` verbatim. */
 const PASS_THROUGH = new Set(['run', 'deploy']);
@@ -43,6 +48,7 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
     .version(VERSION)
     .option('project', { type: 'string', describe: 'Project directory (default: nearest with px.config.json, else the current one)', global: true })
     .option('timeout', { type: 'number', describe: `Endpoint request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})`, global: true })
+    .option('env', { type: 'string', describe: 'Environment (else PX_ENV, else "default" in px.config.json, else development)', global: true })
     .option('color', { type: 'boolean', default: true, describe: 'Color output (--no-color, or NO_COLOR=1, turns it off)', global: true })
     .command('secret', 'Runtime secrets on the project endpoint or local store', (secret: Argv<GlobalArgs>) =>
       secret
@@ -52,7 +58,12 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(deleteCommand(schedule))
         .command(existsCommand(schedule))
         .command(importCommand(schedule))
-        .demandCommand(1, 'Name a secret command: create, list, delete, exists or import.')
+        .command(getCommand(schedule))
+        .command(generateCommand(schedule))
+        .command(validateCommand(schedule))
+        .command(planCommand(schedule))
+        .command(templateCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, get, generate, delete, exists, import, validate, plan or template.')
         .strict(),
     )
     .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>

@@ -6,10 +6,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { UsageError } from '../core/errors.js';
 import { ensurePxDir } from '../core/px-dir.js';
-import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
+import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE, targetLine } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import { line, warn, type Io } from './context.js';
-import { projectOf, type GlobalArgs } from './session.js';
+import { environmentOf, projectOf, type GlobalArgs } from './session.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;
@@ -42,7 +42,10 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   let label = 'an in-memory store (nothing is saved)';
   if (args.memory) store = new MemoryStore();
   else {
-    ({ store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) }));
+    const env = environmentOf(io, args, project);
+    const opened = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text), namespace: env.name });
+    store = opened.store;
+    label = targetLine(opened.label, env);
   }
   const { token, where } = await serverToken(io, project.root);
   await ensurePxDir(project.root);

@@ -30,5 +30,10 @@ export interface SecretsBackend {
   delete(name: string): Promise<void>;
   /** All or nothing. */
   bulkPut(entries: SecretEntry[]): Promise<BulkResult>;
+  /**
+   * Values by name (`names` only, when given; absent names are left out). Only targets that hand
+   * values to this process have it: the local store, or an endpoint with a token allowed to read.
+   */
+  values?(names?: string[]): Promise<Map<string, string>>;
   close?(): Promise<void>;
 }

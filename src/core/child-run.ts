@@ -19,12 +19,20 @@ export interface ChildRunOptions {
   /** The environment the child starts from (px's own), before `secrets` are added. */
   baseEnv: NodeJS.ProcessEnv;
   secrets: ReadonlyMap<string, string>;
+  /**
+   * The names whose values are masked in the child's output; default every one. Values shorter
+   * than MIN_MASKED_LENGTH are never masked (`***` in place of every `1` would garble the output).
+   */
+  masked?: Iterable<string>;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable;
   stderr: Writable;
   /** Signals to forward; defaults to SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
   signals?: NodeJS.Signals[];
 }
+
+/** Values shorter than this are not masked. */
+export const MIN_MASKED_LENGTH = 4;
 
 /** What a shell would exit with for a command killed by `signal`. */
 export function signalExitCode(signal: NodeJS.Signals): number {
@@ -52,7 +60,10 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
     ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
     : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
   // Every value px knows is masked, also one it could not pass on: CMD may print it from elsewhere.
-  const values = [...options.secrets.values()];
+  const maskedNames = options.masked ? new Set(options.masked) : null;
+  const values = [...options.secrets]
+    .filter(([name, value]) => (maskedNames === null || maskedNames.has(name)) && value.length >= MIN_MASKED_LENGTH)
+    .map(([, value]) => value);
   const out = child.stdout!.pipe(maskingStream(values));
   const err = child.stderr!.pipe(maskingStream(values));
   out.pipe(options.stdout, { end: false });

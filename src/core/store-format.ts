@@ -9,6 +9,8 @@ import type { KeySource } from './store-key.js';
 export const SNAPSHOT_FORMAT = 'px-local-store';
 export const JOURNAL_FORMAT = 'px-local-journal';
 const VERSION = 2;
+/** The environment of a store file without a namespace in its name (`secrets.enc`). */
+export const DEFAULT_NAMESPACE = 'development';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Every journal record starts with its length (4 bytes, big-endian), then iv, tag, ciphertext. */
@@ -39,9 +41,14 @@ export interface SnapshotHeader {
 export const damaged = (file: string, why: string): UsageError =>
   new UsageError(`The local store (${file}) is damaged: ${why}. Nothing was read. Restore .px/ from a backup, or move it away to start over.`);
 
-const snapshotAad = (h: SnapshotHeader): Buffer => Buffer.from(JSON.stringify([SNAPSHOT_FORMAT, VERSION, h.storeId, h.keySource, h.keyId, h.generation]));
-const recordAad = (storeId: string, generation: number, index: number): Buffer =>
-  Buffer.from(JSON.stringify([JOURNAL_FORMAT, VERSION, storeId, generation, index]));
+// The environment namespace is bound too, so one environment's file cannot stand in for another's.
+// `development` (the only namespace before environments existed) adds nothing: stores made before
+// then read unchanged.
+const namespaced = (parts: unknown[], namespace: string | undefined): Buffer =>
+  Buffer.from(JSON.stringify(namespace === undefined || namespace === DEFAULT_NAMESPACE ? parts : [...parts, namespace]));
+const snapshotAad = (h: SnapshotHeader, namespace?: string): Buffer => namespaced([SNAPSHOT_FORMAT, VERSION, h.storeId, h.keySource, h.keyId, h.generation], namespace);
+const recordAad = (storeId: string, generation: number, index: number, namespace?: string): Buffer =>
+  namespaced([JOURNAL_FORMAT, VERSION, storeId, generation, index], namespace);
 
 function seal(key: Buffer, aad: Buffer, plain: Buffer): { iv: Buffer; tag: Buffer; body: Buffer } {
   const iv = randomBytes(IV_BYTES);
@@ -65,9 +72,9 @@ function open(key: Buffer, aad: Buffer, iv: Buffer, tag: Buffer, body: Buffer): 
 
 // ── snapshot ──────────────────────────────────────────────────────────────────────────────
 
-export function encodeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Buffer {
+export function encodeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc, namespace?: string): Buffer {
   const rows = [...doc].map(([name, s]) => [name, s.value, s.createdAt, s.updatedAt]);
-  const { iv, tag, body } = seal(key, snapshotAad(header), Buffer.from(JSON.stringify(rows), 'utf8'));
+  const { iv, tag, body } = seal(key, snapshotAad(header, namespace), Buffer.from(JSON.stringify(rows), 'utf8'));
   const line = JSON.stringify({ format: SNAPSHOT_FORMAT, version: VERSION, ...header, iv: iv.toString('base64'), tag: tag.toString('base64') });
   return Buffer.concat([Buffer.from(`${line}\n`), body]);
 }
@@ -108,8 +115,8 @@ export function parseSnapshot(raw: Buffer, file: string): SealedSnapshot {
   };
 }
 
-export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: string): Doc {
-  const plain = open(key, snapshotAad(sealed.header), sealed.iv, sealed.tag, sealed.body);
+export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: string, namespace?: string): Doc {
+  const plain = open(key, snapshotAad(sealed.header, namespace), sealed.iv, sealed.tag, sealed.body);
   if (!plain) throw damaged(file, 'its contents fail the integrity check');
   const rows = JSON.parse(plain.toString('utf8')) as Array<[string, string, string, string]>;
   return new Map(rows.map(([name, value, createdAt, updatedAt]) => [name, { value, createdAt, updatedAt }]));
@@ -136,8 +143,8 @@ export function parseJournalHeader(raw: Buffer, file: string): { storeId: string
   return { storeId: parsed.storeId, generation: parsed.generation as number, start: newline + 1 };
 }
 
-export function encodeRecord(key: Buffer, storeId: string, generation: number, index: number, record: JournalRecord): Buffer {
-  const { iv, tag, body } = seal(key, recordAad(storeId, generation, index), Buffer.from(JSON.stringify(record), 'utf8'));
+export function encodeRecord(key: Buffer, storeId: string, generation: number, index: number, record: JournalRecord, namespace?: string): Buffer {
+  const { iv, tag, body } = seal(key, recordAad(storeId, generation, index, namespace), Buffer.from(JSON.stringify(record), 'utf8'));
   const length = Buffer.alloc(LENGTH_BYTES);
   length.writeUInt32BE(IV_BYTES + TAG_BYTES + body.length);
   return Buffer.concat([length, iv, tag, body]);
@@ -156,7 +163,7 @@ export interface RecordsRead {
  * cut short (or zero-filled, as some file systems leave an interrupted append) was never
  * acknowledged and is not part of the store; any complete record that fails to verify is damage.
  */
-export function readRecords(raw: Buffer, offset: number, index: number, key: Buffer, storeId: string, generation: number, file: string): RecordsRead {
+export function readRecords(raw: Buffer, offset: number, index: number, key: Buffer, storeId: string, generation: number, file: string, namespace?: string): RecordsRead {
   const records: JournalRecord[] = [];
   let at = offset;
   while (at < raw.length) {
@@ -168,7 +175,7 @@ export function readRecords(raw: Buffer, offset: number, index: number, key: Buf
     if (end > raw.length) break;
     const iv = raw.subarray(at + LENGTH_BYTES, at + LENGTH_BYTES + IV_BYTES);
     const tag = raw.subarray(at + LENGTH_BYTES + IV_BYTES, at + LENGTH_BYTES + IV_BYTES + TAG_BYTES);
-    const plain = open(key, recordAad(storeId, generation, index + records.length), iv, tag, raw.subarray(at + LENGTH_BYTES + IV_BYTES + TAG_BYTES, end));
+    const plain = open(key, recordAad(storeId, generation, index + records.length, namespace), iv, tag, raw.subarray(at + LENGTH_BYTES + IV_BYTES + TAG_BYTES, end));
     if (!plain) throw damaged(file, `record ${index + records.length + 1} fails the integrity check`);
     records.push(JSON.parse(plain.toString('utf8')) as JournalRecord);
     at = end;

@@ -1,0 +1,58 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import { checkTier } from '../../core/manifest/manifest.js';
+import { planRows, type PlanRow } from '../../core/manifest/plan.js';
+import { line, type Io } from '../context.js';
+import { openSecrets, type GlobalArgs } from '../session.js';
+
+interface PlanArgs extends GlobalArgs {
+  tier?: string;
+  json?: boolean;
+}
+
+/** `px secret plan --tier T`: each manifest secret's class, the tier's strategy and whether it is present. */
+export async function planSecrets(io: Io, args: PlanArgs): Promise<number> {
+  if (args.tier === undefined || args.tier === '') throw new UsageError('px secret plan needs --tier, e.g. `px secret plan --tier desktop`.');
+  const session = await openSecrets(io, args);
+  const { backend, target, project, env } = session;
+  checkTier(project.manifest, args.tier);
+  let names: Set<string>;
+  try {
+    names = new Set((await backend.list()).map((meta) => meta.name));
+  } finally {
+    await backend.close?.();
+  }
+  const rows = planRows(project.manifest.secrets.values(), env.name, args.tier, (name) => names.has(name));
+  if (args.json) {
+    line(io.stdout, JSON.stringify({ target: backend.label, env: env.name, tier: args.tier, secrets: rows }));
+    return 0;
+  }
+  printPlan(io, `${target} · tier ${args.tier}`, rows);
+  return 0;
+}
+
+function printPlan(io: Io, heading: string, rows: PlanRow[]): void {
+  line(io.stdout, `Target: ${heading}`);
+  if (rows.length === 0) {
+    line(io.stdout, 'This project declares no secrets: add them to px.config.json (`px secret template --format json` starts one).');
+    return;
+  }
+  const width = Math.max(4, ...rows.map((row) => row.name.length));
+  line(io.stdout, `${'NAME'.padEnd(width)}  ${'CLASS'.padEnd(21)}  ${'STRATEGY'.padEnd(8)}  PRESENT`);
+  for (const row of rows) {
+    const present = row.present ? 'yes' : row.required && (row.strategy === 'generate' || row.strategy === 'prompt') ? 'no (required)' : 'no';
+    line(io.stdout, `${row.name.padEnd(width)}  ${row.class.padEnd(21)}  ${row.strategy.padEnd(8)}  ${present}`);
+  }
+  line(io.stdout, `${rows.length} ${rows.length === 1 ? 'secret' : 'secrets'}`);
+}
+
+export const planCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, PlanArgs> => ({
+  command: 'plan',
+  describe: "Show each manifest secret's class, the tier's strategy (strip/generate/prompt/delegate) and whether it is present",
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('tier', { type: 'string', describe: 'The tier to plan for, e.g. desktop' })
+      .option('json', { type: 'boolean', describe: 'Print {"tier","secrets":[{name,class,strategy,required,present}],…}' })
+      .example('$0 secret plan --tier desktop', 'What a desktop build strips, generates, asks for and delegates') as Argv<PlanArgs>,
+  handler: (args) => run((io) => planSecrets(io, args)),
+});

@@ -1,0 +1,57 @@
+import type { Argv, CommandModule } from 'yargs';
+import { Refused } from '../../core/errors.js';
+import { checkTier, validationProblems } from '../../core/manifest/manifest.js';
+import { line, type Io } from '../context.js';
+import { openSecrets, type GlobalArgs } from '../session.js';
+import { declaredIn, readStoredState } from './stored-state.js';
+
+interface ValidateArgs extends GlobalArgs {
+  tier?: string;
+  json?: boolean;
+}
+
+/** `px secret validate`: exit 0 when every required secret is there, well-formed and fresh; else 1, listing each problem. */
+export async function validateSecrets(io: Io, args: ValidateArgs): Promise<number> {
+  const session = await openSecrets(io, args);
+  const { backend, target, project, env } = session;
+  checkTier(project.manifest, args.tier);
+  let state;
+  try {
+    state = await readStoredState(session, { values: true });
+  } finally {
+    await backend.close?.();
+  }
+  const { manifest } = project;
+  const problems = validationProblems(manifest, env.name, args.tier, state.stored, state.values);
+  const formatChecked = state.values !== undefined || manifest.secrets.size === 0;
+  if (args.json) {
+    const body = { target: backend.label, env: env.name, tier: args.tier ?? null, ok: problems.length === 0, formatChecked, declared: manifest.secrets.size, problems };
+    line(io.stdout, JSON.stringify(body));
+    return problems.length === 0 ? 0 : 1;
+  }
+  line(io.stdout, `Target: ${target}${args.tier ? ` · tier ${args.tier}` : ''}`);
+  const source = declaredIn(session);
+  if (!source) {
+    line(io.stdout, 'Nothing to validate: this project declares no secrets (add them to px.config.json, or list them in .env.secrets.example).');
+    return 0;
+  }
+  if (!formatChecked) line(io.stdout, `Formats not checked: ${target} does not hand values to px.`);
+  for (const problem of problems) line(io.stdout, `✗ ${problem.message}`);
+  if (problems.length > 0) {
+    const names = [...new Set(problems.map((p) => p.name))];
+    throw new Refused(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} with the secrets of ${source}: ${names.join(', ')}.`);
+  }
+  line(io.stdout, `✓ All ${manifest.secrets.size} secrets of ${source} are in order.`);
+  return 0;
+}
+
+export const validateCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ValidateArgs> => ({
+  command: 'validate',
+  describe: 'Check that every required secret is present, matches its format and is not stale (exit 1 if not)',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    yargs
+      .option('tier', { type: 'string', describe: 'Check what this tier needs (stripped and delegated secrets are not)' })
+      .option('json', { type: 'boolean', describe: 'Print {"ok","problems":[{name,problem,message}],…}' })
+      .example('$0 secret validate && npm start', 'Start only when the secrets are in order') as Argv<ValidateArgs>,
+  handler: (args) => run((io) => validateSecrets(io, args)),
+});
