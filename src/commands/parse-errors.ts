@@ -3,7 +3,7 @@
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
 const SUBCOMMANDS: Record<string, readonly string[]> = {
-  secret: ['create', 'list', 'delete', 'exists', 'import'],
+  secret: ['create', 'list', 'get', 'generate', 'delete', 'exists', 'import', 'validate', 'plan', 'template'],
   creds: ['set', 'list', 'delete', 'import'],
 };
 const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
@@ -11,13 +11,15 @@ const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'c
 const POSITIONAL: Record<string, string> = {
   'secret create': 'NAME',
   'secret delete': 'NAME',
+  'secret get': 'NAME',
+  'secret generate': 'NAME',
   'secret exists': 'NAME',
   'creds set': 'NAME',
   'creds delete': 'NAME',
 };
 /** Commands a value is given to: what they did not understand is never repeated. */
 const READS_VALUE = new Set(['secret create', 'creds set', 'login']);
-const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host']);
+const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--env', '--tier', '--format', '--length', '--charset']);
 
 /** The command words of argv (`secret create`), skipping flags and their arguments. */
 export function commandPath(argv: readonly string[]): string[] {
@@ -100,7 +102,8 @@ export function describeParseError(message: string, argv: readonly string[], das
   if ((unknown || meant) && group) {
     const word = wordAfter(argv, path);
     const choices = path.length === 0 ? TOP : SUBCOMMANDS[path[0]];
-    const guess = meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
+    // yargs suggests from far away (`add` → get); px only names a command the word is close to.
+    const guess = shown(word) ? closest(word, choices) : meant && !word ? meant[1] : undefined;
     // The word is repeated only next to the command it is a typo of: anything else may be a value
     // (a passphrase is lowercase words and dashes too).
     if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;

@@ -18,7 +18,8 @@ afterEach(() => {
 });
 
 const px = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
-  spawnSync('node', [PX, ...args], { cwd: project.root, input: options.input ?? '', encoding: 'utf8', env: { ...project.env, ...options.env } });
+  // A 10,000-entry list --json is more than spawnSync's default 1 MiB of output.
+  spawnSync('node', [PX, ...args], { cwd: project.root, input: options.input ?? '', encoding: 'utf8', env: { ...project.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 });
 
 const pxAsync = (args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> =>
   new Promise((resolve) => {

@@ -108,7 +108,7 @@ describe('px run', () => {
     expect(flag.stderr).toMatch(/^error: px run reads secrets from the local store only.*\(from --url\).*drop --url to use the local store\.$/m);
   });
 
-  it('from a subdirectory, uses the project root's store (the nearest .px/ above)', () => {
+  it('from a subdirectory, uses the store of the project root (the nearest .px/ above)', () => {
     const sub = join(project.root, 'app', 'src');
     mkdirSync(sub, { recursive: true });
     const script = 'console.log(String(process.env.OPENAI_API_KEY))';

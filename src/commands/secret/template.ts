@@ -26,8 +26,9 @@ const comment = (text: string): string[] => text.split(/\r?\n/).map((part) => `#
 export function envTemplate(manifest: Manifest, tier: string | undefined): string {
   const out = [
     '# Runtime secrets this project reads. Copy to .env.secrets, fill in, then `px secret import`.',
-    '# Never commit .env.secrets. Made by `px secret template` from px.config.json.',
+    '# Never commit .env.secrets.',
   ];
+  if (manifest.source === 'px.config.json') out.push('# Made by `px secret template` from px.config.json: change that file, not this one.');
   for (const spec of neededSecrets(manifest, tier)) {
     const secret = resolveSecret(spec, DEFAULT_ENV);
     out.push('');
@@ -49,6 +50,7 @@ export function credentialsTemplate(manifest: Manifest): string {
     '# Deploy credentials: they live in the OS keychain, not in files.',
     '# Copy to .env.deploy, fill in, run `px creds import` (it offers to delete the file afterwards).',
   ];
+  if (manifest.source === 'px.config.json') out.push('# Made by `px secret template --credentials` from px.config.json: change that file, not this one.');
   for (const [name, spec] of manifest.credentials) {
     if (spec.description) out.push(...comment(spec.description));
     out.push(`${name}=`);
