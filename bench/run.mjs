@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
+import { manifestCases } from './lib/manifest.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -228,10 +229,12 @@ async function importServer() {
   }
 }
 
+const manifest = manifestCases({ px, freshDir, env, value });
 const cases = [
   { id: 'baseline', mode: '', label: 'node -e 0', needs: [], run: () => timeNode(['-e', '0'], { cwd: tmp, env }) },
   ...cliCases('local', () => localCtx, ['local']),
   ...cliCases('server', () => serverCtx, ['server']),
+  ...manifest.cases,
 ].filter((c) => selected(c.id));
 
 const LOAD_IDS = ['server/load-exists', 'server/load-create', 'server/load-peak-memory'];
@@ -271,6 +274,7 @@ async function main() {
     progress(`seeding the local store with ${SEED_COUNT} secrets`);
     state.local = await fixture('seeding the local store (px secret import)', () => px(['secret', 'import', SEED_FILE, '--yes'], localCtx));
   }
+  if (needed.has('manifest')) state.manifest = await fixture('seeding the manifest project (px secret import)', manifest.seed);
   if (needed.has('server')) {
     progress(`starting px server and seeding it with ${SEED_COUNT} secrets`);
     state.server = await fixture('starting px server', async () => {

@@ -3,8 +3,8 @@ import { Refused, UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
 import { manifestSecret, validationProblems } from '../core/manifest/manifest.js';
 import { openLocalStore, resolveTarget, targetLine } from '../core/target.js';
-import { line, warn, type Io } from './context.js';
-import { environmentOf, projectOf, type GlobalArgs } from './session.js';
+import { line, warn, type Io } from '../cli/io.js';
+import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 export interface RunArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */

@@ -5,11 +5,11 @@ import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { PxError, Refused, UsageError } from '../../core/errors.js';
 import type { Manifest } from '../../core/manifest/types.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
-import { checkPlaintextIgnored } from '../git-ignore-check.js';
-import { line, warn, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
+import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
 import { importSource, printPreview } from '../secret/import.js';
-import { openCredentials, type GlobalArgs } from '../session.js';
+import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 import { runtimeRefusal } from './set.js';
 
 interface ImportArgs extends GlobalArgs {

@@ -4,10 +4,10 @@ import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
 import { checkValue } from '../../core/manifest/manifest.js';
 import type { Manifest } from '../../core/manifest/types.js';
-import { line, warn, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { readSecretValue } from '../secret-value.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { readSecretValue } from '../../cli/secret-value.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface CreateArgs extends GlobalArgs {
   name: string;
@@ -42,8 +42,9 @@ async function create(io: Io, args: CreateArgs): Promise<number> {
       }
     }
     const value = await readSecretValue(io, { name: args.name, flagValue: args.value, target });
-    const { problem, warnings } = checkValue(project.manifest, env.name, args.name, value);
+    const { problem, warnings, undeclared } = checkValue(project.manifest, env.name, args.name, value);
     if (problem) throw new UsageError(`${problem}; nothing was stored.`);
+    if (undeclared) warn(io, `${args.name} is not in px.config.json's secrets: add it there so teammates and \`px secret validate\` know of it.`);
     for (const warning of warnings) warn(io, `${warning}.`);
     await backend.put(args.name, value);
     line(io.stdout, `${exists ? 'Updated' : 'Created'} ${args.name} in ${target}.`);

@@ -4,9 +4,9 @@ import { CHARSETS, type Charset, type Generator } from '../../core/manifest/type
 import { DEFAULT_GENERATOR, describeGenerator, MAX_GENERATED_LENGTH, MIN_GENERATED_LENGTH } from '../../core/manifest/charsets.js';
 import { checkValue, manifestSecret } from '../../core/manifest/manifest.js';
 import type { Manifest } from '../../core/manifest/types.js';
-import { line, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { checkSecretName } from './create.js';
 
 interface GenerateArgs extends GlobalArgs {

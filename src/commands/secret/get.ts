@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { AuthRejected, NotFound, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
-import type { Io } from '../context.js';
-import { openSecrets, type GlobalArgs } from '../session.js';
+import type { Io } from '../../cli/io.js';
+import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 
 interface GetArgs extends GlobalArgs {
   name: string;

@@ -7,10 +7,10 @@ import { readPipedBytes } from '../../core/stdin.js';
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
-import { line, warn, type Io } from '../context.js';
-import { checkPlaintextIgnored } from '../git-ignore-check.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { environmentOf, openSecrets, projectOf, type GlobalArgs } from '../session.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { environmentOf, openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { checkValue, DEFAULT_ENV } from '../../core/manifest/manifest.js';
 import type { Manifest } from '../../core/manifest/types.js';
 
@@ -34,6 +34,9 @@ export function readImportFile(path: ImportSource, shownAs: string, root: string
     return manifest ? checkValue(manifest, env, name, value).problem : null;
   });
   if (manifest) {
+    for (const entry of result.entries) {
+      result.warnings.push(...checkValue(manifest, env, entry.name, entry.value).warnings);
+    }
     const unknown = result.entries.filter((entry) => !manifest.secrets.has(entry.name)).map((entry) => entry.name);
     if (unknown.length > 0 && manifest.source === 'px.config.json') {
       result.warnings.push(`${unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in px.config.json's secrets`);

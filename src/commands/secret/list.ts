@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { manifestSecret } from '../../core/manifest/manifest.js';
 import { secretStatus, type SecretStatus } from '../../core/manifest/plan.js';
-import { line, type Io } from '../context.js';
-import { openSecrets, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 import { declaredIn, readStoredState } from './stored-state.js';
 
 interface ListArgs extends GlobalArgs {
@@ -34,12 +34,7 @@ const byName = (a: { name: string }, b: { name: string }): number => (a.name < b
 export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   const session = await openSecrets(io, args);
   const { backend, target, project, env } = session;
-  let state;
-  try {
-    state = await readStoredState(session, { values: true });
-  } finally {
-    await backend.close?.();
-  }
+  const state = await readStoredState(session, { values: true });
   const { manifest } = project;
   const now = Date.now();
   const stored: ListRow[] = [...state.stored.values()].map(({ name, createdAt, updatedAt }) => ({

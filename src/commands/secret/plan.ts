@@ -2,8 +2,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { checkTier } from '../../core/manifest/manifest.js';
 import { planRows, type PlanRow } from '../../core/manifest/plan.js';
-import { line, type Io } from '../context.js';
-import { openSecrets, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
+import { readStoredState } from './stored-state.js';
 
 interface PlanArgs extends GlobalArgs {
   tier?: string;
@@ -13,15 +14,11 @@ interface PlanArgs extends GlobalArgs {
 /** `px secret plan --tier T`: each manifest secret's class, the tier's strategy and whether it is present. */
 export async function planSecrets(io: Io, args: PlanArgs): Promise<number> {
   if (args.tier === undefined || args.tier === '') throw new UsageError('px secret plan needs --tier, e.g. `px secret plan --tier desktop`.');
-  const session = await openSecrets(io, args);
+  const known = projectOf(io, args);
+  checkTier(known.manifest, args.tier);
+  const session = await openSecrets(io, args, known);
   const { backend, target, project, env } = session;
-  checkTier(project.manifest, args.tier);
-  let names: Set<string>;
-  try {
-    names = new Set((await backend.list()).map((meta) => meta.name));
-  } finally {
-    await backend.close?.();
-  }
+  const names = new Set((await readStoredState(session, { values: false })).stored.keys());
   const rows = planRows(project.manifest.secrets.values(), env.name, args.tier, (name) => names.has(name));
   if (args.json) {
     line(io.stdout, JSON.stringify({ target: backend.label, env: env.name, tier: args.tier, secrets: rows }));

@@ -4,8 +4,8 @@ import { checkTier, DEFAULT_ENV } from '../../core/manifest/manifest.js';
 import { describeGenerator } from '../../core/manifest/charsets.js';
 import { heldByPx, resolveSecret, strategyFor } from '../../core/manifest/plan.js';
 import type { Manifest, SecretSpec } from '../../core/manifest/types.js';
-import { line, type Io } from '../context.js';
-import { projectOf, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface TemplateArgs extends GlobalArgs {
   format?: string;

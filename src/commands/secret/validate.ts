@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { Refused } from '../../core/errors.js';
 import { checkTier, validationProblems } from '../../core/manifest/manifest.js';
-import { line, type Io } from '../context.js';
-import { openSecrets, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { declaredIn, readStoredState } from './stored-state.js';
 
 interface ValidateArgs extends GlobalArgs {
@@ -12,15 +12,11 @@ interface ValidateArgs extends GlobalArgs {
 
 /** `px secret validate`: exit 0 when every required secret is there, well-formed and fresh; else 1, listing each problem. */
 export async function validateSecrets(io: Io, args: ValidateArgs): Promise<number> {
-  const session = await openSecrets(io, args);
+  const known = projectOf(io, args);
+  checkTier(known.manifest, args.tier);
+  const session = await openSecrets(io, args, known);
   const { backend, target, project, env } = session;
-  checkTier(project.manifest, args.tier);
-  let state;
-  try {
-    state = await readStoredState(session, { values: true });
-  } finally {
-    await backend.close?.();
-  }
+  const state = await readStoredState(session, { values: true });
   const { manifest } = project;
   const problems = validationProblems(manifest, env.name, args.tier, state.stored, state.values);
   const formatChecked = state.values !== undefined || manifest.secrets.size === 0;

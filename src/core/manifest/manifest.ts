@@ -124,14 +124,14 @@ const MIN_MASKED = 4;
 
 /**
  * The manifest's checks of one value about to be stored (create, import, generate, setup):
- * `problem` refuses it (a format violation, naming the rule, never the value); `warnings` do not.
+ * `problem` refuses it (a format violation, naming the rule, never the value); `warnings` do not;
+ * `undeclared` when px.config.json declares secrets and not this one.
  */
-export function checkValue(manifest: Manifest, env: string, name: string, value: string): { problem: string | null; warnings: string[] } {
+export function checkValue(manifest: Manifest, env: string, name: string, value: string): { problem: string | null; warnings: string[]; undeclared: boolean } {
   const secret = manifestSecret(manifest, name, env);
   const warnings: string[] = [];
-  if (!secret && manifest.source === 'px.config.json') warnings.push(`${name} is not in px.config.json's secrets: add it there so teammates and \`px secret validate\` know of it`);
   if ((secret?.sensitive ?? true) && value.length < MIN_MASKED) {
     warnings.push(`the value of ${name} is shorter than ${MIN_MASKED} characters, so px run will not mask it in output`);
   }
-  return { problem: secret ? formatProblem(secret, value) : null, warnings };
+  return { problem: secret ? formatProblem(secret, value) : null, warnings, undeclared: !secret && manifest.source === 'px.config.json' };
 }
