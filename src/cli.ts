@@ -17,6 +17,8 @@ import { planCommand } from './commands/secret/plan.js';
 import { templateCommand } from './commands/secret/template.js';
 import { generateCommand } from './commands/secret/generate.js';
 import { getCommand } from './commands/secret/get.js';
+import { historyCommand } from './commands/secret/history.js';
+import { rollbackCommand } from './commands/secret/rollback.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
@@ -63,7 +65,9 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(validateCommand(schedule))
         .command(planCommand(schedule))
         .command(templateCommand(schedule))
-        .demandCommand(1, 'Name a secret command: create, list, get, generate, delete, exists, import, validate, plan or template.')
+        .command(historyCommand(schedule))
+        .command(rollbackCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, get, generate, delete, exists, import, validate, plan, template, history or rollback.')
         .strict(),
     )
     .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>

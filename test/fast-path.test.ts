@@ -16,6 +16,12 @@ describe('matchFastPath', () => {
     [['secret', 'create', 'A'], 'create'],
     [['secret', 'create', 'A', '--force', '--value', 'v'], 'create'],
     [['run', '--', 'node', '-e', '0'], 'run'],
+    [['run', '--env', 'staging', '--allow-missing', '--', 'node'], 'run'],
+    [['secret', 'validate', '--json', '--tier', 'desktop'], 'validate'],
+    [['secret', 'plan', '--tier', 'desktop', '--json', '--env', 'staging'], 'plan'],
+    [['secret', 'get', 'A'], 'get'],
+    [['secret', 'get', 'A', '--reveal'], 'get'],
+    [['secret', 'list', '--json', '--env', 'production'], 'list'],
     [['--project', 'x', 'run', '--', 'npm', 'start', '--', '--port', '3000'], 'run'],
   ])('%j takes the fast path', (argv, kind) => {
     expect(matchFastPath(argv)?.kind).toBe(kind);
@@ -46,6 +52,11 @@ describe('matchFastPath', () => {
     [['secret', 'list', '--timeout', 'soon']],
     [['secret', 'list', '--url']],
     [['secret', 'list', '-h']],
+    [['secret', 'get']],
+    [['secret', 'get', 'A', '--json']],
+    [['secret', 'plan', '--tier']],
+    [['secret', 'validate', 'A']],
+    [['secret', 'list', '--env', '--json']],
   ])('%j goes to the full CLI', (argv) => {
     expect(matchFastPath(argv)).toBeNull();
   });
@@ -79,6 +90,14 @@ describe('fast path and yargs agree', () => {
     ['create, no value and no prompt', ['secret', 'create', 'NEW_ONE']],
     ['create bad timeout', ['secret', 'create', 'NEW_ONE', '--timeout', '0', '--value', 'x']],
     ['run against a URL target', ['run', '--', 'node', '-e', '0']],
+    ['validate (endpoint)', ['secret', 'validate']],
+    ['validate --json (endpoint)', ['secret', 'validate', '--json', '--tier', 'desktop']],
+    ['plan --json (endpoint)', ['secret', 'plan', '--tier', 'desktop', '--json']],
+    ['plan without --tier', ['secret', 'plan']],
+    ['get from an endpoint', ['secret', 'get', 'HERE']],
+    ['get, local store', ['secret', 'get', 'NOPE'], { PX_URL: '' }],
+    ['list, another environment', ['secret', 'list', '--json', '--env', 'staging'], { PX_URL: '' }],
+    ['bad environment name', ['secret', 'validate', '--env', 'Not Valid']],
   ];
 
   it.each(cases)('%s', async (_name, argv, extraEnv) => {

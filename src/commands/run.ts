@@ -3,6 +3,8 @@ import { Refused, UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
 import { manifestSecret, validationProblems } from '../core/manifest/manifest.js';
 import { openLocalStore, resolveTarget, targetLine } from '../core/target.js';
+import { noteHandout, programName } from '../core/handout-log.js';
+import { localActor } from '../core/secret-versions.js';
 import { line, warn, type Io } from '../cli/io.js';
 import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 
@@ -57,6 +59,8 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
   else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${label}, masked in the output.`);
   // `sensitive: false` marks configuration (PORT, LOG_LEVEL): passed on, never masked.
   const masked = [...values.keys()].filter((name) => manifestSecret(project.manifest, name, env.name)?.sensitive !== false);
+  const handout = { via: 'run' as const, env: env.name, command: programName({ argv: args.command }, values.values()), names: [...values.keys()], by: localActor(io.env) };
+  await noteHandout(project.root, handout, (text) => warn(io, text));
   // Loaded here only: child_process is not needed by the other commands of the fast path.
   const { runWithSecrets } = await import('../core/child-run.js');
   return runWithSecrets({

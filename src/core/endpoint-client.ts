@@ -13,7 +13,9 @@ import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './back
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
-import { nameProblem } from './names.js';
+import { nameSyntaxProblem } from './names.js';
+import type { VersionMeta } from './secret-versions.js';
+import { visibleText } from './visible-text.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,7 +28,7 @@ function asMeta(value: unknown): SecretMeta | null {
   if (!isObject(value) || typeof value.name !== 'string' || !isTime(value.createdAt) || !isTime(value.updatedAt)) return null;
   // Names reach the terminal: one that breaks the name rules (escape sequences included) is not
   // from a px endpoint.
-  if (nameProblem(value.name) !== null) return null;
+  if (nameSyntaxProblem(value.name) !== null) return null;
   return { name: value.name, createdAt: value.createdAt, updatedAt: value.updatedAt };
 }
 function asList(value: unknown): SecretMeta[] | null {
@@ -37,6 +39,20 @@ function asList(value: unknown): SecretMeta[] | null {
 const asExists = (value: unknown): boolean | null => (isObject(value) && typeof value.exists === 'boolean' ? value.exists : null);
 const asBulk = (value: unknown): BulkResult | null =>
   isObject(value) && isCount(value.created) && isCount(value.updated) ? { created: value.created, updated: value.updated } : null;
+
+/** Who changed a version, as an endpoint says it: shown on the terminal, so plain text only. */
+const isActor = (value: unknown): value is string => typeof value === 'string' && /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]{1,128}$/.test(value);
+function asVersions(value: unknown): VersionMeta[] | null {
+  if (!isObject(value) || !Array.isArray(value.versions)) return null;
+  const versions = value.versions.map((v: unknown, index): VersionMeta | null => {
+    if (!isObject(v) || !isCount(v.version) || v.version < 1 || !isTime(v.createdAt) || !isActor(v.by)) return null;
+    if (v.rollbackOf !== undefined && !isCount(v.rollbackOf)) return null;
+    return { version: v.version, createdAt: v.createdAt, by: v.by, ...(v.rollbackOf ? { rollbackOf: v.rollbackOf as number } : {}), current: index === 0 };
+  });
+  return versions.every((v) => v !== null) ? (versions as VersionMeta[]) : null;
+}
+const asRollback = (value: unknown): { version: number; rolledBackTo: number } | null =>
+  isObject(value) && isCount(value.version) && isCount(value.rolledBackTo) ? { version: value.version, rolledBackTo: value.rolledBackTo } : null;
 
 export interface EndpointOptions {
   url: string;
@@ -101,6 +117,15 @@ export class EndpointClient implements SecretsBackend {
 
   async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     return parse(asBulk, await this.call('POST', '/secrets/bulk', { secrets: entries }, 201), this.label);
+  }
+
+  async versions(name: string): Promise<VersionMeta[]> {
+    return parse(asVersions, await this.call('GET', `/secrets/${encodeURIComponent(name)}/versions`, undefined, 200, name), this.label);
+  }
+
+  async rollback(name: string, version?: number): Promise<{ version: number; rolledBackTo: number }> {
+    const body = version === undefined ? {} : { version };
+    return parse(asRollback, await this.call('POST', `/secrets/${encodeURIComponent(name)}/rollback`, body, 201), this.label);
   }
 
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, payload: unknown, expected: number, name?: string): Promise<unknown> {
@@ -204,10 +229,10 @@ function sentValues(payload: unknown): string[] {
 
 /**
  * The endpoint's own `{"error": …}` text as one short, plain line. The API promises it never holds
- * a value, but px does not take an endpoint's word for it: what the request sent is masked
- * (before shortening, so no prefix of a value survives), and control characters (escape
- * sequences, newlines) are dropped so that the text cannot drive the terminal or break the
- * one-line rule.
+ * a value, but px does not take an endpoint's word for it. First the text is put in the form a
+ * terminal shows (visibleText: no escape sequences, control or zero-width characters), so nothing
+ * invisible can split a value; then what the request sent, in that same form, is masked (also each
+ * long line of a multiline value), before shortening, so no prefix of a value survives.
  */
 function errorText(text: string, sent: readonly string[]): string {
   let message: unknown;
@@ -218,11 +243,8 @@ function errorText(text: string, sent: readonly string[]): string {
     return '';
   }
   if (typeof message !== 'string') return '';
-  const clean = maskText(message, sent)
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const hidden = sent.flatMap((value) => [value, ...value.split(/\r?\n/).filter((line) => line.trim().length >= 8)]).map(visibleText);
+  const clean = maskText(visibleText(message), hidden).replace(/\s+/g, ' ').trim();
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
 

@@ -5,8 +5,9 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
-import { nameProblem, valueProblem } from '../core/names.js';
+import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
+import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
   time: string;
@@ -44,7 +45,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
+const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -104,6 +105,9 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     return c.json({ secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length });
   });
 
+  // Until tokens have names, the one admin token is who changes things.
+  versionRoutes(app, { storeOf: () => store, callerName: () => 'admin token', fail });
+
   app.post('/secrets', limitBody, async (c) => {
     const body = await readJson(c);
     const parsed = Entry.safeParse(body);
@@ -111,7 +115,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     c.set('name', parsed.data.name);
     const problem = entryProblem(parsed.data);
     if (problem) return fail(c, 400, problem);
-    const { meta, created } = await store.put(parsed.data.name, parsed.data.value);
+    const { meta, created } = await store.put(parsed.data.name, parsed.data.value, { by: 'admin token' });
     c.set('outcome', created ? 'created' : 'updated');
     return c.json({ name: meta.name, createdAt: meta.createdAt, updatedAt: meta.updatedAt }, 201);
   });
@@ -131,7 +135,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
       bad.push({ index, ...(name ? { name } : {}), error: problem });
     });
     if (bad.length > 0) return fail(c, 400, `${bad.length} invalid ${bad.length === 1 ? 'entry' : 'entries'}; nothing was written`, { entries: bad });
-    const result = await store.bulkPut(entries as Array<{ name: string; value: string }>);
+    const result = await store.bulkPut(entries as Array<{ name: string; value: string }>, { by: 'admin token' });
     c.set('outcome', `bulk created=${result.created} updated=${result.updated}`);
     c.set('names', entries.map((entry) => (entry as { name: string }).name));
     return c.json(result, 201);
@@ -140,14 +144,14 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
   app.get('/secrets/:name/exists', async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     return c.json({ exists: await store.exists(name) });
   });
 
   app.delete('/secrets/:name', async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     if (!(await store.delete(name))) return fail(c, 404, `no secret named ${name}`);
     c.set('outcome', 'deleted');
     return c.body(null, 204);
@@ -159,6 +163,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     ['/secrets/bulk', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ...VERSION_ROUTES,
   ];
   for (const [path, methods] of allowed) {
     app.all(path, (c) => {
