@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../../core/errors.js';
 import { CHARSETS, type Charset, type Generator } from '../../core/manifest/types.js';
 import { DEFAULT_GENERATOR, describeGenerator, MAX_GENERATED_LENGTH, MIN_GENERATED_LENGTH } from '../../core/manifest/charsets.js';
@@ -38,7 +37,12 @@ export function generatorFor(manifest: Manifest, env: string, args: Pick<Generat
   return DEFAULT_GENERATOR;
 }
 
-export async function generateSecret(io: Io, args: GenerateArgs): Promise<number> {
+/** Keys typed before the question shows must not answer it, nor be echoed. */
+export function generateSecret(io: Io, args: GenerateArgs): Promise<number> {
+  return withKeystrokesHeld(io, () => generate(io, args));
+}
+
+async function generate(io: Io, args: GenerateArgs): Promise<number> {
   const project = projectOf(io, args);
   checkSecretName(args.name, project.root, project.manifest);
   const { backend, target, env } = await openSecrets(io, args, project);
@@ -64,16 +68,3 @@ export async function generateSecret(io: Io, args: GenerateArgs): Promise<number
   }
 }
 
-export const generateCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GenerateArgs> => ({
-  command: 'generate <name>',
-  describe: 'Create a secret from its manifest generator (or --length/--charset); never prints the value',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true, describe: 'Secret name, e.g. JWT_SECRET' })
-      .option('length', { type: 'number', describe: `Characters (${MIN_GENERATED_LENGTH}–${MAX_GENERATED_LENGTH})` })
-      .option('charset', { type: 'string', describe: `One of ${CHARSETS.join(', ')}` })
-      .option('force', { type: 'boolean', describe: 'Replace an existing secret without asking' })
-      .example('$0 secret generate JWT_SECRET', 'From its generator in px.config.json')
-      .example('$0 secret generate SESSION_KEY --length 64 --charset base64url', 'From the flags') as Argv<GenerateArgs>,
-  handler: (args) => run((io) => withKeystrokesHeld(io, () => generateSecret(io, args))),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { AuthRejected, NotFound, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import type { Io } from '../../cli/io.js';
@@ -29,13 +28,3 @@ export async function getSecret(io: Io, args: GetArgs): Promise<number> {
   return 0;
 }
 
-export const getCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GetArgs> => ({
-  command: 'get <name>',
-  describe: 'Print a value to stdout (to a pipe; on a terminal only with --reveal)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true })
-      .option('reveal', { type: 'boolean', describe: 'Print it even when stdout is a terminal' })
-      .example('$0 secret get STRIPE_SECRET_KEY | pbcopy', 'Copy a value without showing it') as Argv<GetArgs>,
-  handler: (args) => run((io) => getSecret(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { manifestSecret } from '../../core/manifest/manifest.js';
 import { secretStatus, type SecretStatus } from '../../core/manifest/plan.js';
 import { line, type Io } from '../../cli/io.js';
@@ -71,13 +70,3 @@ function printPlain(io: Io, target: string, rows: ListRow[], count: number, exam
   const missing = rows.filter((row) => row.status === 'missing').length;
   line(io.stdout, `${count} ${count === 1 ? 'secret' : 'secrets'}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}`);
 }
-
-export const listCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ListArgs> => ({
-  command: 'list',
-  describe: 'List secret names with their times and status against the manifest (never values)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('json', { type: 'boolean', describe: 'Print {"target","env","secrets":[{name,createdAt,updatedAt,status}],"missing":[…],"count":N}' })
-      .example('$0 secret list', 'See which secrets the project has and which are missing') as Argv<ListArgs>,
-  handler: (args) => run((io) => listSecrets(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { checkTier } from '../../core/manifest/manifest.js';
 import { planRows, type PlanRow } from '../../core/manifest/plan.js';
@@ -43,13 +42,3 @@ function printPlan(io: Io, heading: string, rows: PlanRow[]): void {
   line(io.stdout, `${rows.length} ${rows.length === 1 ? 'secret' : 'secrets'}`);
 }
 
-export const planCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, PlanArgs> => ({
-  command: 'plan',
-  describe: "Show each manifest secret's class, the tier's strategy (strip/generate/prompt/delegate) and whether it is present",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('tier', { type: 'string', describe: 'The tier to plan for, e.g. desktop' })
-      .option('json', { type: 'boolean', describe: 'Print {"tier","secrets":[{name,class,strategy,required,present}],…}' })
-      .example('$0 secret plan --tier desktop', 'What a desktop build strips, generates, asks for and delegates') as Argv<PlanArgs>,
-  handler: (args) => run((io) => planSecrets(io, args)),
-});

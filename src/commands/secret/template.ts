@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { checkTier, DEFAULT_ENV } from '../../core/manifest/manifest.js';
 import { describeGenerator } from '../../core/manifest/charsets.js';
@@ -98,15 +97,3 @@ export async function printTemplate(io: Io, args: TemplateArgs): Promise<number>
   return 0;
 }
 
-export const templateCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, TemplateArgs> => ({
-  command: 'template',
-  describe: 'Print a .env.secrets.example (or, --format json, the manifest entries a tier needs) from the manifest',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('format', { type: 'string', describe: 'env (default) or json' })
-      .option('tier', { type: 'string', describe: 'Only what this tier needs' })
-      .option('credentials', { type: 'boolean', describe: 'Print the .env.deploy.example of the deploy credentials instead' })
-      .example('$0 secret template > .env.secrets.example', 'Keep the example file in step with px.config.json')
-      .example('$0 secret template --format json > px.config.json', 'Start a manifest from the example files') as Argv<TemplateArgs>,
-  handler: (args) => run((io) => printTemplate(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { Refused } from '../../core/errors.js';
 import { checkTier, validationProblems } from '../../core/manifest/manifest.js';
 import { line, type Io } from '../../cli/io.js';
@@ -41,13 +40,3 @@ export async function validateSecrets(io: Io, args: ValidateArgs): Promise<numbe
   return 0;
 }
 
-export const validateCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ValidateArgs> => ({
-  command: 'validate',
-  describe: 'Check that every required secret is present, matches its format and is not stale (exit 1 if not)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('tier', { type: 'string', describe: 'Check what this tier needs (stripped and delegated secrets are not)' })
-      .option('json', { type: 'boolean', describe: 'Print {"ok","problems":[{name,problem,message}],…}' })
-      .example('$0 secret validate && npm start', 'Start only when the secrets are in order') as Argv<ValidateArgs>,
-  handler: (args) => run((io) => validateSecrets(io, args)),
-});
