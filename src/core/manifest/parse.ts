@@ -12,6 +12,7 @@ export const TIER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const TOP_KEYS = ['$schema', 'url', 'default', 'envs', 'tiers', 'secrets', 'credentials', 'deploy'];
 const SECRET_KEYS = ['class', 'description', 'required', 'format', 'generator', 'prompt', 'sensitive', 'rotateAfterDays', 'tiers', 'envs'];
 const OVERRIDE_KEYS = ['required', 'format', 'generator', 'sensitive'];
+const generatorFits = new Map<string, boolean>();
 
 /** What px.config.json holds, checked. */
 export interface ParsedConfig {
@@ -98,8 +99,15 @@ class Checker {
   /** A generator whose values can never pass the format would make every generated secret invalid. */
   generatorMatches(generator: Generator | undefined, format: string | undefined, path: string): void {
     if (!generator || format === undefined) return;
-    const regex = new RegExp(format, 'u');
-    if (!sampleValues(generator).every((sample) => regex.test(sample))) {
+    // Manifests repeat one generator and format over many entries: each pair is checked once.
+    const key = JSON.stringify([generator, format]);
+    let fits = generatorFits.get(key);
+    if (fits === undefined) {
+      const regex = new RegExp(format, 'u');
+      fits = sampleValues(generator).every((sample) => regex.test(sample));
+      generatorFits.set(key, fits);
+    }
+    if (!fits) {
       this.fail(path, 'makes values that do not match the format it is checked against: change the generator or the format');
     }
   }
