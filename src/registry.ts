@@ -34,6 +34,7 @@
 //   readsValue  a secret value is typed to it: words it did not expect are never repeated
 //   passThrough runs another program: every word after `--` is handed over verbatim
 //   hidden      left out of help and did-you-mean
+//   suggestFor  words people type meaning this command (`rm` for delete): errors point them to it
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { lazy, type FlagSpec, type Registry } from './cli/command-spec.js';
 
@@ -57,6 +58,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret create',
+    suggestFor: ['set', 'add', 'put', 'new'],
     describe: 'Create or replace a secret; the value is read from stdin or a hidden prompt',
     positionals: [{ name: 'name', label: 'NAME', required: true, describe: 'Secret name, e.g. OPENAI_API_KEY', complete: 'secret' }],
     flags: { value: VALUE, force: { type: 'boolean', describe: 'Replace an existing secret without asking' } },
@@ -70,6 +72,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret list',
+    suggestFor: ['ls'],
     describe: 'List secret names with their times and status against the manifest (never values)',
     flags: { json: { type: 'boolean', describe: 'Print {"target","env","secrets":[{name,createdAt,updatedAt,status}],"missing":[…],"count":N}' } },
     examples: [['$0 secret list', 'See which secrets the project has and which are missing']],
@@ -138,6 +141,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret delete',
+    suggestFor: ['rm', 'remove', 'del'],
     describe: 'Delete a secret (asks first; --yes to skip)',
     positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
     flags: { yes: YES },
@@ -184,6 +188,7 @@ const COMMANDS: Registry['commands'] = [
   { path: 'creds', describe: 'Deploy credentials in the OS keychain, scoped to this project' },
   {
     path: 'creds set',
+    suggestFor: ['add', 'put', 'create'],
     describe: 'Store a deploy credential in the OS keychain for this project (value from stdin or a hidden prompt)',
     positionals: [{ name: 'name', label: 'NAME', required: true, describe: 'Credential name, e.g. CLOUDFLARE_API_TOKEN', complete: 'credential' }],
     flags: { value: VALUE, force: { type: 'boolean', describe: 'Replace an existing credential without asking' } },
@@ -196,6 +201,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'creds list',
+    suggestFor: ['ls'],
     describe: "List this project's deploy credential names (never values)",
     flags: { json: { type: 'boolean', describe: 'Print {"credentials":[{name,setAt?}],"count":N,"missing":[names from .env.deploy.example]}' } },
     examples: [['$0 creds list', 'Which credentials are stored, and which .env.deploy.example names are missing']],
@@ -203,6 +209,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'creds delete',
+    suggestFor: ['rm', 'remove', 'del'],
     describe: 'Delete a deploy credential from the keychain (asks first; --yes to skip)',
     positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'credential' }],
     flags: { yes: YES },

@@ -59,7 +59,7 @@ export function processIo(argv: readonly string[]): Io {
     interactive: isInteractive({ isTTY: ttys.stdin }, { isTTY: ttys.stdout }, process.env),
     color: colorEnabled({ isTTY: ttys.stderr }, process.env, argv),
     ui() {
-      loaded ??= import('../../components/ui.js').then((m) => m.createInkUi({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr }));
+      loaded ??= import('../../components/ui.js').then((m) => m.createInkUi({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr }, { color: io.color }));
       return loaded;
     },
   };

@@ -5,7 +5,7 @@ import { checkValue } from '../../core/manifest/manifest.js';
 import type { Manifest } from '../../core/manifest/types.js';
 import { line, warn, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
-import { readSecretValue } from '../../cli/secret-value.js';
+import { readSecretValue, refuseValueInName } from '../../cli/secret-value.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface CreateArgs extends GlobalArgs {
@@ -29,6 +29,7 @@ export async function createSecret(io: Io, args: CreateArgs): Promise<number> {
 }
 
 async function create(io: Io, args: CreateArgs): Promise<number> {
+  refuseValueInName('px secret create', args.name);
   const project = projectOf(io, args);
   checkSecretName(args.name, project.root, project.manifest);
   const { backend, target, env } = await openSecrets(io, args, project);
