@@ -44,6 +44,7 @@ const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   timeout: { type: 'number', describe: `Endpoint request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})` },
   env: { type: 'string', describe: 'Environment (else PX_ENV, else "default" in px.config.json, else development)' },
   color: { type: 'boolean', default: true, describe: 'Color output (--no-color, or NO_COLOR=1, turns it off)' },
+  insecure: { type: 'boolean', describe: 'Allow plain http:// off loopback (the token and values cross the network readable)' },
 };
 
 const YES: FlagSpec = { type: 'boolean', alias: 'y', describe: 'Do not ask for confirmation' };
@@ -264,13 +265,35 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'server',
-    describe: "Serve the project's local store over HTTP (the secrets endpoint API)",
+    describe: 'Serve secrets over HTTP(S): the local store, --memory, or PostgreSQL for a team (--store)',
     flags: {
       port: { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' },
-      host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default)' },
+      host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; another needs TLS or --insecure)' },
       memory: { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' },
+      store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' },
+      'tls-cert': { type: 'string', describe: 'PEM certificate chain: serve HTTPS' },
+      'tls-key': { type: 'string', describe: 'PEM private key for --tls-cert' },
     },
+    examples: [
+      ['$0 server', "Serve this project's local store on 127.0.0.1:8787"],
+      ['$0 server --store "$PX_STORE_URL" --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem', 'A team server on PostgreSQL'],
+    ],
     handler: lazy(() => import('./commands/server.js'), 'runServer'),
+  },
+  { path: 'store', describe: 'The store behind px: key rotation' },
+  {
+    path: 'store rotate-key',
+    describe: 'Re-encrypt the store (local, or PostgreSQL with --store) under a new key',
+    flags: {
+      store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL; else the local store)' },
+      'batch-size': { type: 'number', default: 500, describe: 'Values re-encrypted per transaction (PostgreSQL)' },
+      json: { type: 'boolean', describe: 'Print {"target","keyId","previousKeyIds","reencrypted"}' },
+    },
+    examples: [
+      ['$0 store rotate-key', "Re-encrypt this project's local store"],
+      ['$0 store rotate-key --store "$PX_STORE_URL"', 'Re-encrypt a team store in batches'],
+    ],
+    handler: lazy(() => import('./commands/store/rotate-key.js'), 'rotateKey'),
   },
   {
     path: 'run',

@@ -16,6 +16,7 @@ export interface GlobalArgs {
   url?: string;
   /** The environment (else PX_ENV, else `default` in px.config.json, else development). */
   env?: string;
+  insecure?: boolean;
 }
 
 export function projectOf(io: Io, args: GlobalArgs): Project {
@@ -74,6 +75,8 @@ export async function openSecrets(io: Io, args: GlobalArgs, known?: Project): Pr
     keychain: io.keychain?.(),
     timeoutSeconds: timeoutOf(args),
     warn: (text) => warn(io, text),
+    insecure: args.insecure,
+    transport: io.transport?.(),
   });
   return { project, backend, target: targetLine(backend.label, env), env, local: target.kind === 'local' };
 }

@@ -25,6 +25,10 @@ export interface AppOptions {
   token: string;
   /** Called once per request, after the response is decided. */
   onEvent?: (event: AuditEvent) => void;
+  /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
+  onError?: (error: unknown) => void;
+  /** For `GET /healthz`: false while the server drains or its store is unreachable. */
+  healthy?: () => Promise<boolean>;
 }
 
 type Env = { Variables: { name?: string; names?: string[]; outcome?: string } };
@@ -36,7 +40,7 @@ const Bulk = z.object({ secrets: z.array(z.unknown()) });
  * The request path for the audit log, with any segment that is not a plain word (a mistyped
  * name may be a value: `/secrets/sk-live-…/exists`) replaced by `…`.
  */
-function auditRoute(path: string): string {
+export function auditRoute(path: string): string {
   return path
     .slice(0, 600)
     .split('/')
@@ -45,7 +49,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
+export const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -55,9 +59,16 @@ function entryProblem(entry: unknown): string | null {
   return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
 }
 
-export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
+export function createApp({ store, token, onEvent, onError, healthy }: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
   const expected = digest(token);
+
+  // Before auth and the audit log: load balancers ask it without a token, often. It says nothing
+  // about the secrets.
+  app.get('/healthz', async (c) => {
+    const ok = await (healthy ?? (async () => true))().catch(() => false);
+    return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
+  });
 
   const fail = (c: Context<Env>, status: 400 | 401 | 404 | 405 | 413 | 500, error: string, extra: object = {}) => {
     c.set('outcome', error);
@@ -163,6 +174,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     ['/secrets/bulk', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ['/healthz', 'GET'],
     ...VERSION_ROUTES,
   ];
   for (const [path, methods] of allowed) {
@@ -176,6 +188,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
   app.onError((error, c) => {
     // Store errors may describe internals; the client gets a fixed sentence only.
     const status = (error as { kind?: string }).kind === 'usage' ? 400 : 500;
+    if (status === 500) onError?.(error);
     return fail(c as Context<Env>, status, status === 400 ? error.message : 'internal error');
   });
   return app;
