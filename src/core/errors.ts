@@ -51,8 +51,8 @@ export class NotFound extends PxError {
   }
 }
 export class Refused extends PxError {
-  constructor(message: string) {
-    super('refused', message);
+  constructor(message: string, options?: { details?: string[] }) {
+    super('refused', message, options);
   }
 }
 export class Unreachable extends PxError {
