@@ -4,12 +4,12 @@ import { ALPHABETS, sampleValues } from '../../src/core/manifest/charsets.js';
 import { generateValue } from '../../src/core/manifest/generate.js';
 import { CHARSETS } from '../../src/core/manifest/types.js';
 
-const escape = (text: string): string => text.replace(/[-\\\]^]/g, '\\$&');
+const escapeForClass = (text: string): string => text.replace(/[-\\\]^]/g, '\\$&');
 
 describe('generateValue', () => {
   it.each(CHARSETS.map((charset) => [charset]))('10,000 %s values all match their charset and length', (charset) => {
     const length = 8 + (charset.length % 5) * 7;
-    const shape = new RegExp(`^[${escape(ALPHABETS[charset])}]{${length}}$`);
+    const shape = new RegExp(`^[${escapeForClass(ALPHABETS[charset])}]{${length}}$`);
     const seen = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
       const value = generateValue({ type: 'random', length, charset });
