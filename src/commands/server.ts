@@ -8,10 +8,11 @@ import { UsageError } from '../core/errors.js';
 import { MAX_CONNECTIONS_CEILING } from '../core/limits.js';
 import { ensurePxDir } from '../core/px-dir.js';
 import { ensureAdminToken } from '../server/admin-token.js';
-import { isLoopbackHost, openLocalStore } from '../core/target.js';
+import { isLoopbackHost, openLocalStore, targetLine } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import type { Io } from '../cli/io.js';
-import { projectOf, type GlobalArgs } from '../cli/project-target.js';
+import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
+import type { Environment } from '../core/manifest/manifest.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;
@@ -23,8 +24,6 @@ interface ServerArgs extends GlobalArgs {
   tlsKey?: string;
 }
 
-/** The environment a local server serves (its store has one namespace). */
-const SERVED_ENV = 'development';
 /** How long a stopping server lets requests in flight finish before it cuts them. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -49,7 +48,7 @@ async function tlsOf(args: ServerArgs, warnings: string[]): Promise<{ cert: Buff
   return undefined;
 }
 
-async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: string) => void): Promise<{ store: SecretStore; label: string }> {
+async function openStore(io: Io, args: ServerArgs, root: string, env: Environment, warn: (text: string) => void): Promise<{ store: SecretStore; label: string }> {
   const url = args.store ?? io.env.PX_STORE_URL;
   if (args.memory && url) throw new UsageError(`--memory and ${args.store ? '--store' : 'PX_STORE_URL'} exclude each other: pick one store.`);
   if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)' };
@@ -58,7 +57,8 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
     const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
     return { store, label: store.label };
   }
-  return openLocalStore({ root, cwd: io.cwd, env: io.env, warn });
+  const opened = await openLocalStore({ root, cwd: io.cwd, env: io.env, warn, namespace: env.name });
+  return { store: opened.store, label: targetLine(opened.label, env) };
 }
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
@@ -72,9 +72,11 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   const { jsonLog } = await import('../server/log.js');
   const log = jsonLog(io.stderr);
   for (const text of warnings) log('warn', text);
-  const { store, label } = await openStore(io, args, project.root, (text) => log('warn', text));
+  // The environment served: the local store's namespace, and the scope of the tokens it makes.
+  const env = environmentOf(io, args, project);
+  const { store, label } = await openStore(io, args, project.root, env, (text) => log('warn', text));
   await ensurePxDir(project.root);
-  const scope: Scope = { project: projectName(project.root), env: SERVED_ENV };
+  const scope: Scope = { project: projectName(project.root), env: env.name };
   let access: AccessStore;
   if (args.memory) {
     // Tokens live as long as the process, like the secrets; the audit log is still written.

@@ -1,5 +1,5 @@
-// The secrets endpoint (PRODUCT.md API) over any SecretStore. Used by `px server` and by
-// TestDevServer. Every route checks the caller's role; responses and events never carry a value.
+// The secrets endpoint (README "The secrets endpoint API") over any SecretStore. Used by `px server`
+// and by TestDevServer. Every route checks the caller's role; responses and events never carry a value.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';

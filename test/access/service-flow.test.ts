@@ -109,7 +109,7 @@ describe('the service flow', () => {
 
     const stopped = px(['run', '--url', server.url, ...printKey], { PX_TOKEN: token });
     expect(stopped.status).toBe(1);
-    expect(stopped.stderr).toMatch(/does not store DATABASE_URL/);
+    expect(stopped.stderr).toMatch(/1 required secret is missing in http:\/\/127\.0\.0\.1:\d+ \(pass --allow-missing to start anyway\)\.\n {2}DATABASE_URL is required and missing/);
     expect(stopped.stdout).toBe('');
     const allowed = px(['run', '--allow-missing', '--url', server.url, ...printKey], { PX_TOKEN: token });
     expect(allowed.status, allowed.stderr).toBe(0);

@@ -1,6 +1,6 @@
 // `px run` as users run it: the built binary, a real child process, pipes.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
@@ -102,25 +102,22 @@ describe('px run', () => {
   it('with a URL target, asks the endpoint for the names the project declares (none declared: exit 2; unreachable: exit 3)', () => {
     const result = px(child('0'), { PX_URL: 'http://127.0.0.1:9', PX_TOKEN: 'pxt_test' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^error: px run on http:\/\/127\.0\.0\.1:9 asks for the names the project declares, and \.env\.secrets\.example lists none/m);
+    expect(result.stderr).toMatch(/^error: px run on http:\/\/127\.0\.0\.1:9 asks for the names the project declares, and neither px\.config\.json nor \.env\.secrets\.example lists any/m);
     writeFileSync(join(project.root, '.env.secrets.example'), 'OPENAI_API_KEY=\n');
     const flag = px(['run', '--url', 'http://127.0.0.1:9', '--', process.execPath, '-e', '0'], { PX_TOKEN: 'pxt_test' });
     expect(flag.status).toBe(3);
     expect(flag.stderr).toMatch(/^error: Cannot reach http:\/\/127\.0\.0\.1:9/m);
   });
 
-  it('from a subdirectory without a store of its own, says where the store is (and --project reaches it)', () => {
+  it('from a subdirectory, uses the store of the project root (the nearest .px/ above)', () => {
     const sub = join(project.root, 'app', 'src');
     mkdirSync(sub, { recursive: true });
     const script = 'console.log(String(process.env.OPENAI_API_KEY))';
     const here = spawnSync('node', [PX, ...child(script)], { cwd: sub, encoding: 'utf8', env: project.env });
     expect(here.status, here.stderr).toBe(0);
-    expect(here.stdout).toBe('undefined\n');
-    expect(here.stderr).toContain(`warning: no local store here, but ${join('..', '..', '.px')} holds one: run px in ${join('..', '..')} or pass --project ${join('..', '..')} to use it`);
-    const there = spawnSync('node', [PX, '--project', join('..', '..'), ...child(script)], { cwd: sub, encoding: 'utf8', env: project.env });
-    expect(there.status, there.stderr).toBe(0);
-    expect(there.stdout).toBe('***\n');
-    expect(there.stderr).toBe('');
+    expect(here.stdout).toBe('***\n');
+    expect(here.stderr).toBe('');
+    expect(existsSync(join(sub, '.px'))).toBe(false);
   });
 
   it('says so when the command is missing (exit 2) or cannot be found (exit 127)', () => {
