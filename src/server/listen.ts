@@ -13,6 +13,28 @@ export interface ServerOptions {
   onEvent?: (event: AuditEvent) => void;
   /** Lets TestDevServer put its fault switches in front of the app. */
   wrap?: (listener: RequestListener) => RequestListener;
+  /** Sees each answer of the app before it is sent; TestDevServer's tests check them against the API document. */
+  observe?: (exchange: ObservedExchange) => void;
+}
+
+export interface ObservedExchange {
+  method: string;
+  path: string;
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+function observing(fetch: Fetch, observe: (exchange: ObservedExchange) => void): Fetch {
+  return async (request) => {
+    const response = await fetch(request);
+    // Read before answering, so a test that got its answer has had it checked too.
+    const body = await response.clone().text();
+    observe({ method: request.method, path: new URL(request.url).pathname, status: response.status, headers: response.headers, body });
+    return response;
+  };
 }
 
 export interface RunningServer {
@@ -25,7 +47,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
   const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent });
-  const listener = getRequestListener(app.fetch) as RequestListener;
+  const fetch: Fetch = options.observe ? observing(app.fetch, options.observe) : app.fetch;
+  const listener = getRequestListener(fetch) as RequestListener;
   const server = createServer({ keepAliveTimeout: 5000 }, options.wrap ? options.wrap(listener) : listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { MemoryStore } from '../core/store.js';
-import { startServer, type RunningServer } from './listen.js';
+import { startServer, type ObservedExchange, type RunningServer } from './listen.js';
 
 export interface LoggedRequest {
   method: string;
@@ -15,6 +15,11 @@ export interface LoggedRequest {
 type Fault = { kind: 'fail'; status: number; body: unknown; method?: string } | { kind: 'hang' } | { kind: 'drop' } | { kind: 'malformed' } | { kind: 'hold'; until: Promise<void>; arrived: () => void };
 
 export class TestDevServer {
+  /**
+   * Called with every answer the endpoint code gives (never the injected faults), in every
+   * TestDevServer of the process: the test setup checks each one against docs/openapi.yaml.
+   */
+  static readonly observers = new Set<(exchange: ObservedExchange) => void>();
   readonly requests: LoggedRequest[] = [];
   private faults: Fault[] = [];
   private readonly hung = new Set<ServerResponse>();
@@ -34,6 +39,7 @@ export class TestDevServer {
       port: 0,
       onEvent: (event) => server.requests.push({ method: event.method, path: event.route, ...(event.name ? { name: event.name } : {}), status: event.status }),
       wrap: (listener) => server.withFaults(listener),
+      observe: TestDevServer.observers.size > 0 ? (exchange) => TestDevServer.observers.forEach((observer) => observer(exchange)) : undefined,
     });
     return server;
   }
