@@ -21,6 +21,7 @@ import { credsImportCommand } from './commands/creds/import.js';
 import { deployCommandModule } from './commands/deploy.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
+import { endpointCheckCommand } from './commands/endpoint/check.js';
 
 type Work = (io: Io) => Promise<number>;
 
@@ -63,6 +64,9 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(credsImportCommand(schedule))
         .demandCommand(1, 'Name a creds command: set, list, delete or import.')
         .strict(),
+    )
+    .command('endpoint', 'Check a secrets endpoint against the API px expects', (endpoint: Argv<GlobalArgs>) =>
+      endpoint.command(endpointCheckCommand(schedule)).demandCommand(1, 'Name an endpoint command: check.').strict(),
     )
     .command(deployCommandModule(schedule, rest))
     .command(loginCommand(schedule))

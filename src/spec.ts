@@ -5,4 +5,4 @@
 //   const report = await checkEndpoint({ url: 'http://endpoint.test', token, fetch: (url, init) => app.request(url, init) });
 //   assert.equal(report.passed, true, JSON.stringify(report.checks.filter((c) => c.status === 'failed')));
 export { checkEndpoint, EndpointCheckRefused } from './core/endpoint-check/suite.js';
-export type { CheckEndpointOptions, CheckResult, EndpointReport, FetchLike, Limits } from './core/endpoint-check/suite.js';
+export type { CheckEndpointOptions, CheckResult, EndpointReport, FetchLike, Limits, ResponseLike } from './core/endpoint-check/suite.js';

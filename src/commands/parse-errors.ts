@@ -5,8 +5,9 @@
 const SUBCOMMANDS: Record<string, readonly string[]> = {
   secret: ['create', 'list', 'delete', 'exists', 'import'],
   creds: ['set', 'list', 'delete', 'import'],
+  endpoint: ['check'],
 };
-const TOP = ['secret', 'creds', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
+const TOP = ['secret', 'creds', 'endpoint', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
 /** The positional each command demands. */
 const POSITIONAL: Record<string, string> = {
   'secret create': 'NAME',

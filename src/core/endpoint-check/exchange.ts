@@ -2,11 +2,18 @@
 // exchange (status, content type, body) so that later checks can look at all the errors, and
 // describing answers by their shape only, so that a report never holds a value.
 
+/** The part of a Response the suite reads. */
+export interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
 /** What the suite needs from `fetch`: the global one, or an in-process app's (`app.request`). */
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+) => ResponseLike | Promise<ResponseLike>;
 
 export interface Answer {
   method: string;

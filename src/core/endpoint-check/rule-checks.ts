@@ -10,6 +10,9 @@ export interface Limits {
   bulkEntries: number;
 }
 
+const MIB = 1024 * 1024;
+const bytes = (n: number): string => (n % MIB === 0 ? `${n / MIB} MiB` : `${n} bytes`);
+
 async function absent(run: RunContext, name: string, after: string): Promise<void> {
   const answer = await run.http.call('GET', `/secrets/${name}/exists`);
   expectStatus(answer, 200, `GET /secrets/${name}/exists → 200 {exists}`);
@@ -54,21 +57,21 @@ export const ruleChecks = (limits: Limits): Check[] => [
   },
   {
     id: 'limits.body',
-    title: `a body over ${limits.bodyBytes} bytes is refused with 413`,
-    expected: `413 for POST /secrets with a body of ${limits.bodyBytes + 1024} bytes; nothing written`,
+    title: `a body over ${bytes(limits.bodyBytes)} is refused with 413`,
+    expected: `413 for POST /secrets with a body of ${bytes(limits.bodyBytes)} + 1 KiB; nothing written`,
     async run(run) {
       const name = `${PREFIX}BIG`;
       run.written.add(name);
       const head = `{"name":"${name}","value":"`;
       const raw = `${head}${run.value().padEnd(limits.bodyBytes + 1024 - head.length - 2, 'x')}"}`;
-      expectStatus(await run.http.call('POST', '/secrets', { raw }), 413, `POST /secrets with ${raw.length} bytes → 413`);
+      expectStatus(await run.http.call('POST', '/secrets', { raw }), 413, `POST /secrets with ${bytes(limits.bodyBytes)} + 1 KiB → 413`);
       await absent(run, name, 'a refused body');
     },
   },
   {
     id: 'limits.bulk',
-    title: `a bulk write of more than ${limits.bulkEntries} entries is refused with 413`,
-    expected: `413 for POST /secrets/bulk with ${limits.bulkEntries + 1} entries; nothing written`,
+    title: `a bulk write of more than ${limits.bulkEntries.toLocaleString('en-US')} entries is refused with 413`,
+    expected: `413 for POST /secrets/bulk with ${(limits.bulkEntries + 1).toLocaleString('en-US')} entries; nothing written`,
     async run(run) {
       const secrets = Array.from({ length: limits.bulkEntries + 1 }, (_, i) => ({ name: `${PREFIX}MANY_${i}`, value: run.value() }));
       for (const { name } of secrets) run.written.add(name);

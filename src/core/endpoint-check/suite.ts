@@ -9,7 +9,7 @@ import { CheckAborted, CheckFailed, describe, isObject, noAnswer, Recorder, type
 import { errorChecks, ruleChecks, type Limits } from './rule-checks.js';
 import { valueChecks } from './value-checks.js';
 
-export type { FetchLike } from './exchange.js';
+export type { FetchLike, ResponseLike } from './exchange.js';
 export type { Limits } from './rule-checks.js';
 
 export interface CheckEndpointOptions {
