@@ -40,7 +40,7 @@ function stopOnSignals(io: Io): { signal: AbortSignal; stoppedBy: () => NodeJS.S
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     by = signal;
-    line(io.stderr, 'Stopping: removing the PX_CHECK_* names first (press Ctrl+C again to stop now).');
+    line(io.stderr, 'Stopping after the request in flight, then removing the PX_CHECK_* names (press Ctrl+C again to stop now).');
     controller.abort();
   };
   process.on('SIGINT', onSignal);

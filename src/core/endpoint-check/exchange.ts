@@ -100,7 +100,7 @@ export interface Transport {
   base: string;
   token: string;
   timeoutMs: number;
-  /** Stops the run: requests in flight are abandoned, cleanup still runs. */
+  /** Stops the run after the request in flight; the cleanup still runs. */
   signal?: AbortSignal;
 }
 
@@ -120,12 +120,10 @@ export class Recorder {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    // Cleanup runs after a stop too, so it listens to the timeout only.
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const stop = signal && !options.cleanup ? AbortSignal.any([timeout, signal]) : timeout;
+    // A stop never cuts a request short: one in flight could still land after the cleanup.
     let answer: Answer;
     try {
-      const response = await fetch(`${base}${path}`, { method, headers, body, signal: stop });
+      const response = await fetch(`${base}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
       const text = await response.text();
       let json: unknown;
       try {
@@ -135,9 +133,9 @@ export class Recorder {
       }
       answer = { method, path, status: response.status, contentType: response.headers.get('content-type') ?? '', text, json };
     } catch (error) {
-      if (signal?.aborted && !options.cleanup) throw new CheckAborted('stopped');
       throw new CheckFailed(`an answer to ${method} ${shownPath(path)}`, noAnswer(error, timeoutMs));
     }
+    if (signal?.aborted && !options.cleanup) throw new CheckAborted('stopped');
     if (options.record !== false) this.answers.push(answer);
     return answer;
   }
