@@ -92,7 +92,7 @@ describe('built px', () => {
 });
 
 describe('npm pack', () => {
-  it('installs into an empty directory and runs', { timeout: 240_000 }, () => {
+  it('installs into an empty directory and runs; px-secrets/spec imports and checks an endpoint', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'px-pack-'));
     try {
       const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_ignore_scripts: 'true' } })
@@ -104,6 +104,23 @@ describe('npm pack', () => {
       const bin = join(dir, 'node_modules', '.bin', 'px');
       expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toBe(`${VERSION}\n`);
       expect(execFileSync(bin, ['secret', 'list', '--help'], { encoding: 'utf8' })).toMatch(/--json/);
+      // px-secrets/spec, as a backend's tests import it (ES module) or require it (CommonJS).
+      writeFileSync(
+        join(dir, 'check.mjs'),
+        "import { checkEndpoint } from 'px-secrets/spec';\n" +
+          'const report = await checkEndpoint({ url: process.env.URL, token: process.env.TOKEN });\n' +
+          "console.log(JSON.stringify({ passed: report.passed, failed: report.checks.filter((c) => c.status === 'failed').map((c) => c.id) }));\n",
+      );
+      const checked = await new Promise<string>((resolve) => {
+        const child = spawn('node', ['check.mjs'], { cwd: dir, env: { ...process.env, URL: server.url, TOKEN: server.token } });
+        let out = '';
+        child.stdout.on('data', (chunk) => (out += chunk));
+        child.on('close', () => resolve(out));
+      });
+      expect(JSON.parse(checked)).toEqual({ passed: true, failed: [] });
+      const required = execFileSync('node', ['-e', "const s = require('px-secrets/spec'); console.log(typeof s.checkEndpoint, typeof s.EndpointCheckRefused)"], { cwd: dir, encoding: 'utf8' });
+      expect(required.trim()).toBe('function function');
+      expect(readdirSync(join(dir, 'node_modules', 'px-secrets', 'dist', 'types'))).toContain('spec.d.ts');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
