@@ -3,10 +3,10 @@
 import yargs, { type Argv } from 'yargs';
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { VERSION } from './version.js';
-import { line, type Io } from './commands/context.js';
-import { commandPath, describeParseError } from './commands/parse-errors.js';
-import { runReported } from './commands/report.js';
-import type { GlobalArgs } from './commands/session.js';
+import { line, type Io } from './cli/io.js';
+import { commandPath, describeParseError } from './cli/parse-errors.js';
+import { runReported } from './cli/error-report.js';
+import type { GlobalArgs } from './cli/project-target.js';
 import { createCommand } from './commands/secret/create.js';
 import { deleteCommand } from './commands/secret/delete.js';
 import { existsCommand } from './commands/secret/exists.js';

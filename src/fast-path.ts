@@ -2,9 +2,9 @@
 // these commands themselves (README, Performance). Only exact shapes with known flags qualify;
 // anything else (help, `--flag=value` forms, unknown flags) goes to the full CLI, so behaviour is
 // the same either way (test/fast-path.test.ts runs both paths and compares).
-import type { Io } from './commands/context.js';
-import { runReported } from './commands/report.js';
-import type { GlobalArgs } from './commands/session.js';
+import type { Io } from './cli/io.js';
+import { runReported } from './cli/error-report.js';
+import type { GlobalArgs } from './cli/project-target.js';
 // Static on purpose: each extra module costs a load at start-up.
 import { listSecrets } from './commands/secret/list.js';
 import { secretExists } from './commands/secret/exists.js';

@@ -1,5 +1,5 @@
 // Entry of the bundle: wires the real process to the CLI and owns process.exitCode.
-import { processIo } from './commands/context.js';
+import { processIo } from './cli/io.js';
 import { matchFastPath, runFastPath } from './fast-path.js';
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 // Command lines px cannot parse: one `error:` line, exit 2, the command's help named, a guess at
 // what was meant, and never an echo of what may be a secret value.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandPath } from '../src/commands/parse-errors.js';
+import { commandPath } from '../src/cli/parse-errors.js';
 import { runPx } from './helpers/px-session.js';
 import { CANARY, canary, tempProject, type TempProject } from './helpers/project.js';
 

@@ -3,8 +3,8 @@ import { describeCommand, runWithSecrets, type ChildCommand } from '../core/chil
 import { AuthRejected, UsageError } from '../core/errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../core/examples.js';
 import { CONFIG_FILE, type Project } from '../core/project.js';
-import { line, warn, type Io } from './context.js';
-import { openCredentials, type GlobalArgs } from './session.js';
+import { line, warn, type Io } from '../cli/io.js';
+import { openCredentials, type GlobalArgs } from '../cli/project-target.js';
 
 export interface DeployArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */

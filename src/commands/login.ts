@@ -1,10 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { AuthRejected, PxError, UsageError } from '../core/errors.js';
 import { LOGIN_SERVICE, resolveTarget } from '../core/target.js';
-import { keychainOf, line, warn, type Io } from './context.js';
-import { withKeystrokesHeld } from './prompts.js';
-import { readSecretValue } from './secret-value.js';
-import { projectOf, timeoutOf, type GlobalArgs } from './session.js';
+import { keychainOf, line, warn, type Io } from '../cli/io.js';
+import { withKeystrokesHeld } from '../cli/prompts.js';
+import { readSecretValue } from '../cli/secret-value.js';
+import { projectOf, timeoutOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface LoginArgs extends GlobalArgs {
   verify?: boolean;

@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { NotFound } from '../core/errors.js';
 import { LOGIN_SERVICE } from '../core/target.js';
-import { keychainOf, line, warn, type Io } from './context.js';
+import { keychainOf, line, warn, type Io } from '../cli/io.js';
 import { loginUrl } from './login.js';
-import type { GlobalArgs } from './session.js';
+import type { GlobalArgs } from '../cli/project-target.js';
 
 export async function logout(io: Io, args: GlobalArgs): Promise<number> {
   const url = loginUrl(io, args, 'logout');

@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
 import { openLocalStore, resolveTarget } from '../core/target.js';
-import { line, warn, type Io } from './context.js';
-import { projectOf, type GlobalArgs } from './session.js';
+import { line, warn, type Io } from '../cli/io.js';
+import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 export interface RunArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */

@@ -8,8 +8,8 @@ import { UsageError } from '../core/errors.js';
 import { ensurePxDir } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
-import { line, warn, type Io } from './context.js';
-import { projectOf, type GlobalArgs } from './session.js';
+import { line, warn, type Io } from '../cli/io.js';
+import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;

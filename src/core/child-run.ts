@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { CommandNotRunnable, UsageError } from './errors.js';
-import { maskingStream } from './masking.js';
+import { maskMatcher, maskPatterns, maskingStream } from './masking.js';
 
 export interface ChildCommand {
   /** argv form: run directly, no shell. */
@@ -52,9 +52,10 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
     ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
     : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
   // Every value px knows is masked, also one it could not pass on: CMD may print it from elsewhere.
-  const values = [...options.secrets.values()];
-  const out = child.stdout!.pipe(maskingStream(values));
-  const err = child.stderr!.pipe(maskingStream(values));
+  // One automaton for the run, shared by both outputs.
+  const matcher = maskMatcher(maskPatterns(options.secrets.values()));
+  const out = child.stdout!.pipe(maskingStream(matcher));
+  const err = child.stderr!.pipe(maskingStream(matcher));
   out.pipe(options.stdout, { end: false });
   err.pipe(options.stderr, { end: false });
 

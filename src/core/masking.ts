@@ -1,8 +1,11 @@
 // Masks secret values as `***` in a child's output (`px run`, `px deploy`). Works on bytes, so a
-// value split across chunks (or across a multi-byte character) is still caught: a chunk's tail
-// that could be the start of a value is held back until the next chunk or the end decides.
-// Hand-rolled: no maintained stream-masking library handles split values.
+// value split across chunks (or across a multi-byte character) is still caught. Where matches
+// overlap (one value's end is another's start), their union is masked as one `***`. A chunk's
+// tail that could still begin a value is held back until the next chunk or the end decides: at
+// most the longest value's length − 1 bytes, and only as many as could begin one.
+// Hand-rolled: no maintained stream-masking library handles split and overlapping values.
 import { Transform, type TransformCallback } from 'node:stream';
+import { START_STATE, ValueMatcher } from './value-matcher.js';
 
 export const MASK = '***';
 const MASK_BYTES = Buffer.from(MASK);
@@ -23,68 +26,95 @@ export function maskPatterns(values: Iterable<string>): Buffer[] {
       }
     }
   }
-  // Longest first: where two patterns match at one place, the longer one wins.
-  return [...patterns].map((text) => Buffer.from(text, 'utf8')).sort((a, b) => b.length - a.length);
+  return [...patterns].map((text) => Buffer.from(text, 'utf8'));
 }
 
-export class Masker {
-  private carry: Buffer = Buffer.alloc(0);
-  private readonly starts = new Uint8Array(256);
+/** The automaton for `patterns`: build it once per run and share it between the run's streams. */
+export function maskMatcher(patterns: readonly Uint8Array[]): ValueMatcher {
+  return new ValueMatcher(patterns);
+}
 
-  constructor(private readonly patterns: Buffer[]) {
-    for (const pattern of patterns) this.starts[pattern[0]] = 1;
+/** One output stream's masking state over a shared matcher. */
+export class Masker {
+  private readonly matcher: ValueMatcher;
+  private state = START_STATE;
+  /** Bytes read but not yet written: they start at stream offset `heldStart`. */
+  private held: Buffer = Buffer.alloc(0);
+  private heldStart = 0;
+  /** Stream offset of the next byte to read. */
+  private position = 0;
+  /** Masked ranges not written yet, as [start, end) stream offsets, in order and disjoint. When
+   *  `firstWritten`, the first one's `***` is out already and only its end may still grow. */
+  private ranges: number[] = [];
+  private firstWritten = false;
+
+  constructor(patterns: readonly Uint8Array[] | ValueMatcher) {
+    this.matcher = patterns instanceof ValueMatcher ? patterns : new ValueMatcher(patterns);
   }
 
-  /** Masks what can be decided now; keeps a possible start of a value for the next call. */
+  /** Masks what can be decided now; keeps what could still begin a value for the next call. */
   push(chunk: Buffer): Buffer {
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const { out, rest } = this.scan(data, false);
-    this.carry = rest;
-    return out;
+    if (this.matcher.size === 0) return chunk;
+    const base = this.position;
+    this.state = this.matcher.scan(chunk, this.state, (start, end) => this.add(base + start, base + end));
+    this.position += chunk.length;
+    const data = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk;
+    return this.release(data, this.position - this.matcher.pending(this.state));
   }
 
   /** The end of the stream: whatever is held back cannot become a value any more. */
   end(): Buffer {
-    const { out } = this.scan(this.carry, true);
-    this.carry = Buffer.alloc(0);
+    const out = this.release(this.held, this.position);
+    this.state = START_STATE;
     return out;
   }
 
-  private scan(data: Buffer, final: boolean): { out: Buffer; rest: Buffer } {
-    if (this.patterns.length === 0) return { out: data, rest: Buffer.alloc(0) };
-    const parts: Buffer[] = [];
-    let emitted = 0;
-    let i = 0;
-    while (i < data.length) {
-      if (this.starts[data[i]] === 0) {
-        i++;
-        continue;
-      }
-      let matched = 0;
-      let partial = false;
-      for (const pattern of this.patterns) {
-        const available = data.length - i;
-        if (available >= pattern.length) {
-          if (matched === 0 && data.compare(pattern, 0, pattern.length, i, i + pattern.length) === 0) matched = pattern.length;
-        } else if (!final && data.compare(pattern, 0, available, i, data.length) === 0) {
-          partial = true; // the rest of the data is a prefix of this pattern: wait for more
-        }
-      }
-      // A longer pattern that might still complete here beats a shorter one that matched.
-      if (partial) {
-        parts.push(data.subarray(emitted, i));
-        return { out: Buffer.concat(parts), rest: Buffer.from(data.subarray(i)) };
-      }
-      if (matched > 0) {
-        parts.push(data.subarray(emitted, i), MASK_BYTES);
-        i += matched;
-        emitted = i;
-      } else {
-        i++;
+  /** Adds a match, merging it with the ranges it overlaps (matches arrive by their end). */
+  private add(start: number, end: number): void {
+    const { ranges } = this;
+    let from = start;
+    while (ranges.length > 0 && ranges[ranges.length - 1] > from) {
+      from = Math.min(from, ranges[ranges.length - 2]);
+      ranges.length -= 2;
+      if (ranges.length === 0 && this.firstWritten) {
+        // Merged into the range whose `***` is already out: it only grows.
+        ranges.push(from, end);
+        return;
       }
     }
-    parts.push(data.subarray(emitted));
-    return { out: Buffer.concat(parts), rest: Buffer.alloc(0) };
+    if (ranges.length === 0) this.firstWritten = false;
+    ranges.push(from, end);
+  }
+
+  /** Writes `data` (stream offsets from `heldStart`) up to the offset `until`; holds the rest. */
+  private release(data: Buffer, until: number): Buffer {
+    const parts: Buffer[] = [];
+    const { ranges } = this;
+    let cursor = this.heldStart;
+    let done = 0;
+    while (done < ranges.length && ranges[done] < until) {
+      const [start, end] = [ranges[done], ranges[done + 1]];
+      if (!(done === 0 && this.firstWritten)) {
+        parts.push(data.subarray(cursor - this.heldStart, start - this.heldStart), MASK_BYTES);
+      }
+      // A later match starts at `until` or after: a range ending by then is complete.
+      if (end > until) {
+        this.firstWritten = true;
+        cursor = until;
+        break;
+      }
+      cursor = end;
+      done += 2;
+      if (done === 2) this.firstWritten = false;
+    }
+    if (done > 0) ranges.splice(0, done);
+    if (ranges.length === 0 || ranges[0] >= until) {
+      if (cursor < until) parts.push(data.subarray(cursor - this.heldStart, until - this.heldStart));
+      cursor = until;
+    }
+    this.held = Buffer.from(data.subarray(cursor - this.heldStart));
+    this.heldStart = cursor;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 }
 
@@ -94,9 +124,9 @@ export function maskText(text: string, values: Iterable<string>): string {
   return Buffer.concat([masker.push(Buffer.from(text, 'utf8')), masker.end()]).toString('utf8');
 }
 
-/** A stream that masks `values` in what flows through it. */
-export function maskingStream(values: Iterable<string>): Transform {
-  const masker = new Masker(maskPatterns(values));
+/** A stream that masks what flows through it: give it the run's shared matcher, or values. */
+export function maskingStream(source: ValueMatcher | Iterable<string>): Transform {
+  const masker = new Masker(source instanceof ValueMatcher ? source : maskPatterns(source));
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       const out = masker.push(chunk);

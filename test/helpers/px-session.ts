@@ -5,7 +5,7 @@ import { render } from 'ink-testing-library';
 import { createUi } from '../../components/ui.js';
 import { runCli } from '../../src/cli.js';
 import { matchFastPath, runFastPath } from '../../src/fast-path.js';
-import type { Io, OutStream } from '../../src/commands/context.js';
+import type { Io, OutStream } from '../../src/cli/io.js';
 import type { Keychain } from '../../src/core/keychain.js';
 
 class Capture extends Writable {

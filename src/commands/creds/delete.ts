@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { NotFound, Refused, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
-import { line, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { openCredentials, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 
 interface DeleteArgs extends GlobalArgs {
   name: string;

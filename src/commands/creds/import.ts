@@ -4,11 +4,11 @@ import type { SecretEntry } from '../../core/backend.js';
 import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { PxError, Refused, UsageError } from '../../core/errors.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
-import { checkPlaintextIgnored } from '../git-ignore-check.js';
-import { line, warn, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
+import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
 import { importSource, printPreview } from '../secret/import.js';
-import { openCredentials, type GlobalArgs } from '../session.js';
+import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 import { runtimeRefusal } from './set.js';
 
 interface ImportArgs extends GlobalArgs {

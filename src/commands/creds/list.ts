@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../../core/examples.js';
-import { line, type Io } from '../context.js';
-import { openCredentials, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 import { onboardingRows } from '../secret/list.js';
 
 interface ListArgs extends GlobalArgs {

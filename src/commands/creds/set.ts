@@ -2,11 +2,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../../core/errors.js';
 import { runtimeSecretNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
-import { checkPlaintextIgnored } from '../git-ignore-check.js';
-import { line, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { readSecretValue } from '../secret-value.js';
-import { openCredentials, type GlobalArgs } from '../session.js';
+import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
+import { line, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { readSecretValue } from '../../cli/secret-value.js';
+import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 
 interface SetArgs extends GlobalArgs {
   name: string;

@@ -2,10 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
-import { line, type Io } from '../context.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { readSecretValue } from '../secret-value.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { readSecretValue } from '../../cli/secret-value.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface CreateArgs extends GlobalArgs {
   name: string;

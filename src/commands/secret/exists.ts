@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { assertValidName } from '../../core/names.js';
-import { line, type Io } from '../context.js';
-import { openSecrets, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 
 interface ExistsArgs extends GlobalArgs {
   name: string;

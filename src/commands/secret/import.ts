@@ -7,10 +7,10 @@ import { readPipedBytes } from '../../core/stdin.js';
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
-import { line, warn, type Io } from '../context.js';
-import { checkPlaintextIgnored } from '../git-ignore-check.js';
-import { askConfirm, withKeystrokesHeld } from '../prompts.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../session.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
+import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
+import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface ImportArgs extends GlobalArgs {
   file?: string;

@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { SecretMeta } from '../../core/backend.js';
 import { readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
-import { line, type Io } from '../context.js';
-import { openSecrets, type GlobalArgs } from '../session.js';
+import { line, type Io } from '../../cli/io.js';
+import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;

@@ -7,7 +7,7 @@ import { openBackend, resolveTarget } from '../core/target.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
 import { DeployCredentials } from '../core/deploy-credentials.js';
-import { keychainOf, warn, type Io } from './context.js';
+import { keychainOf, warn, type Io } from './io.js';
 
 export interface GlobalArgs {
   project?: string;

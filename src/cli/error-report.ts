@@ -1,6 +1,6 @@
 // One owner of exit: any error becomes one line on stderr and an exit code.
 import { Cancelled, exitCodeFor, PxError } from '../core/errors.js';
-import { line, type Io } from './context.js';
+import { line, type Io } from './io.js';
 
 export function report(io: Io, error: unknown): number {
   if (io.env.PX_DEBUG === '1' && error instanceof Error && error.stack) line(io.stderr, error.stack);

@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { valueProblem, valueWarnings } from '../core/names.js';
 import { readPipedValue } from '../core/stdin.js';
 import { askHidden } from './prompts.js';
-import { warn, type Io } from './context.js';
+import { warn, type Io } from './io.js';
 
 export interface ValueSource {
   /** What the value is, in messages: `OPENAI_API_KEY`, `the token`. */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { DEPLOY_FILE, SECRETS_FILE } from '../core/examples.js';
 import { addToGitignore, gitIgnoreState } from '../core/git-ignore.js';
-import { line, warn, type Io } from './context.js';
+import { line, warn, type Io } from './io.js';
 import { askConfirm } from './prompts.js';
 
 /**

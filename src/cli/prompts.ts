@@ -2,8 +2,8 @@
 // error (exit 130). Callers check io.interactive first; asking here on a non-interactive run is
 // a bug, so it is refused loudly rather than hanging.
 import { Cancelled, UsageError } from '../core/errors.js';
-import type { Io } from './context.js';
-import { report } from './report.js';
+import type { Io } from './io.js';
+import { report } from './error-report.js';
 
 function requireInteractive(io: Io, what: string): void {
   if (!io.interactive) throw new UsageError(`${what} needs an answer and this run is not interactive.`);
