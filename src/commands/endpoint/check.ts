@@ -6,8 +6,8 @@ import { AuthRejected, EndpointError, PxError, Refused, Unreachable, UsageError 
 import { isLoopbackHost, resolveTarget, resolveToken } from '../../core/target.js';
 import { nodeFetch } from '../../core/endpoint-check/node-fetch.js';
 import { checkEndpoint, EndpointCheckRefused, type CheckResult, type EndpointReport } from '../../core/endpoint-check/suite.js';
-import { line, warn, type Io } from '../context.js';
-import { projectOf, timeoutOf, type GlobalArgs } from '../session.js';
+import { line, warn, type Io } from '../../cli/io.js';
+import { projectOf, timeoutOf, type GlobalArgs } from '../../cli/project-target.js';
 
 export interface EndpointCheckArgs extends GlobalArgs {
   json?: boolean;
