@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
 import { nameProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
+import { planRoute, type PlanSource } from './plan-route.js';
 
 export interface AuditEvent {
   time: string;
@@ -24,6 +25,8 @@ export interface AppOptions {
   token: string;
   /** Called once per request, after the response is decided. */
   onEvent?: (event: AuditEvent) => void;
+  /** The project's manifest plan, for `GET /plan` (px server inside a project). */
+  plan?: PlanSource;
 }
 
 type Env = { Variables: { name?: string; names?: string[]; outcome?: string } };
@@ -54,7 +57,7 @@ function entryProblem(entry: unknown): string | null {
   return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
 }
 
-export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
+export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
   const expected = digest(token);
 
@@ -103,6 +106,8 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     const secrets = await store.list();
     return c.json({ secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length });
   });
+
+  planRoute(app, { plan, storeOf: () => store, fail });
 
   app.post('/secrets', limitBody, async (c) => {
     const body = await readJson(c);
@@ -159,6 +164,7 @@ export function createApp({ store, token, onEvent }: AppOptions): Hono<Env> {
     ['/secrets/bulk', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ['/plan', 'GET'],
   ];
   for (const [path, methods] of allowed) {
     app.all(path, (c) => {

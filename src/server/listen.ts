@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
 import type { SecretStore } from '../core/store.js';
 import { createApp, type AuditEvent } from './app.js';
+import type { PlanSource } from './plan-route.js';
 
 export interface ServerOptions {
   store: SecretStore;
@@ -11,6 +12,8 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   onEvent?: (event: AuditEvent) => void;
+  /** The project's manifest plan, for `GET /plan`. */
+  plan?: PlanSource;
   /** Lets TestDevServer put its fault switches in front of the app. */
   wrap?: (listener: RequestListener) => RequestListener;
   /** Sees each answer of the app before it is sent; TestDevServer's tests check them against the API document. */
@@ -46,7 +49,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
-  const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent });
+  const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent, plan: options.plan });
   const fetch: Fetch = options.observe ? observing(app.fetch, options.observe) : app.fetch;
   const listener = getRequestListener(fetch) as RequestListener;
   const server = createServer({ keepAliveTimeout: 5000 }, options.wrap ? options.wrap(listener) : listener);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { MemoryStore } from '../core/store.js';
 import { startServer, type ObservedExchange, type RunningServer } from './listen.js';
+import type { PlanSource } from './plan-route.js';
 
 export interface LoggedRequest {
   method: string;
@@ -30,7 +31,7 @@ export class TestDevServer {
     private running?: RunningServer,
   ) {}
 
-  static async start(options: { token?: string } = {}): Promise<TestDevServer> {
+  static async start(options: { token?: string; plan?: PlanSource } = {}): Promise<TestDevServer> {
     const server = new TestDevServer(new MemoryStore(), options.token ?? randomBytes(24).toString('base64url'));
     server.running = await startServer({
       store: server.store,
@@ -38,6 +39,7 @@ export class TestDevServer {
       host: '127.0.0.1',
       port: 0,
       onEvent: (event) => server.requests.push({ method: event.method, path: event.route, ...(event.name ? { name: event.name } : {}), status: event.status }),
+      plan: options.plan,
       wrap: (listener) => server.withFaults(listener),
       observe: TestDevServer.observers.size > 0 ? (exchange) => TestDevServer.observers.forEach((observer) => observer(exchange)) : undefined,
     });
