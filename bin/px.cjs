@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // Launcher only: answers --version without loading anything, else runs the build in dist/.
+// First of all: SIGUSR1 would open Node's inspector (unauthenticated, on 127.0.0.1:9229) in this
+// process, which holds the store key and the server token. A listener of px's own replaces Node's
+// handler from here on (Node 20, 22 and 24 alike; 22.14+ also has --disable-sigusr1, which a
+// shebang cannot pass portably). `px run` and `px deploy` forward the signal to their command.
+if (process.platform !== 'win32') process.on('SIGUSR1', () => undefined);
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(`${require('../package.json').version}\n`);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
+import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { UsageError } from '../core/errors.js';
-import { ensurePxDir } from '../core/px-dir.js';
+import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import { line, warn, type Io } from '../cli/io.js';
@@ -23,13 +23,9 @@ export const AUDIT_LOG_FILE = join('.px', 'audit.log');
 async function serverToken(io: Io, root: string): Promise<{ token: string; where: string }> {
   if (io.env.PX_TOKEN) return { token: io.env.PX_TOKEN, where: 'PX_TOKEN' };
   const path = join(root, SERVER_TOKEN_FILE);
-  try {
-    const existing = (await readFile(path, 'utf8')).trim();
-    if (existing) return { token: existing, where: SERVER_TOKEN_FILE };
-  } catch {
-    // first run: create it below
-  }
   await ensurePxDir(root);
+  const existing = readPrivateFile(path, SERVER_TOKEN_FILE)?.trim();
+  if (existing) return { token: existing, where: SERVER_TOKEN_FILE };
   const token = randomBytes(32).toString('base64url');
   await writeFileAtomic(path, `${token}\n`);
   return { token, where: `${SERVER_TOKEN_FILE} (created now)` };
@@ -46,7 +42,9 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   }
   const { token, where } = await serverToken(io, project.root);
   await ensurePxDir(project.root);
-  const audit = createWriteStream(join(project.root, AUDIT_LOG_FILE), { flags: 'a', mode: 0o600 });
+  // Appended to in place: opened without following a link, the user's own, kept 0600.
+  const auditFile = await openOwnFile(join(project.root, AUDIT_LOG_FILE), AUDIT_LOG_FILE, constants.O_WRONLY | constants.O_APPEND, { create: true });
+  const audit = createWriteStream('', { fd: auditFile, flags: 'a' });
   const { startServer } = await import('../server/listen.js');
   const server = await startServer({
     store,
@@ -59,6 +57,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
       if (change || event.status >= 400) audit.write(`${JSON.stringify(event)}\n`);
     },
   });
+  if (closeInspectorOpenedBySignal(io.env)) warn(io, INSPECTOR_CLOSED);
   if (!isLoopbackHost(args.host)) warn(io, `listening on ${args.host}: anyone who can reach this address and has the token can read secret names and write secrets.`);
   line(io.stderr, `px server: serving ${label} at ${server.url}`);
   line(io.stderr, `Token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);

@@ -2,16 +2,23 @@
 // Hand-rolled (rather than write-file-atomic) for the directory fsync, which makes the rename
 // itself durable, and to keep this hot path free of extra dependencies.
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const tempPrefix = (path: string): string => `.${basename(path)}.`;
+/** 0 on Windows, which has no such flag. */
+export const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+/** A new file only (never an existing one, never through a link). */
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const file = await open(temp, 'wx', mode);
+    const file = await open(temp, CREATE_NEW, mode);
     try {
+      // The mode asked for, whatever the umask: the renamed file replaces one of any mode.
+      if (process.platform !== 'win32') await file.chmod(mode);
       await file.writeFile(data);
       await file.sync();
     } finally {

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from './debug-signal.js';
 import { CommandNotRunnable, UsageError } from './errors.js';
 import { maskMatcher, maskPatterns, maskingStream } from './masking.js';
 
@@ -22,9 +23,13 @@ export interface ChildRunOptions {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable;
   stderr: Writable;
-  /** Signals to forward; defaults to SIGINT, SIGTERM, SIGHUP, SIGQUIT. */
+  /** Signals to forward; defaults to FORWARDED_SIGNALS. */
   signals?: NodeJS.Signals[];
 }
+
+/** Passed on to the command. SIGUSR1/SIGUSR2 too: px itself has no use for them (its own SIGUSR1
+ *  is kept from opening Node's inspector) and the command may (log rotation, reloads, dumps). */
+export const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', ...(process.platform === 'win32' ? [] : (['SIGUSR1', 'SIGUSR2'] as const))];
 
 /** What a shell would exit with for a command killed by `signal`. */
 export function signalExitCode(signal: NodeJS.Signals): number {
@@ -62,12 +67,16 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   // A Ctrl+C typed in the terminal already reaches the child (same process group): forwarding
   // SIGINT too would deliver it twice. Signals sent to px alone (kill, a supervisor) are forwarded.
   const fromTerminal = Boolean(options.stdin.isTTY);
-  const signals = options.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+  const signals = options.signals ?? FORWARDED_SIGNALS;
   const forward = (signal: NodeJS.Signals): void => {
     if (signal === 'SIGINT' && fromTerminal) return;
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   for (const signal of signals) process.on(signal, forward);
+  // px holds every value for as long as the command runs: no inspector may stay open on it.
+  setImmediate(() => {
+    if (closeInspectorOpenedBySignal(options.baseEnv)) options.stderr.write(`warning: ${INSPECTOR_CLOSED}\n`);
+  });
   const cleanup = (): void => {
     for (const signal of signals) process.off(signal, forward);
   };

@@ -5,8 +5,8 @@
 // `px server` can write at once, and a crash at any moment leaves the old or the new state.
 // Within one process, writes that arrive while another is in flight are committed together.
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync, type Stats } from 'node:fs';
-import { open as openFile, readFile } from 'node:fs/promises';
+import { constants, existsSync, statSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
 import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
@@ -14,7 +14,7 @@ import { AuthRejected, UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
 import { STORE_DIR, STORE_FILE } from './project.js';
-import { assertPxDir, ensurePxDir } from './px-dir.js';
+import { assertPxDir, ensurePxDir, openOwnFile } from './px-dir.js';
 import type { PutResult, SecretStore } from './store.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
 import {
@@ -24,10 +24,14 @@ import {
   encodeJournalHeader,
   encodeRecord,
   encodeSnapshot,
+  FORMAT_VERSION,
+  journalDamaged,
   parseJournalHeader,
   parseSnapshot,
   readRecords,
+  verifyJournalHeader,
   type Doc,
+  type JournalOf,
   type JournalRecord,
   type Op,
   type Secret,
@@ -41,6 +45,8 @@ const MIN_COMPACT_BYTES = 64 * 1024;
 
 /** What this process knows of the store, and where on disk that knowledge ends. */
 interface State {
+  /** The format version of the snapshot (and of the journal continuing it). */
+  version: number;
   header: SnapshotHeader;
   key: Buffer;
   doc: Doc;
@@ -205,14 +211,16 @@ export class LocalStore implements SecretStore {
       return;
     }
     const { header, key, journal } = current;
-    const encoded = journal ? encodeRecord(key, header.storeId, header.generation, journal.nextIndex, record) : null;
+    // A store in an older format is rewritten in this one, rather than mixing formats in a journal.
+    const upgrade = current.version < FORMAT_VERSION;
+    const encoded = journal && !upgrade ? encodeRecord(key, header.storeId, header.generation, journal.nextIndex, record) : null;
     if (!journal || !encoded || journal.end + encoded.length > Math.max(MIN_COMPACT_BYTES, current.snapshotBytes)) {
       const doc = new Map(current.doc);
       applyRecord(doc, record);
       await this.writeSnapshot({ ...header, generation: header.generation + 1 }, key, doc);
       return;
     }
-    const file = await openFile(this.journalPath, 'r+');
+    const file = await openOwnFile(this.journalPath, JOURNAL_FILE, constants.O_RDWR);
     try {
       // Bytes of an append that was cut short are not part of the store: overwrite them.
       if (journal.torn > 0) await file.truncate(journal.end);
@@ -237,11 +245,12 @@ export class LocalStore implements SecretStore {
     await removeLeftoverTemps(this.journalPath);
     const snapshot = encodeSnapshot(header, key, doc);
     await writeFileAtomic(this.snapshotPath, snapshot);
-    const journalHeader = encodeJournalHeader(header.storeId, header.generation);
+    const journalHeader = encodeJournalHeader(key, header.storeId, header.generation);
     await writeFileAtomic(this.journalPath, journalHeader);
     this.keys.set(header.storeId, key);
     const journal = statSync(this.journalPath);
     this.state = {
+      version: FORMAT_VERSION,
       header,
       key,
       doc,
@@ -322,12 +331,12 @@ export class LocalStore implements SecretStore {
 
   private async readNewRecords(state: State): Promise<State> {
     const journal = state.journal!;
-    const file = await openFile(this.journalPath, 'r');
+    const file = await openOwnFile(this.journalPath, JOURNAL_FILE, constants.O_RDONLY);
     try {
       const info = await file.stat();
       const raw = Buffer.alloc(info.size - journal.end);
       if (raw.length > 0) await file.read(raw, 0, raw.length, journal.end);
-      const read = readRecords(raw, 0, journal.nextIndex, state.key, state.header.storeId, state.header.generation, JOURNAL_FILE);
+      const read = readRecords(raw, 0, journal.nextIndex, state.key, this.journalOf(state.version, state.header));
       for (const record of read.records) applyRecord(state.doc, record);
       state.journal = { ...journal, stamp: stampOf(info), end: journal.end + read.end, torn: read.torn, nextIndex: journal.nextIndex + read.records.length };
       return state;
@@ -340,7 +349,7 @@ export class LocalStore implements SecretStore {
   private async reload(): Promise<State | null> {
     let previousStamp: string | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const snapshot = await readWithStamp(this.snapshotPath);
+      const snapshot = await readWithStamp(this.snapshotPath, STORE_FILE);
       if (!snapshot) {
         this.state = undefined;
         return null;
@@ -348,11 +357,18 @@ export class LocalStore implements SecretStore {
       const sealed = parseSnapshot(snapshot.raw, STORE_FILE);
       const key = await this.keyFor(sealed.header);
       const doc = decryptSnapshot(sealed, key, STORE_FILE);
-      const base = { header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
-      const journal = await readWithStamp(this.journalPath);
+      const base = { version: sealed.version, header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
+      const journal = await readWithStamp(this.journalPath, JOURNAL_FILE);
       if (!journal) return (this.state = { ...base, journal: null });
       const journalHeader = parseJournalHeader(journal.raw, JOURNAL_FILE);
-      if (journalHeader.storeId !== sealed.header.storeId) throw damaged(JOURNAL_FILE, 'it belongs to another store');
+      if (journalHeader.storeId !== sealed.header.storeId) throw journalDamaged(JOURNAL_FILE, 'it belongs to another store');
+      // Verified before its generation is believed: a flipped bit there would otherwise make px
+      // skip every record as "older than the snapshot", and the next write erase them.
+      verifyJournalHeader(journalHeader, key, JOURNAL_FILE);
+      // Only a journal left from before an upgrade's snapshot may be in another format.
+      if (journalHeader.version < sealed.version && journalHeader.generation >= sealed.header.generation) {
+        throw journalDamaged(JOURNAL_FILE, "its format does not match the snapshot's");
+      }
       if (journalHeader.generation > sealed.header.generation) {
         // A writer replaced the snapshot after we read it; if not, the snapshot is older than
         // its journal (restored from a backup without it?) and changes would be lost.
@@ -361,11 +377,16 @@ export class LocalStore implements SecretStore {
         continue;
       }
       if (journalHeader.generation < sealed.header.generation) return (this.state = { ...base, journal: null });
-      const read = readRecords(journal.raw, journalHeader.start, 0, key, sealed.header.storeId, sealed.header.generation, JOURNAL_FILE);
+      if (journalHeader.version !== sealed.version) throw journalDamaged(JOURNAL_FILE, "its format does not match the snapshot's");
+      const read = readRecords(journal.raw, journalHeader.start, 0, key, this.journalOf(sealed.version, sealed.header));
       for (const record of read.records) applyRecord(doc, record);
       return (this.state = { ...base, journal: { id: journal.id, stamp: journal.stamp, end: read.end, torn: read.torn, nextIndex: read.records.length } });
     }
     throw new UsageError('The local store (.px) kept changing while px read it; try again.');
+  }
+
+  private journalOf(version: number, header: SnapshotHeader): JournalOf {
+    return { version, storeId: header.storeId, generation: header.generation, file: JOURNAL_FILE };
   }
 
   private async keyFor(header: SnapshotHeader): Promise<Buffer> {
@@ -382,10 +403,10 @@ export class LocalStore implements SecretStore {
 }
 
 /** A file's bytes and the stamp of exactly those bytes (fstat on the same descriptor). */
-async function readWithStamp(path: string): Promise<{ raw: Buffer; stamp: string; id: string } | null> {
+async function readWithStamp(path: string, shown: string): Promise<{ raw: Buffer; stamp: string; id: string } | null> {
   let file;
   try {
-    file = await openFile(path, 'r');
+    file = await openOwnFile(path, shown, constants.O_RDONLY);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -2,17 +2,25 @@
 // journal (`secrets.journal`, appended to) of changes made since that snapshot. Both are sealed
 // with AES-256-GCM; the authenticated data binds each piece to its store, its snapshot generation
 // and, for journal records, its position, so pieces cannot be swapped, reordered or replayed.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+// Since format 3 the journal's header and each record's length carry a MAC too, so that a flipped
+// bit there is damage that is reported, not a reason to skip records (see readRecords).
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UsageError } from './errors.js';
-import type { KeySource } from './store-key.js';
+import { STORE_ID_PATTERN, type KeySource } from './store-key.js';
 
 export const SNAPSHOT_FORMAT = 'px-local-store';
 export const JOURNAL_FORMAT = 'px-local-journal';
-const VERSION = 2;
+/** The format this px writes. It reads every version in READABLE_VERSIONS; a store in an older
+ *  one is rewritten in this one by its next write. */
+export const FORMAT_VERSION = 3;
+const READABLE_VERSIONS: ReadonlySet<number> = new Set([2, 3]);
+const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Every journal record starts with its length (4 bytes, big-endian), then iv, tag, ciphertext. */
+/** Every journal record starts with its length (4 bytes, big-endian), then (format 3) a 4-byte
+ *  MAC of that length, then iv, tag, ciphertext. */
 const LENGTH_BYTES = 4;
+const LENGTH_MAC_BYTES = 4;
 
 export interface Secret {
   value: string;
@@ -39,9 +47,29 @@ export interface SnapshotHeader {
 export const damaged = (file: string, why: string): UsageError =>
   new UsageError(`The local store (${file}) is damaged: ${why}. Nothing was read. Restore .px/ from a backup, or move it away to start over.`);
 
-const snapshotAad = (h: SnapshotHeader): Buffer => Buffer.from(JSON.stringify([SNAPSHOT_FORMAT, VERSION, h.storeId, h.keySource, h.keyId, h.generation]));
-const recordAad = (storeId: string, generation: number, index: number): Buffer =>
-  Buffer.from(JSON.stringify([JOURNAL_FORMAT, VERSION, storeId, generation, index]));
+/** Damage in the journal: the snapshot before it is intact, which gives the user a way out. */
+export const journalDamaged = (file: string, why: string): UsageError =>
+  new UsageError(
+    `The local store's journal (${file}) is damaged: ${why}. Nothing was read or changed. Restore .px/ from a backup, or move ${file} away to open the store as of its last snapshot (the changes saved after it are lost).`,
+  );
+
+const snapshotAad = (version: number, h: SnapshotHeader): Buffer =>
+  Buffer.from(JSON.stringify([SNAPSHOT_FORMAT, version, h.storeId, h.keySource, h.keyId, h.generation]));
+const recordAad = (version: number, storeId: string, generation: number, index: number): Buffer =>
+  Buffer.from(JSON.stringify([JOURNAL_FORMAT, version, storeId, generation, index]));
+
+// The journal's framing (its header, each record's length) is authenticated with a key derived
+// from the store key, so one key is never used for two algorithms.
+const framingKeys = new WeakMap<Buffer, Buffer>();
+function framingMac(key: Buffer, parts: unknown[]): Buffer {
+  let framing = framingKeys.get(key);
+  if (!framing) {
+    framing = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'px local journal framing', 32));
+    framingKeys.set(key, framing);
+  }
+  return createHmac('sha256', framing).update(JSON.stringify(parts)).digest();
+}
+const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 function seal(key: Buffer, aad: Buffer, plain: Buffer): { iv: Buffer; tag: Buffer; body: Buffer } {
   const iv = randomBytes(IV_BYTES);
@@ -67,19 +95,26 @@ function open(key: Buffer, aad: Buffer, iv: Buffer, tag: Buffer, body: Buffer): 
 
 export function encodeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Buffer {
   const rows = [...doc].map(([name, s]) => [name, s.value, s.createdAt, s.updatedAt]);
-  const { iv, tag, body } = seal(key, snapshotAad(header), Buffer.from(JSON.stringify(rows), 'utf8'));
-  const line = JSON.stringify({ format: SNAPSHOT_FORMAT, version: VERSION, ...header, iv: iv.toString('base64'), tag: tag.toString('base64') });
+  const { iv, tag, body } = seal(key, snapshotAad(FORMAT_VERSION, header), Buffer.from(JSON.stringify(rows), 'utf8'));
+  const line = JSON.stringify({ format: SNAPSHOT_FORMAT, version: FORMAT_VERSION, ...header, iv: iv.toString('base64'), tag: tag.toString('base64') });
   return Buffer.concat([Buffer.from(`${line}\n`), body]);
 }
 
 export interface SealedSnapshot {
+  /** The format version it was written in. */
+  version: number;
   header: SnapshotHeader;
   iv: Buffer;
   tag: Buffer;
   body: Buffer;
 }
 
-/** Reads the plaintext header; the contents stay sealed until the key is known. */
+/**
+ * Reads the plaintext header; the contents stay sealed until the key is known. The header only
+ * picks which of the user's own keys to try (its fields are authenticated with the contents):
+ * a store id that is not one px makes is refused before any key is looked up, since it names the
+ * keychain entry and the key file.
+ */
 export function parseSnapshot(raw: Buffer, file: string): SealedSnapshot {
   const newline = raw.indexOf(0x0a);
   let parsed: Record<string, unknown>;
@@ -89,18 +124,24 @@ export function parseSnapshot(raw: Buffer, file: string): SealedSnapshot {
     throw damaged(file, 'its header is unreadable');
   }
   if (parsed?.format !== SNAPSHOT_FORMAT) throw damaged(file, 'it is not a px store');
-  if (parsed.version !== VERSION) throw new UsageError(`The local store (${file}) has format version ${String(parsed.version)}, which this px cannot read: update px.`);
+  const version = parsed.version;
+  if (typeof version !== 'number' || !READABLE_VERSIONS.has(version)) {
+    throw new UsageError(`The local store (${file}) has format version ${String(version)}, which this px cannot read: update px.`);
+  }
   const { storeId, keySource, keyId, generation, iv, tag } = parsed;
+  if (typeof storeId !== 'string' || !STORE_ID_PATTERN.test(storeId)) throw damaged(file, 'its store id is not one px generates (a store px did not make?)');
   const valid =
     newline >= 0 &&
-    typeof storeId === 'string' &&
     (keySource === 'keychain' || keySource === 'env' || keySource === 'file') &&
     typeof keyId === 'string' &&
+    KEY_ID_PATTERN.test(keyId) &&
     Number.isSafeInteger(generation) &&
+    (generation as number) >= 0 &&
     typeof iv === 'string' &&
     typeof tag === 'string';
   if (!valid) throw damaged(file, 'its header is incomplete');
   return {
+    version,
     header: { storeId, keySource, keyId, generation: generation as number },
     iv: Buffer.from(iv, 'base64'),
     tag: Buffer.from(tag, 'base64'),
@@ -109,7 +150,7 @@ export function parseSnapshot(raw: Buffer, file: string): SealedSnapshot {
 }
 
 export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: string): Doc {
-  const plain = open(key, snapshotAad(sealed.header), sealed.iv, sealed.tag, sealed.body);
+  const plain = open(key, snapshotAad(sealed.version, sealed.header), sealed.iv, sealed.tag, sealed.body);
   if (!plain) throw damaged(file, 'its contents fail the integrity check');
   const rows = JSON.parse(plain.toString('utf8')) as Array<[string, string, string, string]>;
   return new Map(rows.map(([name, value, createdAt, updatedAt]) => [name, { value, createdAt, updatedAt }]));
@@ -117,30 +158,62 @@ export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: strin
 
 // ── journal ───────────────────────────────────────────────────────────────────────────────
 
-export function encodeJournalHeader(storeId: string, generation: number): Buffer {
-  return Buffer.from(`${JSON.stringify({ format: JOURNAL_FORMAT, version: VERSION, storeId, generation })}\n`);
+const headerParts = (version: number, storeId: string, generation: number): unknown[] => [JOURNAL_FORMAT, version, storeId, generation];
+
+export function encodeJournalHeader(key: Buffer, storeId: string, generation: number): Buffer {
+  const mac = framingMac(key, headerParts(FORMAT_VERSION, storeId, generation)).toString('base64');
+  return Buffer.from(`${JSON.stringify({ format: JOURNAL_FORMAT, version: FORMAT_VERSION, storeId, generation, mac })}\n`);
 }
 
-/** The journal's header and where its records start. */
-export function parseJournalHeader(raw: Buffer, file: string): { storeId: string; generation: number; start: number } {
+export interface JournalHeader {
+  version: number;
+  storeId: string;
+  generation: number;
+  /** Where its records start. */
+  start: number;
+  mac?: string;
+}
+
+/** The journal's header, as written; verifyJournalHeader checks it once the key is known. */
+export function parseJournalHeader(raw: Buffer, file: string): JournalHeader {
   const newline = raw.indexOf(0x0a);
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(raw.subarray(0, newline).toString('utf8'));
   } catch {
-    throw damaged(file, 'its header is unreadable');
+    throw journalDamaged(file, 'its header is unreadable');
   }
-  if (newline < 0 || parsed?.format !== JOURNAL_FORMAT || parsed.version !== VERSION || typeof parsed.storeId !== 'string' || !Number.isSafeInteger(parsed.generation)) {
-    throw damaged(file, 'its header is not a px journal header');
-  }
-  return { storeId: parsed.storeId, generation: parsed.generation as number, start: newline + 1 };
+  const { version, storeId, generation, mac } = parsed ?? {};
+  const valid =
+    newline >= 0 &&
+    parsed?.format === JOURNAL_FORMAT &&
+    typeof version === 'number' &&
+    READABLE_VERSIONS.has(version) &&
+    typeof storeId === 'string' &&
+    STORE_ID_PATTERN.test(storeId) &&
+    Number.isSafeInteger(generation) &&
+    (version < 3 || typeof mac === 'string');
+  if (!valid) throw journalDamaged(file, 'its header is not a px journal header');
+  return { version: version as number, storeId: storeId as string, generation: generation as number, start: newline + 1, ...(typeof mac === 'string' ? { mac } : {}) };
 }
 
+/** Throws unless the header was written with `key` (format 3; earlier ones carry no MAC). */
+export function verifyJournalHeader(header: JournalHeader, key: Buffer, file: string): void {
+  if (header.version < 3) return;
+  const expected = framingMac(key, headerParts(header.version, header.storeId, header.generation));
+  if (!sameBytes(Buffer.from(header.mac ?? '', 'base64'), expected)) throw journalDamaged(file, 'its header fails the integrity check');
+}
+
+const prefixBytes = (version: number): number => LENGTH_BYTES + (version >= 3 ? LENGTH_MAC_BYTES : 0);
+const lengthMac = (key: Buffer, storeId: string, generation: number, index: number, length: number): Buffer =>
+  framingMac(key, ['length', storeId, generation, index, length]).subarray(0, LENGTH_MAC_BYTES);
+
 export function encodeRecord(key: Buffer, storeId: string, generation: number, index: number, record: JournalRecord): Buffer {
-  const { iv, tag, body } = seal(key, recordAad(storeId, generation, index), Buffer.from(JSON.stringify(record), 'utf8'));
-  const length = Buffer.alloc(LENGTH_BYTES);
-  length.writeUInt32BE(IV_BYTES + TAG_BYTES + body.length);
-  return Buffer.concat([length, iv, tag, body]);
+  const { iv, tag, body } = seal(key, recordAad(FORMAT_VERSION, storeId, generation, index), Buffer.from(JSON.stringify(record), 'utf8'));
+  const length = IV_BYTES + TAG_BYTES + body.length;
+  const prefix = Buffer.alloc(LENGTH_BYTES);
+  prefix.writeUInt32BE(length);
+  return Buffer.concat([prefix, lengthMac(key, storeId, generation, index, length), iv, tag, body]);
 }
 
 export interface RecordsRead {
@@ -151,25 +224,41 @@ export interface RecordsRead {
   torn: number;
 }
 
+/** Which journal the records are read from: the store it continues and its format. */
+export interface JournalOf {
+  version: number;
+  storeId: string;
+  generation: number;
+  file: string;
+}
+
 /**
- * Decodes the records in raw[offset…], the first one having number `index`. A last record that is
- * cut short (or zero-filled, as some file systems leave an interrupted append) was never
- * acknowledged and is not part of the store; any complete record that fails to verify is damage.
+ * Decodes the records in raw[offset…], the first one having number `index`. Only an incomplete
+ * last record is a torn tail (an append cut short by a crash, never acknowledged; or zero-filled,
+ * as some file systems leave one): it is not part of the store. Anything else that fails to verify
+ * is damage, reported without reading further, so no acknowledged write is skipped silently. In
+ * format 3 a record's length carries its own MAC: a flipped length is damage, not a "tail".
  */
-export function readRecords(raw: Buffer, offset: number, index: number, key: Buffer, storeId: string, generation: number, file: string): RecordsRead {
+export function readRecords(raw: Buffer, offset: number, index: number, key: Buffer, journal: JournalOf): RecordsRead {
+  const { version, storeId, generation, file } = journal;
+  const prefix = prefixBytes(version);
   const records: JournalRecord[] = [];
   let at = offset;
   while (at < raw.length) {
-    if (raw.length - at < LENGTH_BYTES) break;
+    const number = index + records.length;
+    if (raw.length - at < prefix) break;
+    if (raw.subarray(at).every((byte) => byte === 0)) break;
     const length = raw.readUInt32BE(at);
-    const end = at + LENGTH_BYTES + length;
-    if (length === 0 && raw.subarray(at).every((byte) => byte === 0)) break;
-    if (length < IV_BYTES + TAG_BYTES) throw damaged(file, `record ${index + records.length + 1} has an impossible length`);
+    if (version >= 3 && !sameBytes(raw.subarray(at + LENGTH_BYTES, at + prefix), lengthMac(key, storeId, generation, number, length))) {
+      throw journalDamaged(file, `record ${number + 1}'s length fails its integrity check`);
+    }
+    if (length < IV_BYTES + TAG_BYTES) throw journalDamaged(file, `record ${number + 1} has an impossible length`);
+    const end = at + prefix + length;
     if (end > raw.length) break;
-    const iv = raw.subarray(at + LENGTH_BYTES, at + LENGTH_BYTES + IV_BYTES);
-    const tag = raw.subarray(at + LENGTH_BYTES + IV_BYTES, at + LENGTH_BYTES + IV_BYTES + TAG_BYTES);
-    const plain = open(key, recordAad(storeId, generation, index + records.length), iv, tag, raw.subarray(at + LENGTH_BYTES + IV_BYTES + TAG_BYTES, end));
-    if (!plain) throw damaged(file, `record ${index + records.length + 1} fails the integrity check`);
+    const iv = raw.subarray(at + prefix, at + prefix + IV_BYTES);
+    const tag = raw.subarray(at + prefix + IV_BYTES, at + prefix + IV_BYTES + TAG_BYTES);
+    const plain = open(key, recordAad(version, storeId, generation, number), iv, tag, raw.subarray(at + prefix + IV_BYTES + TAG_BYTES, end));
+    if (!plain) throw journalDamaged(file, `record ${number + 1} fails the integrity check`);
     records.push(JSON.parse(plain.toString('utf8')) as JournalRecord);
     at = end;
   }

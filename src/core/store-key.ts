@@ -1,7 +1,7 @@
 // The local store's 32-byte key: in the OS keychain when one is reachable, else PX_STORE_KEY,
 // else a 0600 key file in the user's config directory (PRODUCT.md "Files px writes").
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
@@ -11,7 +11,16 @@ import { keychainUnreachableReason, type Keychain } from './keychain.js';
 export type KeySource = 'keychain' | 'env' | 'file';
 
 export const STORE_KEY_SERVICE = 'px';
-export const storeKeyAccount = (storeId: string): string => `store-key:${storeId}`;
+/** A store id is 8 random bytes in hex, made by px. It names the keychain entry and the key file,
+ *  so one from a header is checked against this before it names anything: never a path. */
+export const STORE_ID_PATTERN = /^[0-9a-f]{16}$/;
+export const storeKeyAccount = (storeId: string): string => `store-key:${checkedId(storeId)}`;
+
+function checkedId(storeId: string): string {
+  if (!STORE_ID_PATTERN.test(storeId)) throw new UsageError('The local store (.px) names a store id that px does not generate: move .px/ away and try again.');
+  return storeId;
+}
+const keyFilePath = (env: NodeJS.ProcessEnv, storeId: string): string => join(keyFileDir(env), `${checkedId(storeId)}.key`);
 
 /** A short fingerprint stored next to the ciphertext to tell "wrong key" from "damaged file". */
 export const keyFingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
@@ -52,7 +61,7 @@ export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<
   const key = randomBytes(32);
   const dir = keyFileDir(ctx.env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${storeId}.key`);
+  const path = keyFilePath(ctx.env, storeId);
   await writeFileAtomic(path, `${key.toString('hex')}\n`);
   ctx.warn(`no OS keychain and no PX_STORE_KEY: the local store's key is in ${path} (mode 0600). Anyone who can read that file and .px/ can read your secrets.`);
   return { key, source: 'file' };
@@ -87,13 +96,31 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
     if (override) ctx.warn("PX_STORE_KEY is set but is not this store's key: using the key from the OS keychain.");
     return Buffer.from(hex.trim(), 'hex');
   }
-  const path = join(keyFileDir(ctx.env), `${storeId}.key`);
-  let key: Buffer;
-  try {
-    key = Buffer.from((await readFile(path, 'utf8')).trim(), 'hex');
-  } catch {
-    throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
-  }
+  const path = keyFilePath(ctx.env, storeId);
+  const text = await readKeyFile(path);
+  if (text === null) throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
+  const key = Buffer.from(text.trim(), 'hex');
   if (override) ctx.warn(`PX_STORE_KEY is set but is not this store's key: using the key file ${path}.`);
   return key;
+}
+
+/** The key file's text, or null when it is missing. One that others own or can write is not the
+ *  user's key (whoever can replace it chooses the key), so it is refused. */
+async function readKeyFile(path: string): Promise<string | null> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const info = await file.stat();
+    const uid = process.getuid?.();
+    if (process.platform !== 'win32' && ((uid !== undefined && info.uid !== uid) || (info.mode & 0o022) !== 0)) {
+      throw new UsageError(`The key file ${path} is owned or writable by another user: px uses only a key that is yours alone. Make it yours with mode 0600, or move it away.`);
+    }
+    return await file.readFile('utf8');
+  } finally {
+    await file.close();
+  }
 }

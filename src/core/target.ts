@@ -1,12 +1,13 @@
 // Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
 // px.config.json, then the project's embedded local store.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
 import { STORE_DIR, STORE_FILE, type Project } from './project.js';
+import { assertPxDir, readPrivateFile } from './px-dir.js';
 import type { SecretStore } from './store.js';
 import type { LocalStore } from './local-store.js';
 
@@ -108,12 +109,10 @@ function isLoopback(url: string): boolean {
 export async function resolveToken(url: string, env: NodeJS.ProcessEnv, root: string, keychain?: Keychain): Promise<string> {
   if (env.PX_TOKEN) return env.PX_TOKEN;
   if (isLoopback(url)) {
-    try {
-      const token = readFileSync(join(root, SERVER_TOKEN_FILE), 'utf8').trim();
-      if (token) return token;
-    } catch {
-      // no local server token: fall through to the keychain
-    }
+    // Only from the user's own .px/, and only a token px wrote (0600): a checkout cannot choose it.
+    assertPxDir(root);
+    const token = readPrivateFile(join(root, SERVER_TOKEN_FILE), SERVER_TOKEN_FILE)?.trim();
+    if (token) return token;
   }
   // Without a keychain there is no stored token: say how to get one rather than failing on it.
   const source = keychain ?? (keychainUnreachableReason(env) === null ? openKeychain(env) : undefined);

@@ -1,9 +1,10 @@
 // Which token goes where: this project's own server token only ever to a loopback address.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthRejected } from '../../src/core/errors.js';
 import { isLoopbackHost, resolveToken, storeAbove } from '../../src/core/target.js';
+import { failure } from '../helpers/failure.js';
 import { MemoryKeychain } from '../helpers/memory-keychain.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
 
@@ -22,13 +23,21 @@ describe('resolveToken', () => {
   beforeEach(() => {
     project = tempProject();
     mkdirSync(join(project.root, '.px'));
-    writeFileSync(join(project.root, '.px', 'server-token'), 'local-server-token\n');
+    // As px server writes it.
+    writeFileSync(join(project.root, '.px', 'server-token'), 'local-server-token\n', { mode: 0o600 });
   });
   afterEach(() => project.cleanup());
 
   it("sends the project's server token to its loopback server", async () => {
     for (const url of ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787'])
       expect(await resolveToken(url, {}, project.root, new MemoryKeychain())).toBe('local-server-token');
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a token file others can read, as one from a checkout is (exit 2): its token was chosen by whoever committed it', async () => {
+    chmodSync(join(project.root, '.px', 'server-token'), 0o644);
+    const refused = await failure(resolveToken('http://127.0.0.1:8787', {}, project.root, new MemoryKeychain()));
+    expect(refused.code).toBe(2);
+    expect(refused.message).toMatch(/^\.px[/\\]server-token is readable by other users \(mode 0644\): px writes it 0600 and trusts no other/);
   });
 
   it('never sends it to a host whose name merely starts with 127.', async () => {
