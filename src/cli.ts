@@ -12,6 +12,8 @@ import { deleteCommand } from './commands/secret/delete.js';
 import { existsCommand } from './commands/secret/exists.js';
 import { importCommand } from './commands/secret/import.js';
 import { listCommand } from './commands/secret/list.js';
+import { historyCommand } from './commands/secret/history.js';
+import { rollbackCommand } from './commands/secret/rollback.js';
 import { serverCommand } from './commands/server.js';
 import { runCommand } from './commands/run.js';
 import { credsSetCommand } from './commands/creds/set.js';
@@ -53,7 +55,9 @@ function buildParser(argv: string[], rest: string[], schedule: (work: Work) => v
         .command(deleteCommand(schedule))
         .command(existsCommand(schedule))
         .command(importCommand(schedule))
-        .demandCommand(1, 'Name a secret command: create, list, delete, exists or import.')
+        .command(historyCommand(schedule))
+        .command(rollbackCommand(schedule))
+        .demandCommand(1, 'Name a secret command: create, list, delete, exists, import, history or rollback.')
         .strict(),
     )
     .command('creds', "Deploy credentials in the OS keychain, scoped to this project", (creds: Argv<GlobalArgs>) =>

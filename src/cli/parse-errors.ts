@@ -3,7 +3,7 @@
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
 const SUBCOMMANDS: Record<string, readonly string[]> = {
-  secret: ['create', 'list', 'delete', 'exists', 'import'],
+  secret: ['create', 'list', 'delete', 'exists', 'import', 'history', 'rollback'],
   creds: ['set', 'list', 'delete', 'import'],
   endpoint: ['check'],
 };
@@ -13,12 +13,14 @@ const POSITIONAL: Record<string, string> = {
   'secret create': 'NAME',
   'secret delete': 'NAME',
   'secret exists': 'NAME',
+  'secret history': 'NAME',
+  'secret rollback': 'NAME',
   'creds set': 'NAME',
   'creds delete': 'NAME',
 };
 /** Commands a value is given to: what they did not understand is never repeated. */
 const READS_VALUE = new Set(['secret create', 'creds set', 'login']);
-const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host']);
+const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--to']);
 
 /** The command words of argv (`secret create`), skipping flags and their arguments. */
 export function commandPath(argv: readonly string[]): string[] {

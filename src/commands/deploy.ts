@@ -3,6 +3,8 @@ import { describeCommand, runWithSecrets, type ChildCommand } from '../core/chil
 import { AuthRejected, UsageError } from '../core/errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../core/examples.js';
 import { CONFIG_FILE, type Project } from '../core/project.js';
+import { noteHandout, programName } from '../core/handout-log.js';
+import { localActor } from '../core/secret-versions.js';
 import { line, warn, type Io } from '../cli/io.js';
 import { openCredentials, type GlobalArgs } from '../cli/project-target.js';
 
@@ -45,6 +47,9 @@ export async function runDeploy(io: Io, args: DeployArgs): Promise<number> {
     if (missing.length > 0) warn(io, `${list(missing)} from ${DEPLOY_EXAMPLE} ${missing.length === 1 ? 'is' : 'are'} not stored: ${howToAdd}.`);
     line(io.stderr, `px deploy: ${list([...credentials.keys()].sort())} from the ${creds.label}, masked as *** in the output.`);
   }
+  const env = (args as { env?: string }).env ?? io.env.PX_ENV ?? 'development';
+  const handout = { via: 'deploy' as const, env, command: programName(command, credentials.values()), names: [...credentials.keys()], by: localActor(io.env) };
+  await noteHandout(project.root, handout, (text) => warn(io, text));
   return runWithSecrets({
     command,
     cwd: fromConfig ? project.root : io.cwd,

@@ -2,6 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
 import { openLocalStore, resolveTarget } from '../core/target.js';
+import { noteHandout, programName } from '../core/handout-log.js';
+import { localActor } from '../core/secret-versions.js';
 import { line, warn, type Io } from '../cli/io.js';
 import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
@@ -34,6 +36,9 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
   }
   if (values.size === 0) warn(io, `${label} holds no secrets: running ${args.command[0]} without any. Add some with \`px secret create NAME\`.`);
   else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${label}, masked in the output.`);
+  const env = (args as { env?: string }).env ?? io.env.PX_ENV ?? 'development';
+  const handout = { via: 'run' as const, env, command: programName({ argv: args.command }, values.values()), names: [...values.keys()], by: localActor(io.env) };
+  await noteHandout(project.root, handout, (text) => warn(io, text));
   // Loaded here only: child_process is not needed by the other commands of the fast path.
   const { runWithSecrets } = await import('../core/child-run.js');
   return runWithSecrets({

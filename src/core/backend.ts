@@ -1,5 +1,6 @@
 // What every target of `px secret …` can do: the HTTP endpoint client and the embedded local
 // store both implement it, so commands do not care where secrets live.
+import type { VersionMeta } from './secret-versions.js';
 
 export interface SecretMeta {
   name: string;
@@ -30,5 +31,9 @@ export interface SecretsBackend {
   delete(name: string): Promise<void>;
   /** All or nothing. */
   bulkPut(entries: SecretEntry[]): Promise<BulkResult>;
+  /** NAME's versions, newest first (never a value); throws NotFound when absent. */
+  versions(name: string): Promise<VersionMeta[]>;
+  /** Makes `version` (default: the one before the current) current again, as a new version. */
+  rollback(name: string, version?: number): Promise<{ version: number; rolledBackTo: number }>;
   close?(): Promise<void>;
 }

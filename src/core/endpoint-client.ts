@@ -14,6 +14,7 @@ import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
 import { nameProblem } from './names.js';
+import type { VersionMeta } from './secret-versions.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,6 +38,20 @@ function asList(value: unknown): SecretMeta[] | null {
 const asExists = (value: unknown): boolean | null => (isObject(value) && typeof value.exists === 'boolean' ? value.exists : null);
 const asBulk = (value: unknown): BulkResult | null =>
   isObject(value) && isCount(value.created) && isCount(value.updated) ? { created: value.created, updated: value.updated } : null;
+
+/** Who changed a version, as an endpoint says it: shown on the terminal, so plain text only. */
+const isActor = (value: unknown): value is string => typeof value === 'string' && /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]{1,128}$/.test(value);
+function asVersions(value: unknown): VersionMeta[] | null {
+  if (!isObject(value) || !Array.isArray(value.versions)) return null;
+  const versions = value.versions.map((v: unknown, index): VersionMeta | null => {
+    if (!isObject(v) || !isCount(v.version) || v.version < 1 || !isTime(v.createdAt) || !isActor(v.by)) return null;
+    if (v.rollbackOf !== undefined && !isCount(v.rollbackOf)) return null;
+    return { version: v.version, createdAt: v.createdAt, by: v.by, ...(v.rollbackOf ? { rollbackOf: v.rollbackOf as number } : {}), current: index === 0 };
+  });
+  return versions.every((v) => v !== null) ? (versions as VersionMeta[]) : null;
+}
+const asRollback = (value: unknown): { version: number; rolledBackTo: number } | null =>
+  isObject(value) && isCount(value.version) && isCount(value.rolledBackTo) ? { version: value.version, rolledBackTo: value.rolledBackTo } : null;
 
 export interface EndpointOptions {
   url: string;
@@ -101,6 +116,15 @@ export class EndpointClient implements SecretsBackend {
 
   async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     return parse(asBulk, await this.call('POST', '/secrets/bulk', { secrets: entries }, 201), this.label);
+  }
+
+  async versions(name: string): Promise<VersionMeta[]> {
+    return parse(asVersions, await this.call('GET', `/secrets/${encodeURIComponent(name)}/versions`, undefined, 200, name), this.label);
+  }
+
+  async rollback(name: string, version?: number): Promise<{ version: number; rolledBackTo: number }> {
+    const body = version === undefined ? {} : { version };
+    return parse(asRollback, await this.call('POST', `/secrets/${encodeURIComponent(name)}/rollback`, body, 201), this.label);
   }
 
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, payload: unknown, expected: number, name?: string): Promise<unknown> {

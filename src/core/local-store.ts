@@ -15,7 +15,8 @@ import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
 import { STORE_DIR, STORE_FILE } from './project.js';
 import { assertPxDir, ensurePxDir, openOwnFile } from './px-dir.js';
-import type { PutResult, SecretStore } from './store.js';
+import type { PutResult, RollbackResult, SecretStore } from './store.js';
+import { localActor, nextVersionNumber, rollbackSource, versionList, withNewVersion, type ChangeBy, type VersionMeta } from './secret-versions.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
 import {
   applyRecord,
@@ -90,16 +91,18 @@ export class LocalStore implements SecretStore {
   private constructor(
     readonly root: string,
     private readonly ctx: KeyContext,
+    /** Who a change without `change.by` is recorded as (the OS user; a server passes its caller). */
+    private readonly actor: string,
   ) {
     this.dir = join(root, STORE_DIR);
     this.snapshotPath = join(root, STORE_FILE);
     this.journalPath = join(root, JOURNAL_FILE);
   }
 
-  static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void }): Promise<LocalStore> {
+  static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void; actor?: string }): Promise<LocalStore> {
     assertPxDir(options.root);
     const ctx = { env: options.env, keychain: options.keychain ?? openKeychain(options.env), warn: options.warn ?? (() => undefined) };
-    return new LocalStore(options.root, ctx);
+    return new LocalStore(options.root, ctx, options.actor ?? localActor(options.env));
   }
 
   async list(): Promise<SecretMeta[]> {
@@ -118,29 +121,57 @@ export class LocalStore implements SecretStore {
     return new Map([...doc].map(([name, s]) => [name, s.value]));
   }
 
-  async put(name: string, value: string): Promise<PutResult> {
+  async put(name: string, value: string, change: ChangeBy = {}): Promise<PutResult> {
     check([{ name, value }]);
     return this.mutate((doc, at) => {
       const createdAt = doc.get(name)?.createdAt ?? at;
       const created = !doc.has(name);
-      return { ops: [['put', name, value]], result: { meta: { name, createdAt, updatedAt: at }, created } };
+      const v = nextVersionNumber(doc.get(name));
+      return { ops: [['put', name, value, { v, by: change.by ?? this.actor }]], result: { meta: { name, createdAt, updatedAt: at }, created } };
     });
+  }
+
+  async versions(name: string): Promise<VersionMeta[] | null> {
+    const secret = (await this.read())?.doc.get(name);
+    return secret ? versionList(secret) : null;
+  }
+
+  async rollback(name: string, version: number | undefined, change: ChangeBy = {}): Promise<RollbackResult> {
+    // Decided under the lock, against the latest state; a refusal writes nothing.
+    const outcome = await this.mutate<RollbackResult | { refused: unknown }>((doc, at) => {
+      const secret = doc.get(name);
+      let source;
+      try {
+        source = rollbackSource(name, secret, version);
+      } catch (refused) {
+        return { ops: [], result: { refused } };
+      }
+      const v = nextVersionNumber(secret);
+      const op: Op = ['put', name, source.value, { v, by: change.by ?? this.actor, rollbackOf: source.version }];
+      return { ops: [op], result: { meta: { name, createdAt: secret!.createdAt, updatedAt: at }, version: v, rolledBackTo: source.version } };
+    });
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome;
   }
 
   delete(name: string): Promise<boolean> {
     return this.mutate((doc) => (doc.has(name) ? { ops: [['delete', name]], result: true } : { ops: [], result: false }));
   }
 
-  async bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
+  async bulkPut(entries: SecretEntry[], change: ChangeBy = {}): Promise<BulkResult> {
     check(entries);
+    const by = change.by ?? this.actor;
     return this.mutate((doc) => {
-      const seen = new Set<string>();
+      // The version each name gets next; a name given twice makes two versions.
+      const next = new Map<string, number>();
       let created = 0;
-      for (const { name } of entries) {
-        if (!doc.has(name) && !seen.has(name)) created++;
-        seen.add(name);
-      }
-      return { ops: entries.map(({ name, value }): Op => ['put', name, value]), result: { created, updated: entries.length - created } };
+      const ops = entries.map(({ name, value }): Op => {
+        if (!doc.has(name) && !next.has(name)) created++;
+        const v = next.get(name) ?? nextVersionNumber(doc.get(name));
+        next.set(name, v + 1);
+        return ['put', name, value, { v, by }];
+      });
+      return { ops, result: { created, updated: entries.length - created } };
     });
   }
 
@@ -177,7 +208,8 @@ export class LocalStore implements SecretStore {
                 overlay.delete(op[1]);
                 deleted.add(op[1]);
               } else {
-                overlay.set(op[1], { value: op[2], createdAt: view.get(op[1])?.createdAt ?? record.at, updatedAt: record.at });
+                const previous = view.get(op[1]);
+                overlay.set(op[1], withNewVersion(previous, op[2], record.at, op[3]?.v ?? nextVersionNumber(previous), op[3]));
                 deleted.delete(op[1]);
               }
             }

@@ -7,6 +7,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UsageError } from './errors.js';
 import { STORE_ID_PATTERN, type KeySource } from './store-key.js';
+import { secretOfRow, snapshotRow, withNewVersion, type ChangeBy, type SnapshotRow, type Versioned } from './secret-versions.js';
 
 export const SNAPSHOT_FORMAT = 'px-local-store';
 export const JOURNAL_FORMAT = 'px-local-journal';
@@ -22,14 +23,14 @@ const TAG_BYTES = 16;
 const LENGTH_BYTES = 4;
 const LENGTH_MAC_BYTES = 4;
 
-export interface Secret {
-  value: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A stored secret: its value, times and (secret-versions.ts) its version and earlier values. */
+export type Secret = Versioned;
 export type Doc = Map<string, Secret>;
 
-export type Op = ['put', string, string] | ['delete', string];
+/** A put carries the version it makes (so applying it twice is harmless), who made it and, for a
+ *  rollback, the version it restores; puts from before history have three fields. */
+export type PutInfo = ChangeBy & { v: number };
+export type Op = ['put', string, string] | ['put', string, string, PutInfo] | ['delete', string];
 export interface JournalRecord {
   at: string;
   ops: Op[];
@@ -94,7 +95,7 @@ function open(key: Buffer, aad: Buffer, iv: Buffer, tag: Buffer, body: Buffer): 
 // ── snapshot ──────────────────────────────────────────────────────────────────────────────
 
 export function encodeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Buffer {
-  const rows = [...doc].map(([name, s]) => [name, s.value, s.createdAt, s.updatedAt]);
+  const rows = [...doc].map(([name, s]) => snapshotRow(name, s));
   const { iv, tag, body } = seal(key, snapshotAad(FORMAT_VERSION, header), Buffer.from(JSON.stringify(rows), 'utf8'));
   const line = JSON.stringify({ format: SNAPSHOT_FORMAT, version: FORMAT_VERSION, ...header, iv: iv.toString('base64'), tag: tag.toString('base64') });
   return Buffer.concat([Buffer.from(`${line}\n`), body]);
@@ -152,8 +153,8 @@ export function parseSnapshot(raw: Buffer, file: string): SealedSnapshot {
 export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: string): Doc {
   const plain = open(key, snapshotAad(sealed.version, sealed.header), sealed.iv, sealed.tag, sealed.body);
   if (!plain) throw damaged(file, 'its contents fail the integrity check');
-  const rows = JSON.parse(plain.toString('utf8')) as Array<[string, string, string, string]>;
-  return new Map(rows.map(([name, value, createdAt, updatedAt]) => [name, { value, createdAt, updatedAt }]));
+  const rows = JSON.parse(plain.toString('utf8')) as SnapshotRow[];
+  return new Map(rows.map(secretOfRow));
 }
 
 // ── journal ───────────────────────────────────────────────────────────────────────────────
@@ -271,7 +272,9 @@ export function applyRecord(doc: Doc, record: JournalRecord): void {
       doc.delete(op[1]);
       continue;
     }
-    const [, name, value] = op;
-    doc.set(name, { value, createdAt: doc.get(name)?.createdAt ?? record.at, updatedAt: record.at });
+    const [, name, value, info] = op;
+    const previous = doc.get(name);
+    const { v, ...change } = info ?? { v: previous ? (previous.version ?? 1) + 1 : 1 };
+    doc.set(name, withNewVersion(previous, value, record.at, v, change));
   }
 }

@@ -10,6 +10,7 @@ import { STORE_DIR, STORE_FILE, type Project } from './project.js';
 import { assertPxDir, readPrivateFile } from './px-dir.js';
 import type { SecretStore } from './store.js';
 import type { LocalStore } from './local-store.js';
+import type { VersionMeta } from './secret-versions.js';
 
 export type Target =
   | { kind: 'url'; url: string; source: '--url' | 'PX_URL' | 'px.config.json' }
@@ -166,6 +167,15 @@ export class StoreBackend implements SecretsBackend {
   }
   bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     return this.store.bulkPut(entries);
+  }
+  async versions(name: string): Promise<VersionMeta[]> {
+    const versions = await this.store.versions(name);
+    if (!versions) throw new NotFound(`No secret named ${name} in ${this.label}.`);
+    return versions;
+  }
+  async rollback(name: string, version?: number): Promise<{ version: number; rolledBackTo: number }> {
+    const { version: made, rolledBackTo } = await this.store.rollback(name, version);
+    return { version: made, rolledBackTo };
   }
   async close(): Promise<void> {
     await this.store.close?.();

@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
 import { nameProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { planRoute, type PlanSource } from './plan-route.js';
+import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
   time: string;
@@ -109,6 +110,9 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
 
   planRoute(app, { plan, storeOf: () => store, fail });
 
+  // Until tokens have names, the one admin token is who changes things.
+  versionRoutes(app, { storeOf: () => store, callerName: () => 'admin token', fail });
+
   app.post('/secrets', limitBody, async (c) => {
     const body = await readJson(c);
     const parsed = Entry.safeParse(body);
@@ -116,7 +120,7 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
     c.set('name', parsed.data.name);
     const problem = entryProblem(parsed.data);
     if (problem) return fail(c, 400, problem);
-    const { meta, created } = await store.put(parsed.data.name, parsed.data.value);
+    const { meta, created } = await store.put(parsed.data.name, parsed.data.value, { by: 'admin token' });
     c.set('outcome', created ? 'created' : 'updated');
     return c.json({ name: meta.name, createdAt: meta.createdAt, updatedAt: meta.updatedAt }, 201);
   });
@@ -136,7 +140,7 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
       bad.push({ index, ...(name ? { name } : {}), error: problem });
     });
     if (bad.length > 0) return fail(c, 400, `${bad.length} invalid ${bad.length === 1 ? 'entry' : 'entries'}; nothing was written`, { entries: bad });
-    const result = await store.bulkPut(entries as Array<{ name: string; value: string }>);
+    const result = await store.bulkPut(entries as Array<{ name: string; value: string }>, { by: 'admin token' });
     c.set('outcome', `bulk created=${result.created} updated=${result.updated}`);
     c.set('names', entries.map((entry) => (entry as { name: string }).name));
     return c.json(result, 201);
@@ -165,6 +169,7 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
     ['/plan', 'GET'],
+    ...VERSION_ROUTES,
   ];
   for (const [path, methods] of allowed) {
     app.all(path, (c) => {
