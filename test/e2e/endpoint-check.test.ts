@@ -51,7 +51,8 @@ async function startPxServer(args: string[], env: NodeJS.ProcessEnv = {}): Promi
     const timer = setTimeout(() => reject(new Error(`px server did not start: ${stderr}`)), 10_000);
     child.stderr!.on('data', (chunk) => {
       stderr += chunk;
-      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      // A plain line (`… at http://…`) or a JSON log line (`"url":"http://…"`).
+      const match = /(?:at |"url":")(http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
