@@ -5,6 +5,7 @@ import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from './debug-signal.js';
 import { CommandNotRunnable, UsageError } from './errors.js';
+import { childControlReason } from './names.js';
 import { maskMatcher, maskPatterns, maskingStream } from './masking.js';
 
 export interface ChildCommand {
@@ -45,6 +46,13 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   const { command } = options;
   const env: NodeJS.ProcessEnv = { ...options.baseEnv };
   for (const [name, value] of options.secrets) {
+    // Stored before px refused such names, or by another tool: passing one would let whoever
+    // wrote it choose what the command runs. Leave it out and say so, by name.
+    const control = childControlReason(name);
+    if (control) {
+      options.stderr.write(`warning: not passing ${name}: ${control}.\n`);
+      continue;
+    }
     // Stored before px refused such values, or by another tool: spawn would fail for every
     // command, with the value in its error message. Leave this one out and say so, by name.
     if (value.includes('\0')) {

@@ -13,8 +13,9 @@ import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './back
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
-import { nameProblem } from './names.js';
+import { nameSyntaxProblem } from './names.js';
 import type { VersionMeta } from './secret-versions.js';
+import { visibleText } from './visible-text.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,7 +28,7 @@ function asMeta(value: unknown): SecretMeta | null {
   if (!isObject(value) || typeof value.name !== 'string' || !isTime(value.createdAt) || !isTime(value.updatedAt)) return null;
   // Names reach the terminal: one that breaks the name rules (escape sequences included) is not
   // from a px endpoint.
-  if (nameProblem(value.name) !== null) return null;
+  if (nameSyntaxProblem(value.name) !== null) return null;
   return { name: value.name, createdAt: value.createdAt, updatedAt: value.updatedAt };
 }
 function asList(value: unknown): SecretMeta[] | null {
@@ -228,10 +229,10 @@ function sentValues(payload: unknown): string[] {
 
 /**
  * The endpoint's own `{"error": …}` text as one short, plain line. The API promises it never holds
- * a value, but px does not take an endpoint's word for it: what the request sent is masked
- * (before shortening, so no prefix of a value survives), and control characters (escape
- * sequences, newlines) are dropped so that the text cannot drive the terminal or break the
- * one-line rule.
+ * a value, but px does not take an endpoint's word for it. First the text is put in the form a
+ * terminal shows (visibleText: no escape sequences, control or zero-width characters), so nothing
+ * invisible can split a value; then what the request sent, in that same form, is masked (also each
+ * long line of a multiline value), before shortening, so no prefix of a value survives.
  */
 function errorText(text: string, sent: readonly string[]): string {
   let message: unknown;
@@ -242,11 +243,8 @@ function errorText(text: string, sent: readonly string[]): string {
     return '';
   }
   if (typeof message !== 'string') return '';
-  const clean = maskText(message, sent)
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const hidden = sent.flatMap((value) => [value, ...value.split(/\r?\n/).filter((line) => line.trim().length >= 8)]).map(visibleText);
+  const clean = maskText(visibleText(message), hidden).replace(/\s+/g, ' ').trim();
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
 

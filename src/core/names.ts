@@ -6,14 +6,57 @@ export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_NAME_LENGTH = 256;
 export const MAX_VALUE_BYTES = 64 * 1024;
 
-/** Why `name` is not a valid secret name, or null when it is. Never mentions a value. */
-export function nameProblem(name: string): string | null {
+/**
+ * Why `name` does not have the form of a name, or null when it does. Never mentions a value. Enough
+ * to find, list or delete a secret (one stored before a rule of nameProblem existed).
+ */
+export function nameSyntaxProblem(name: string): string | null {
   if (name.length === 0) return 'the name is empty';
   if (name.length > MAX_NAME_LENGTH) return `the name is longer than ${MAX_NAME_LENGTH} characters`;
   if (!NAME_PATTERN.test(name)) {
     return 'names use letters, digits and _ and do not start with a digit';
   }
   return null;
+}
+
+/** Why a secret may not be stored under `name`, or null when it may. Never mentions a value. */
+export function nameProblem(name: string): string | null {
+  return nameSyntaxProblem(name) ?? childControlProblem(name);
+}
+
+// Names that change how a program runs rather than what it reads: put in a command's environment
+// by `px run`/`px deploy`, a secret with one of them would pick the programs, libraries or code
+// the command loads (a write token could make `px run -- npm start` run the writer's own npm).
+// Matched without regard to case, as Windows does.
+const CHILD_CONTROL_NAMES: ReadonlySet<string> = new Set([
+  // the shell's, and what finds programs (Linux, macOS, Windows)
+  'PATH', 'PATHEXT', 'COMSPEC', 'SHELL', 'ENV', 'BASH_ENV', 'IFS', 'CDPATH', 'SHELLOPTS', 'BASHOPTS', 'PS4',
+  'PROMPT_COMMAND', 'GLOBIGNORE', 'ZDOTDIR', 'SYSTEMROOT', 'WINDIR', 'PSMODULEPATH', '__COMPAT_LAYER',
+  // interpreters: Node.js, Python, Perl, Ruby, Java, PHP, Lua
+  'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NODE_REPL_EXTERNAL_MODULE',
+  'PYTHONPATH', 'PYTHONHOME', 'PYTHONSTARTUP', 'PYTHONINSPECT', 'PYTHONUSERBASE', 'PYTHONWARNINGS',
+  'PERL5LIB', 'PERLLIB', 'PERL5OPT', 'RUBYLIB', 'RUBYOPT', 'GEM_HOME', 'GEM_PATH',
+  'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'CLASSPATH', 'PHPRC', 'PHP_INI_SCAN_DIR', 'LUA_PATH', 'LUA_CPATH', 'LUA_INIT',
+  // tools that run a command named in their environment
+  'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_ASKPASS', 'SSH_ASKPASS',
+]);
+/** The dynamic loader's (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT…; DYLD_INSERT_LIBRARIES…), bash's
+ *  exported functions, npm's settings (script-shell, node-options…) and git's injected settings. */
+const CHILD_CONTROL_PREFIXES = ['LD_', 'DYLD_', 'BASH_FUNC_', 'NPM_CONFIG_', 'GIT_CONFIG_'];
+
+/** Why `name` would change how a command runs if px passed it (or could not be passed), or null. */
+export function childControlReason(name: string): string | null {
+  // An object key with a meaning of its own in JavaScript: it would never reach an environment.
+  if (name === '__proto__') return 'in JavaScript __proto__ is no ordinary name, so px could never pass it to a command';
+  const upper = name.toUpperCase();
+  if (!CHILD_CONTROL_NAMES.has(upper) && !CHILD_CONTROL_PREFIXES.some((prefix) => upper.startsWith(prefix))) return null;
+  return 'it changes how the commands px run starts behave (which programs, libraries or code they load)';
+}
+
+/** Why a secret may not have `name` (see childControlReason), or null. Names only, never a value. */
+export function childControlProblem(name: string): string | null {
+  const reason = childControlReason(name);
+  return reason && `${name} cannot be a secret name: ${reason}; give the secret another name`;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -88,7 +131,10 @@ export const WELL_KNOWN_RUNTIME_SECRETS: ReadonlySet<string> = new Set([
  * Throws a usage error (exit 2) when `name` is not a valid secret name. The name is not repeated:
  * what lands where a name goes is often the value (`px secret create "$OPENAI_API_KEY"`).
  */
-export function assertValidName(name: string): void {
-  const problem = nameProblem(name);
+export function assertValidName(name: string, use: 'store' | 'find' = 'store'): void {
+  const problem = nameSyntaxProblem(name);
   if (problem) throw new UsageError(`The NAME given is not a valid name (not shown, in case it is a value): ${problem}.`);
+  // A name of that fixed list is no value: it can be named.
+  const control = use === 'store' ? childControlProblem(name) : null;
+  if (control) throw new UsageError(`${control}.`);
 }

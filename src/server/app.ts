@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
-import { nameProblem, valueProblem } from '../core/names.js';
+import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { planRoute, type PlanSource } from './plan-route.js';
 import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
@@ -48,7 +48,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameProblem(name) === null ? name : undefined);
+const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -149,14 +149,14 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
   app.get('/secrets/:name/exists', async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     return c.json({ exists: await store.exists(name) });
   });
 
   app.delete('/secrets/:name', async (c) => {
     const name = c.req.param('name');
     c.set('name', name);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     if (!(await store.delete(name))) return fail(c, 404, `no secret named ${name}`);
     c.set('outcome', 'deleted');
     return c.body(null, 204);

@@ -3,7 +3,7 @@
 // recorded as the caller's.
 import type { Context, Hono } from 'hono';
 import { PxError } from '../core/errors.js';
-import { nameProblem } from '../core/names.js';
+import { nameProblem, nameSyntaxProblem } from '../core/names.js';
 import { parseVersion } from '../core/secret-versions.js';
 import type { SecretStore } from '../core/store.js';
 
@@ -33,7 +33,8 @@ export function versionRoutes<E extends RouteEnv>(app: Hono<E>, options: Version
 
   app.get('/secrets/:name/versions', async (c) => {
     const name = nameOf(c);
-    if (nameProblem(name)) return fail(c, 400, nameProblem(name)!);
+    // Reading the history of a name px now refuses to store is fine; rolling one back is a write.
+    if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     const versions = await storeOf(c).versions(name);
     if (!versions) return fail(c, 404, `no secret named ${name}`);
     return c.json({ versions: versions.map(({ version, createdAt, by, rollbackOf }) => ({ version, createdAt, by, ...(rollbackOf ? { rollbackOf } : {}) })) });

@@ -9,7 +9,7 @@ interface ExistsArgs extends GlobalArgs {
 
 /** Exit 0 when it exists, 1 when not (PRODUCT.md). */
 export async function secretExists(io: Io, args: ExistsArgs): Promise<number> {
-  assertValidName(args.name);
+  assertValidName(args.name, 'find');
   const { backend, target } = await openSecrets(io, args);
   try {
     const exists = await backend.exists(args.name);

@@ -16,7 +16,7 @@ const plain = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009
 
 /** `px secret history NAME`: its versions (never a value) and where it was handed out. */
 export async function secretHistory(io: Io, args: HistoryArgs): Promise<number> {
-  assertValidName(args.name);
+  assertValidName(args.name, 'find');
   const { backend, target, project } = await openSecrets(io, args);
   let versions: VersionMeta[] = [];
   let absent: NotFound | undefined;
