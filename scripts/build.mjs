@@ -1,6 +1,6 @@
 // Builds px with esbuild into three CommonJS files, for start-up time (README, Performance):
-//   dist/px.cjs   what the launcher runs: the commands run most (secret list, exists, create,
-//                 run) without yargs, and the core they need
+//   dist/px.cjs   what the launcher runs: the registry, the fast path and the modules of the
+//                 commands it marks `fast` (run without yargs), and the core they need
 //   dist/cli.cjs  the yargs CLI for everything else, and the secrets endpoint (px server)
 //   dist/ui.cjs   the Ink/React layer, loaded only on interactive runs
 // CommonJS, so no run starts Node's ES module loader and bin/px.cjs can keep a V8 code cache of
@@ -8,6 +8,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -34,6 +35,49 @@ const crossTo = (...wanted) => ({
       const contents = exports.map((name) => `export const ${name} = (...args) => __pxImport(${JSON.stringify(file)}).then((m) => m.${name}(...args));`).join('\n');
       return { contents, loader: 'js' };
     });
+  },
+});
+
+/**
+ * The command modules of the registry's fast commands, read from src/registry.ts itself: it is
+ * bundled with each command module replaced by its path, and each fast entry's loader asked.
+ */
+async function fastCommandModules() {
+  const result = await build({
+    entryPoints: ['src/registry.ts'],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'module-paths',
+        setup(b) {
+          b.onResolve({ filter: /^\.\.?\/commands\// }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: 'module-path' }));
+          b.onLoad({ filter: /.*/, namespace: 'module-path' }, (args) => ({ contents: `export const modulePath = ${JSON.stringify(args.path)};`, loader: 'js' }));
+        },
+      },
+    ],
+  });
+  const { REGISTRY } = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+  const fast = REGISTRY.commands.filter((spec) => spec.fast && spec.handler);
+  return new Set(await Promise.all(fast.map(async (spec) => (await spec.handler.load()).modulePath)));
+}
+
+/** In dist/px.cjs, the registry's other commands are left out: they run from dist/cli.cjs. */
+const launcherCommands = (fast) => ({
+  name: 'launcher-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\// }, (args) => {
+      if (!args.importer.endsWith(`${'src'}/registry.ts`) && !args.importer.endsWith('src\\registry.ts')) return undefined;
+      const path = resolve(args.resolveDir, args.path);
+      return fast.has(path) ? undefined : { path, namespace: 'not-in-launcher' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'not-in-launcher' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in dist/px.cjs: only the fast path's commands are`)});`,
+      loader: 'js',
+    }));
   },
 });
 
@@ -76,7 +120,7 @@ const shared = {
   logLevel: 'warning',
 };
 
-await build({ ...shared, entryPoints: ['src/main.ts'], outfile: 'dist/px.cjs', plugins: [crossTo('./cli.js', '../../components/ui.js')] });
+await build({ ...shared, entryPoints: ['src/main.ts'], outfile: 'dist/px.cjs', plugins: [launcherCommands(await fastCommandModules()), crossTo('./cli.js', '../../components/ui.js')] });
 
 await build({ ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs', plugins: [crossTo('../../components/ui.js')] });
 

@@ -1,12 +1,13 @@
 // Entry of the bundle: wires the real process to the CLI and owns process.exitCode.
+import { matchFastPath, runFastPath } from './cli/fast-path.js';
 import { processIo } from './cli/io.js';
-import { matchFastPath, runFastPath } from './fast-path.js';
+import { REGISTRY } from './registry.js';
 
 export async function main(argv: string[]): Promise<void> {
   const io = processIo(argv);
-  const fast = matchFastPath(argv);
+  const fast = matchFastPath(REGISTRY, argv);
   if (fast) {
-    process.exitCode = await runFastPath(fast, io);
+    process.exitCode = await runFastPath(REGISTRY, fast, io);
     return;
   }
   const { runCli } = await import('./cli.js');

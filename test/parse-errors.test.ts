@@ -1,7 +1,10 @@
 // Command lines px cannot parse: one `error:` line, exit 2, the command's help named, a guess at
 // what was meant, and never an echo of what may be a secret value.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandPath } from '../src/cli/parse-errors.js';
+import { commandPath as commandPathOf } from '../src/cli/command-spec.js';
+import { REGISTRY } from '../src/registry.js';
+
+const commandPath = (argv: string[]): string[] => commandPathOf(REGISTRY, argv);
 import { runPx } from './helpers/px-session.js';
 import { CANARY, canary, tempProject, type TempProject } from './helpers/project.js';
 

@@ -2,40 +2,12 @@
 // command, what is missing, what was probably meant. Commands that read a secret value never
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
-const SUBCOMMANDS: Record<string, readonly string[]> = {
-  secret: ['create', 'list', 'delete', 'exists', 'import', 'history', 'rollback'],
-  creds: ['set', 'list', 'delete', 'import'],
-  endpoint: ['check'],
-};
-const TOP = ['secret', 'creds', 'endpoint', 'deploy', 'login', 'logout', 'server', 'run', 'completion'];
-/** The positional each command demands. */
-const POSITIONAL: Record<string, string> = {
-  'secret create': 'NAME',
-  'secret delete': 'NAME',
-  'secret exists': 'NAME',
-  'secret history': 'NAME',
-  'secret rollback': 'NAME',
-  'creds set': 'NAME',
-  'creds delete': 'NAME',
-};
-/** Commands a value is given to: what they did not understand is never repeated. */
-const READS_VALUE = new Set(['secret create', 'creds set', 'login']);
-const TAKES_ARGUMENT = new Set(['--project', '--url', '--timeout', '--value', '--port', '--host', '--to']);
+import { commandPath, findCommand, flagsOf, nextWords, valueFlagNames, type Registry } from './command-spec.js';
 
-/** The command words of argv (`secret create`), skipping flags and their arguments. */
-export function commandPath(argv: readonly string[]): string[] {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') break;
-    if (arg.startsWith('-')) {
-      if (TAKES_ARGUMENT.has(arg)) i++;
-      continue;
-    }
-    if (words.length === 0 ? TOP.includes(arg) : words.length === 1 && SUBCOMMANDS[words[0]]?.includes(arg)) words.push(arg);
-    else break;
-  }
-  return words;
+/** The positional a command demands, as its help names it (NAME). */
+function demanded(registry: Registry, key: string): string | undefined {
+  const slot = findCommand(registry, key.split(' '))?.positionals?.find((candidate) => candidate.required);
+  return slot ? (slot.label ?? slot.name.toUpperCase()) : undefined;
 }
 
 function distance(a: string, b: string): number {
@@ -63,13 +35,14 @@ function closest(word: string, choices: readonly string[]): string | undefined {
 const shown = (word: string | undefined): word is string => word !== undefined && /^[a-z][a-z-]{0,20}$/.test(word);
 
 /** The first word after the command path, skipping flags and their arguments. */
-function wordAfter(argv: readonly string[], path: readonly string[]): string | undefined {
+function wordAfter(registry: Registry, argv: readonly string[], path: readonly string[]): string | undefined {
+  const takesValue = valueFlagNames(registry);
   let seen = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') return undefined;
     if (arg.startsWith('-')) {
-      if (TAKES_ARGUMENT.has(arg)) i++;
+      if (takesValue.has(arg)) i++;
       continue;
     }
     if (seen++ === path.length) return arg;
@@ -81,28 +54,32 @@ function wordAfter(argv: readonly string[], path: readonly string[]): string | u
  * One line (without `error: `) for a command line px refused: `message` is what yargs said;
  * `dashValue` marks `--value -…`, refused before yargs sees it.
  */
-export function describeParseError(message: string, argv: readonly string[], dashValue = false): string {
-  const path = commandPath(argv);
+export function describeParseError(registry: Registry, message: string, argv: readonly string[], dashValue = false): string {
+  const path = commandPath(registry, argv);
   const command = ['px', ...path].join(' ');
   const help = `Run \`${command} --help\` for usage.`;
   const key = path.join(' ');
+  const spec = findCommand(registry, path);
   if (dashValue) {
     return `--value takes the value right after it, and one that starts with - must be written --value=VALUE (or piped); nothing was stored. ${help}`;
   }
   const unknown = /^Unknown arguments?: (.*)$/.exec(message.split('\n')[0]);
-  if (unknown && READS_VALUE.has(key)) {
-    const takes = POSITIONAL[key] ? `${POSITIONAL[key]} and flags` : 'flags only';
-    const sources = key === 'login' ? 'a pipe or the hidden prompt' : 'a pipe, the hidden prompt or --value';
+  if (unknown && spec?.readsValue) {
+    const positional = demanded(registry, key);
+    const takes = positional ? `${positional} and flags` : 'flags only';
+    const secretFlags = Object.entries(flagsOf(registry, spec)).filter(([, flag]) => flag.secret).map(([name]) => `--${name}`);
+    const sources = secretFlags.length === 0 ? 'a pipe or the hidden prompt' : `a pipe, the hidden prompt or ${secretFlags.join(', ')}`;
     return `${command} got arguments it does not take (not shown, in case one is a secret value): it takes ${takes}, and the value comes from ${sources}. Nothing was stored. ${help}`;
   }
-  if (/^Not enough non-option arguments/.test(message) && POSITIONAL[key]) {
-    return `${command} needs a ${POSITIONAL[key]}: ${command} ${POSITIONAL[key]}. ${help}`;
+  const positional = demanded(registry, key);
+  if (/^Not enough non-option arguments/.test(message) && positional) {
+    return `${command} needs a ${positional}: ${command} ${positional}. ${help}`;
   }
   const meant = /^Did you mean (\S+)\?/.exec(message);
-  const group = path.length === 0 ? 'command' : path.length === 1 && SUBCOMMANDS[path[0]] ? `${path[0]} command` : undefined;
+  const group = path.length === 0 ? 'command' : spec && !spec.handler ? `${spec.path} command` : undefined;
   if ((unknown || meant) && group) {
-    const word = wordAfter(argv, path);
-    const choices = path.length === 0 ? TOP : SUBCOMMANDS[path[0]];
+    const word = wordAfter(registry, argv, path);
+    const choices = nextWords(registry, path, true);
     const guess = meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
     // The word is repeated only next to the command it is a typo of: anything else may be a value
     // (a passphrase is lowercase words and dashes too).

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { describeCommand, runWithSecrets, type ChildCommand } from '../core/child-run.js';
 import { AuthRejected, UsageError } from '../core/errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../core/examples.js';
@@ -61,16 +60,6 @@ export async function runDeploy(io: Io, args: DeployArgs): Promise<number> {
   });
 }
 
-export const deployCommandModule = (run: (work: (io: Io) => Promise<number>) => void, rest: string[]): CommandModule<GlobalArgs, DeployArgs> => ({
-  command: 'deploy [command..]',
-  describe: "Run the deploy command with this project's deploy credentials from the keychain (values masked in its output)",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('command', { type: 'string', array: true, describe: `The command and its arguments, after -- (default: "deploy" in ${CONFIG_FILE})` })
-      .example('$0 deploy -- wrangler deploy', 'Deploy with CLOUDFLARE_API_TOKEN from the keychain')
-      .example('$0 deploy', `Run "deploy" from ${CONFIG_FILE}`) as unknown as Argv<DeployArgs>,
-  handler: (args) => run((io) => runDeploy(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),
-});
 
 /** A deploy without a keychain is usually a CI run: name the way px supports there. */
 function withCiHint(error: unknown): never {

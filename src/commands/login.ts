@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { AuthRejected, PxError, UsageError } from '../core/errors.js';
 import { LOGIN_SERVICE, resolveTarget } from '../core/target.js';
 import { keychainOf, line, warn, type Io } from '../cli/io.js';
@@ -49,15 +48,3 @@ async function logIn(io: Io, args: LoginArgs): Promise<number> {
   if (io.env.PX_TOKEN) warn(io, 'PX_TOKEN is set and takes precedence over the stored token: unset it to use the one from px login.');
   return 0;
 }
-
-export const loginCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, LoginArgs> => ({
-  command: 'login',
-  describe: "Store a secrets endpoint's token in the OS keychain (hidden input); px uses it when PX_TOKEN is not set",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json)' })
-      .option('verify', { type: 'boolean', default: true, describe: 'Check the token against the endpoint first (--no-verify skips it)' })
-      .example('$0 login --url https://secrets.example.com', 'Type the token at a hidden prompt')
-      .example('printf %s "$TOKEN" | $0 login --url https://secrets.example.com', 'Read it from a pipe') as Argv<LoginArgs>,
-  handler: (args) => run((io) => login(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { NotFound } from '../core/errors.js';
 import { LOGIN_SERVICE } from '../core/target.js';
 import { keychainOf, line, warn, type Io } from '../cli/io.js';
@@ -12,13 +11,3 @@ export async function logout(io: Io, args: GlobalArgs): Promise<number> {
   if (io.env.PX_TOKEN) warn(io, `PX_TOKEN is still set, so px keeps using it for ${url}.`);
   return 0;
 }
-
-export const logoutCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, GlobalArgs> => ({
-  command: 'logout',
-  describe: "Remove a secrets endpoint's token from the OS keychain",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('url', { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json)' })
-      .example('$0 logout --url https://secrets.example.com', 'Forget the stored token') as Argv<GlobalArgs>,
-  handler: (args) => run((io) => logout(io, args)),
-});

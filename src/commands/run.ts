@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
 import { openLocalStore, resolveTarget } from '../core/target.js';
@@ -51,16 +50,3 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
     stderr: io.stderr,
   });
 }
-
-export const runCommand = (run: (work: (io: Io) => Promise<number>) => void, rest: string[]): CommandModule<GlobalArgs, RunArgs> => ({
-  command: 'run [command..]',
-  describe: "Run a command with the local store's runtime secrets in its environment (values masked in its output)",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('command', { type: 'string', array: true, describe: 'The command and its arguments, after --' })
-      // Accepted only to be refused with the reason (an endpoint never hands values out).
-      .option('url', { type: 'string', hidden: true })
-      .example('$0 run -- npm start', 'Start the app with its secrets')
-      .example('$0 run -- node -e "console.log(Object.keys(process.env))"', 'See which names it gets') as unknown as Argv<RunArgs>,
-  handler: (args) => run((io) => runCommandWithSecrets(io, { ...args, command: [...((args.command as string[] | undefined) ?? []), ...rest] })),
-});

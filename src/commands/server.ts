@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { UsageError } from '../core/errors.js';
@@ -79,14 +78,3 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   line(io.stderr, 'px server: stopped.');
   return 0;
 }
-
-export const serverCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ServerArgs> => ({
-  command: 'server',
-  describe: "Serve the project's local store over HTTP (the secrets endpoint API)",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default)' })
-      .option('memory', { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' }) as Argv<ServerArgs>,
-  handler: (args) => run((io) => runServer(io, args)),
-});

@@ -4,7 +4,8 @@ import { PassThrough, Writable } from 'node:stream';
 import { render } from 'ink-testing-library';
 import { createUi } from '../../components/ui.js';
 import { runCli } from '../../src/cli.js';
-import { matchFastPath, runFastPath } from '../../src/fast-path.js';
+import { matchFastPath, runFastPath } from '../../src/cli/fast-path.js';
+import { REGISTRY } from '../../src/registry.js';
 import type { Io, OutStream } from '../../src/cli/io.js';
 import type { Keychain } from '../../src/core/keychain.js';
 
@@ -84,9 +85,9 @@ export function startPx(args: string[], options: SessionOptions): PxSession {
   const frames = (): string[] => mounted.flatMap((instance) => instance.frames);
   const run = (): Promise<number> => {
     if (!options.fast) return runCli(args, io);
-    const fast = matchFastPath(args);
+    const fast = matchFastPath(REGISTRY, args);
     if (!fast) throw new Error(`test: ${args.join(' ')} does not take the fast path`);
-    return runFastPath(fast, io);
+    return runFastPath(REGISTRY, fast, io);
   };
   const done = run().then((code) => {
     for (const instance of mounted) instance.cleanup();

@@ -1,5 +1,4 @@
 import { unlink } from 'node:fs/promises';
-import type { Argv, CommandModule } from 'yargs';
 import type { SecretEntry } from '../../core/backend.js';
 import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { PxError, Refused, UsageError } from '../../core/errors.js';
@@ -27,7 +26,12 @@ export function readCredentialsFile(path: ImportSource, shownAs: string, root: s
   return readImportEntries(path, shownAs, (name) => runtimeRefusal(name, runtimeNames));
 }
 
+/** Keys typed before the question shows must not answer it, nor be echoed. */
 export async function importCredentials(io: Io, args: ImportArgs): Promise<number> {
+  return withKeystrokesHeld(io, () => importFromFile(io, args));
+}
+
+async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
   const { project, creds } = openCredentials(io, args);
   const { path, shownAs } = await importSource(io, args.file, project.root, DEPLOY_FILE);
   const { entries, warnings } = readCredentialsFile(path, shownAs, project.root);
@@ -75,18 +79,3 @@ async function offerRemoval(io: Io, path: string, shownAs: string, removeFile: b
     line(io.stderr, `${shownAs} still holds the credentials in plaintext: delete it once you no longer need it (or import with --remove-file).`);
   }
 }
-
-export const credsImportCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ImportArgs> => ({
-  command: 'import [file]',
-  describe: 'Store every credential of a dotenv file in the keychain (default .env.deploy), then offer to delete the file',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('file', { type: 'string', describe: 'dotenv file (default: .env.deploy at the project root)' })
-      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
-      .option('force', { type: 'boolean', describe: 'Replace credentials that are already stored' })
-      .option('remove-file', { type: 'boolean', describe: 'Delete the file after a successful import' })
-      .example('$0 creds import', 'Import .env.deploy, then decide whether to delete it')
-      .example('$0 creds import .env.deploy --yes --force --remove-file', 'Without questions') as Argv<ImportArgs>,
-  // Keys typed before the question shows must not answer it, nor be echoed.
-  handler: (args) => run((io) => withKeystrokesHeld(io, () => importCredentials(io, args))),
-});

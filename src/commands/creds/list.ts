@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../../core/examples.js';
 import { line, type Io } from '../../cli/io.js';
 import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
@@ -35,13 +34,3 @@ export async function listCredentials(io: Io, args: ListArgs): Promise<number> {
   line(io.stdout, `${count}${missing.length > 0 ? `, ${missing.length} from ${exampleFile} missing` : ''}`);
   return 0;
 }
-
-export const credsListCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ListArgs> => ({
-  command: 'list',
-  describe: "List this project's deploy credential names (never values)",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('json', { type: 'boolean', describe: 'Print {"credentials":[{name}],"count":N,"missing":[names from .env.deploy.example]}' })
-      .example('$0 creds list', 'Which credentials are stored, and which .env.deploy.example names are missing') as Argv<ListArgs>,
-  handler: (args) => run((io) => listCredentials(io, args)),
-});

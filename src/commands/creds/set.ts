@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../../core/errors.js';
 import { runtimeSecretNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
@@ -42,16 +41,3 @@ async function set(io: Io, args: SetArgs): Promise<number> {
   line(io.stdout, `${exists ? 'Updated' : 'Stored'} ${args.name} in the ${creds.label}.`);
   return 0;
 }
-
-export const credsSetCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, SetArgs> => ({
-  command: 'set <name>',
-  describe: "Store a deploy credential in the OS keychain for this project (value from stdin or a hidden prompt)",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true, describe: 'Credential name, e.g. CLOUDFLARE_API_TOKEN' })
-      .option('value', { type: 'string', describe: 'The value (lands in shell history: prefer stdin or the prompt)' })
-      .option('force', { type: 'boolean', describe: 'Replace an existing credential without asking' })
-      .example('$0 creds set CLOUDFLARE_API_TOKEN', 'Type the value at a hidden prompt')
-      .example('printf %s "$TOKEN" | $0 creds set FLY_API_TOKEN --force', 'Read it from a pipe') as Argv<SetArgs>,
-  handler: (args) => run((io) => setCredential(io, args)),
-});

@@ -1,7 +1,6 @@
 // `px endpoint check [--url URL] [--json]`: runs the conformance suite against an endpoint with
 // the user's token and reports each check. Ctrl+C or SIGTERM stops it after removing its
 // scratch names.
-import type { Argv, CommandModule } from 'yargs';
 import { AuthRejected, EndpointError, PxError, Refused, Unreachable, UsageError } from '../../core/errors.js';
 import { isLoopbackHost, resolveTarget, resolveToken } from '../../core/target.js';
 import { nodeFetch } from '../../core/endpoint-check/node-fetch.js';
@@ -91,16 +90,3 @@ export async function runEndpointCheck(io: Io, args: EndpointCheckArgs): Promise
   }
   return failed > 0 || report.left.length > 0 ? 1 : 0;
 }
-
-export const endpointCheckCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, EndpointCheckArgs> => ({
-  command: 'check',
-  describe: 'Check that an endpoint follows the secrets endpoint API (in scratch names PX_CHECK_*, removed afterwards)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('url', { type: 'string', describe: 'Endpoint URL (else PX_URL, then "url" in px.config.json)' })
-      .option('json', { type: 'boolean', describe: 'Print one JSON report: {url, passed, checks: [{id, title, status, expected, got}], counts, left}' })
-      .option('insecure', { type: 'boolean', describe: 'Allow plain http to another machine' })
-      .example('$0 endpoint check --url https://secrets.example.com', 'Check an endpoint with PX_TOKEN or the token of px login')
-      .example('$0 endpoint check --json', 'Check the endpoint of px.config.json, as JSON') as Argv<EndpointCheckArgs>,
-  handler: (args) => run((io) => runEndpointCheck(io, args)),
-});

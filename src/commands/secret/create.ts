@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
@@ -46,16 +45,3 @@ async function create(io: Io, args: CreateArgs): Promise<number> {
     await backend.close?.();
   }
 }
-
-export const createCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, CreateArgs> => ({
-  command: 'create <name>',
-  describe: 'Create or replace a secret; the value is read from stdin or a hidden prompt',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true, describe: 'Secret name, e.g. OPENAI_API_KEY' })
-      .option('value', { type: 'string', describe: 'The value (lands in shell history: prefer stdin or the prompt)' })
-      .option('force', { type: 'boolean', describe: 'Replace an existing secret without asking' })
-      .example('$0 secret create OPENAI_API_KEY', 'Type the value at a hidden prompt')
-      .example('printf %s "$KEY" | $0 secret create OPENAI_API_KEY --force', 'Read it from a pipe') as Argv<CreateArgs>,
-  handler: (args) => run((io) => createSecret(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { NotFound, Refused, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../../cli/io.js';
@@ -10,7 +9,12 @@ interface DeleteArgs extends GlobalArgs {
   yes?: boolean;
 }
 
+/** Keys typed before the question shows must not answer it, nor be echoed. */
 export async function deleteSecret(io: Io, args: DeleteArgs): Promise<number> {
+  return withKeystrokesHeld(io, () => removeSecret(io, args));
+}
+
+async function removeSecret(io: Io, args: DeleteArgs): Promise<number> {
   assertValidName(args.name, 'find');
   if (!args.yes && !io.interactive) {
     throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
@@ -28,14 +32,3 @@ export async function deleteSecret(io: Io, args: DeleteArgs): Promise<number> {
     await backend.close?.();
   }
 }
-
-export const deleteCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, DeleteArgs> => ({
-  command: 'delete <name>',
-  describe: 'Delete a secret (asks first; --yes to skip)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true })
-      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' }) as Argv<DeleteArgs>,
-  // Keys typed before the question shows must not answer it, nor be echoed.
-  handler: (args) => run((io) => withKeystrokesHeld(io, () => deleteSecret(io, args))),
-});

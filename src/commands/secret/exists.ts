@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
@@ -19,10 +18,3 @@ export async function secretExists(io: Io, args: ExistsArgs): Promise<number> {
     await backend.close?.();
   }
 }
-
-export const existsCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ExistsArgs> => ({
-  command: 'exists <name>',
-  describe: 'Say whether a secret exists (exit 0 yes, 1 no)',
-  builder: (yargs: Argv<GlobalArgs>) => yargs.positional('name', { type: 'string', demandOption: true }) as Argv<ExistsArgs>,
-  handler: (args) => run((io) => secretExists(io, args)),
-});

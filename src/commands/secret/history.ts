@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { NotFound } from '../../core/errors.js';
 import { handoutsOf, type Handout } from '../../core/handout-log.js';
 import { assertValidName } from '../../core/names.js';
@@ -61,14 +60,3 @@ function printHistory(io: Io, target: string, name: string, versions: VersionMet
   const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
   line(io.stdout, `${count(versions.length, 'version', 'versions')} kept, ${count(handouts.length, 'hand-out', 'hand-outs')} recorded`);
 }
-
-export const historyCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, HistoryArgs> => ({
-  command: 'history <name>',
-  describe: "A secret's versions (number, time, who; never a value) and the commands it was handed to",
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true })
-      .option('json', { type: 'boolean', describe: 'Print {"target","name","versions":[…],"handouts":[…]}' })
-      .example('$0 secret history STRIPE_SECRET_KEY', 'Who changed it, and which commands got it') as Argv<HistoryArgs>,
-  handler: (args) => run((io) => secretHistory(io, args)),
-});

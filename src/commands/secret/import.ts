@@ -1,5 +1,4 @@
 import { relative, resolve } from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
 import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
 import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { MAX_BODY_BYTES } from '../../core/limits.js';
@@ -49,7 +48,12 @@ async function send(io: Io, backend: SecretsBackend, entries: SecretEntry[]): Pr
   return total;
 }
 
+/** Keys typed before the question shows must not answer it, nor be echoed. */
 export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
+  return withKeystrokesHeld(io, () => importFromFile(io, args));
+}
+
+async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
   const project = projectOf(io, args);
   const { path, shownAs } = await importSource(io, args.file, project.root, SECRETS_FILE);
   const { entries, warnings } = readImportFile(path, shownAs, project.root);
@@ -107,18 +111,3 @@ export async function importSource(io: Io, file: string | undefined, root: strin
   const path = file ? resolve(io.cwd, file) : resolve(root, defaultFile);
   return { path, shownAs: file ?? (relative(io.cwd, path) || defaultFile) };
 }
-
-export const importCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ImportArgs> => ({
-  command: 'import [file]',
-  describe: 'Import a dotenv file of runtime secrets in one request (default .env.secrets)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('file', { type: 'string', describe: 'dotenv file, or - for stdin (default: .env.secrets at the project root)' })
-      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
-      .option('dry-run', { type: 'boolean', describe: 'Show what would change and send nothing' })
-      .option('json', { type: 'boolean', describe: 'Print the preview and result as JSON' })
-      .example('$0 secret import --dry-run', 'Preview importing .env.secrets')
-      .example('$0 secret import .env.production.secrets --yes', 'Import without asking') as Argv<ImportArgs>,
-  // Keys typed before the question shows must not answer it, nor be echoed.
-  handler: (args) => run((io) => withKeystrokesHeld(io, () => importSecrets(io, args))),
-});

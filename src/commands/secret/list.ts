@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import type { SecretMeta } from '../../core/backend.js';
 import { readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
 import { line, type Io } from '../../cli/io.js';
@@ -65,13 +64,3 @@ function printPlain(io: Io, target: string, rows: ListRow[], count: number, exam
   const missing = rows.filter((row) => row.status === 'missing').length;
   line(io.stdout, `${count} ${count === 1 ? 'secret' : 'secrets'}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}`);
 }
-
-export const listCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, ListArgs> => ({
-  command: 'list',
-  describe: 'List secret names with their times (never values)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .option('json', { type: 'boolean', describe: 'Print {"secrets":[{name,createdAt,updatedAt}],"count":N}' })
-      .example('$0 secret list', 'See which secrets the project has') as Argv<ListArgs>,
-  handler: (args) => run((io) => listSecrets(io, args)),
-});

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import { NotFound, Refused, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { parseVersion } from '../../core/secret-versions.js';
@@ -13,7 +12,12 @@ interface RollbackArgs extends GlobalArgs {
 }
 
 /** `px secret rollback NAME [--to VERSION]`: an earlier value made current again, as a new version. */
+/** Keys typed before the question shows must not answer it, nor be echoed. */
 export async function rollbackSecret(io: Io, args: RollbackArgs): Promise<number> {
+  return withKeystrokesHeld(io, () => rollBack(io, args));
+}
+
+async function rollBack(io: Io, args: RollbackArgs): Promise<number> {
   assertValidName(args.name);
   const wanted = args.to === undefined ? undefined : parseVersion(String(args.to), '--to');
   if (!args.yes && !io.interactive) {
@@ -38,16 +42,3 @@ export async function rollbackSecret(io: Io, args: RollbackArgs): Promise<number
     await backend.close?.();
   }
 }
-
-export const rollbackCommand = (run: (work: (io: Io) => Promise<number>) => void): CommandModule<GlobalArgs, RollbackArgs> => ({
-  command: 'rollback <name>',
-  describe: 'Make an earlier version of a secret current again (asks first; --yes to skip)',
-  builder: (yargs: Argv<GlobalArgs>) =>
-    yargs
-      .positional('name', { type: 'string', demandOption: true })
-      .option('to', { type: 'string', describe: 'The version to restore (default: the one before the current)' })
-      .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
-      .example('$0 secret rollback STRIPE_SECRET_KEY --to 3', 'Undo a mistaken --force') as Argv<RollbackArgs>,
-  // Keys typed before the question shows must not answer it, nor be echoed.
-  handler: (args) => run((io) => withKeystrokesHeld(io, () => rollbackSecret(io, args))),
-});

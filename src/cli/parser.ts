@@ -1,0 +1,154 @@
+// The full command line parser: yargs, built from the registry it is handed, with its help.
+// `runParser` parses, runs the chosen command and turns any error into one line on stderr and an
+// exit code.
+import yargs, { type Argv, type Options } from 'yargs';
+import { VERSION } from '../version.js';
+import { camelCase, commandPath, flagsOf, loadHandler, nextWords, wordsOf, type CommandSpec, type FlagSpec, type Registry } from './command-spec.js';
+import { runReported } from './error-report.js';
+import { line, type Io } from './io.js';
+import { describeParseError } from './parse-errors.js';
+
+type Work = (io: Io) => Promise<number>;
+
+/** Only the keys a flag sets: yargs reads a `default: undefined` as a default (`--url` alone gives undefined, not ''). */
+function yargsOption(flag: FlagSpec, global = false): Options {
+  const option: Options = { type: flag.type, global };
+  if (flag.describe !== undefined) option.describe = flag.describe;
+  if (flag.alias !== undefined) option.alias = flag.alias;
+  if (flag.default !== undefined) option.default = flag.default;
+  if (flag.hidden) option.hidden = true;
+  if (flag.repeat) option.array = true;
+  return option;
+}
+
+function commandString(spec: CommandSpec): string {
+  const slots = (spec.positionals ?? []).map((slot) => (slot.variadic ? `[${slot.name}..]` : slot.required ? `<${slot.name}>` : `[${slot.name}]`));
+  return [wordsOf(spec).at(-1), ...slots].join(' ');
+}
+
+/** "create, list or import" */
+const choices = (words: string[]): string => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
+
+/** Commands that run another program take everything after `--` verbatim. */
+function splitPassThrough(registry: Registry, argv: string[]): { own: string[]; rest: string[] } {
+  const dash = argv.indexOf('--');
+  const spec = registry.commands.find((candidate) => candidate.path === commandPath(registry, argv).join(' '));
+  if (dash < 0 || !spec?.passThrough) return { own: argv, rest: [] };
+  return { own: argv.slice(0, dash), rest: argv.slice(dash + 1) };
+}
+
+function addCommands(registry: Registry, parser: Argv, words: string[], rest: string[], schedule: (work: Work) => void): Argv {
+  for (const word of nextWords(registry, words)) {
+    const spec = registry.commands.find((candidate) => candidate.path === [...words, word].join(' '));
+    if (!spec) continue;
+    const own = Object.entries(spec.flags ?? {});
+    if (!spec.handler) {
+      parser.command(word, spec.describe, (group: Argv) => {
+        for (const [name, flag] of own) group.option(name, yargsOption(flag, true));
+        const children = nextWords(registry, wordsOf(spec), true);
+        return addCommands(registry, group, wordsOf(spec), rest, schedule)
+          .demandCommand(1, `Name a ${spec.path} command: ${choices(children)}.`)
+          .strict();
+      });
+      continue;
+    }
+    parser.command({
+      command: commandString(spec),
+      describe: spec.hidden ? false : spec.describe,
+      builder: (command: Argv) => {
+        for (const slot of spec.positionals ?? []) {
+          command.positional(slot.name, {
+            type: 'string',
+            ...(slot.variadic ? { array: true } : {}),
+            ...(slot.required ? { demandOption: true } : {}),
+            ...(slot.describe ? { describe: slot.describe } : {}),
+          });
+        }
+        for (const [name, flag] of own) command.option(name, yargsOption(flag));
+        for (const [example, meaning] of spec.examples ?? []) command.example(example, meaning);
+        return command;
+      },
+      handler: (parsed: Record<string, unknown>) => {
+        const args = { ...parsed };
+        for (const slot of spec.positionals ?? []) {
+          if (slot.variadic && spec.passThrough) args[slot.name] = [...((parsed[slot.name] as string[] | undefined) ?? []), ...rest];
+        }
+        schedule(async (io) => (await loadHandler(spec))(io, args, registry));
+      },
+    });
+  }
+  return parser;
+}
+
+function buildParser(registry: Registry, argv: string[], rest: string[], schedule: (work: Work) => void): Argv {
+  const parser = yargs(argv)
+    .scriptName('px')
+    // English whatever the user's locale: px's own sentences are English, and a translated
+    // message would read differently from every other line px prints.
+    .locale('en')
+    .usage('px — project secrets from the terminal\n\nUsage: $0 <command> [options]')
+    .version(VERSION);
+  for (const [name, flag] of Object.entries(registry.globals)) parser.option(name, yargsOption(flag, true));
+  return addCommands(registry, parser, [], rest, schedule)
+    .demandCommand(1, 'Name a command; px --help lists them.')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .wrap(null)
+    .exitProcess(false);
+}
+
+/** Flags given twice that the command takes once (yargs would hand over an array). */
+function repeatedFlag(registry: Registry, argv: string[], parsed: Record<string, unknown> | undefined): string | undefined {
+  const spec = registry.commands.find((candidate) => candidate.path === commandPath(registry, argv).join(' '));
+  const flags = spec ? flagsOf(registry, spec) : registry.globals;
+  return Object.entries(flags).find(([name, flag]) => !flag.repeat && flag.type !== 'boolean' && Array.isArray(parsed?.[camelCase(name)]))?.[0];
+}
+
+/** `--value -abc`: yargs would read the value as flags (-h even prints help) and name its letters. */
+function dashAfterSecretFlag(registry: Registry, argv: string[]): boolean {
+  const secret = new Set<string>();
+  for (const spec of registry.commands) for (const [name, flag] of Object.entries(spec.flags ?? {})) if (flag.secret) secret.add(`--${name}`);
+  return argv.some((arg, i) => secret.has(arg) && argv[i + 1]?.startsWith('-'));
+}
+
+/** Runs px with `argv` (without node and script) and returns the exit code. */
+export async function runParser(registry: Registry, argv: string[], io: Io): Promise<number> {
+  let work: Work | undefined;
+  let parseError: Error | undefined;
+  let parsed: Record<string, unknown> | undefined;
+  let output = '';
+  const { own, rest } = splitPassThrough(registry, argv);
+  if (dashAfterSecretFlag(registry, own)) {
+    line(io.stderr, `error: ${describeParseError(registry, '', own, true)}`);
+    return 2;
+  }
+  const parser = buildParser(registry, own, rest, (next) => {
+    work = next;
+  });
+  try {
+    await parser.parseAsync(own, {}, (error: Error | undefined, args: Record<string, unknown>, out: string) => {
+      parseError = error ?? undefined;
+      parsed = args;
+      output = out;
+    });
+  } catch (error) {
+    parseError = error as Error;
+  }
+  if (!parseError) {
+    const repeated = repeatedFlag(registry, own, parsed);
+    if (repeated) parseError = new Error(`--${repeated} was given more than once: give it once`);
+    // Words after `--` land in `_` unchecked; only commands that run another take them.
+    const words = (parsed?._ as unknown[] | undefined) ?? [];
+    const commandWords = commandPath(registry, own).length;
+    if (!repeated && rest.length === 0 && words.length > commandWords) parseError = new Error(`Unknown arguments: ${words.slice(commandWords).join(', ')}`);
+  }
+  if (parseError) {
+    line(io.stderr, `error: ${describeParseError(registry, parseError.message, own)}`);
+    return 2;
+  }
+  if (output) line(io.stdout, output);
+  if (!work) return 0;
+  return runReported(io, work);
+}
