@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 import { OWN_FAILURES } from '../helpers/values-route.js';
+import { startFaultyEndpoint } from '../helpers/faulty-endpoint.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -112,12 +113,14 @@ describe('npm pack', () => {
           'const report = await checkEndpoint({ url: process.env.URL, token: process.env.TOKEN });\n' +
           "console.log(JSON.stringify({ passed: report.passed, failed: report.checks.filter((c) => c.status === 'failed').map((c) => c.id) }));\n",
       );
+      const endpoint = await startFaultyEndpoint('none');
       const checked = await new Promise<string>((resolve) => {
-        const child = spawn('node', ['check.mjs'], { cwd: dir, env: { ...process.env, URL: server.url, TOKEN: server.token } });
+        const child = spawn('node', ['check.mjs'], { cwd: dir, env: { ...process.env, URL: endpoint.url, TOKEN: endpoint.token } });
         let out = '';
         child.stdout.on('data', (chunk) => (out += chunk));
         child.on('close', () => resolve(out));
       });
+      await endpoint.close();
       expect(JSON.parse(checked)).toEqual({ passed: OWN_FAILURES.length === 0, failed: OWN_FAILURES });
       const required = execFileSync('node', ['-e', "const s = require('px-secrets/spec'); console.log(typeof s.checkEndpoint, typeof s.EndpointCheckRefused)"], { cwd: dir, encoding: 'utf8' });
       expect(required.trim()).toBe('function function');
