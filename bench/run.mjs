@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
+import { MASKING_SCAN_IDS, maskingScanRows } from './lib/masking-scan.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -322,6 +323,7 @@ async function main() {
   });
 
   if (loadSelected.length) rows.push(...(await loadCases()).map(judge));
+  if (MASKING_SCAN_IDS.some(selected)) rows.push(...(await maskingScanRows({ px: PX, freshDir, env, quick, selected, progress })).map(judge));
 
   await Promise.all(servers.map((s) => s.stop()));
   const report = { meta, baseline: { ...base, samplesMs: baseline.samples.map((x) => round(x, 2)) }, rows };

@@ -5,6 +5,8 @@ export interface CredentialRow {
   name: string;
   /** Set when .env.deploy.example exists: is this name in the keychain? */
   status?: 'configured' | 'missing' | 'extra';
+  /** How long ago px last set it ("12 days", "unknown"); absent for a missing one. */
+  age?: string;
 }
 
 export interface CredentialTableProps {
@@ -19,6 +21,7 @@ export interface CredentialTableProps {
 export function CredentialTable({ target, rows, count, exampleFile }: CredentialTableProps): React.ReactElement {
   const missing = rows.filter((row) => row.status === 'missing').length;
   const width = Math.max(4, ...rows.map((row) => row.name.length));
+  const ageWidth = Math.max(3, ...rows.map((row) => (row.age ?? '').length));
   return (
     <Box flexDirection="column">
       <Text dimColor>Target: {target}</Text>
@@ -26,6 +29,7 @@ export function CredentialTable({ target, rows, count, exampleFile }: Credential
       {rows.map((row) => (
         <Text key={row.name}>
           {row.name.padEnd(width)}
+          {row.age !== undefined ? <Text dimColor>  {row.age.padEnd(ageWidth)}</Text> : null}
           {row.status === 'configured' ? <Text color="green">  ✓ stored</Text> : null}
           {row.status === 'missing' ? <Text color="red">  ✗ missing</Text> : null}
           {row.status === 'extra' ? <Text dimColor>  not in example</Text> : null}

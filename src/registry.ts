@@ -136,7 +136,7 @@ const COMMANDS: Registry['commands'] = [
   {
     path: 'creds list',
     describe: "List this project's deploy credential names (never values)",
-    flags: { json: { type: 'boolean', describe: 'Print {"credentials":[{name}],"count":N,"missing":[names from .env.deploy.example]}' } },
+    flags: { json: { type: 'boolean', describe: 'Print {"credentials":[{name,setAt?}],"count":N,"missing":[names from .env.deploy.example]}' } },
     examples: [['$0 creds list', 'Which credentials are stored, and which .env.deploy.example names are missing']],
     handler: lazy(() => import('./commands/creds/list.js'), 'listCredentials'),
   },
@@ -235,6 +235,22 @@ const COMMANDS: Registry['commands'] = [
     fast: true,
     passThrough: true,
     handler: lazy(() => import('./commands/run.js'), 'runCommandWithSecrets'),
+  },
+  {
+    path: 'scan',
+    describe: 'Find values px holds in files, staged changes or git history (prints file:line NAME, never a value)',
+    positionals: [{ name: 'paths', label: 'PATH', variadic: true, describe: 'Files or directories (default: the project, minus what .gitignore excludes)' }],
+    flags: {
+      staged: { type: 'boolean', describe: 'Scan the lines the staged changes add' },
+      history: { type: 'boolean', describe: 'Scan the lines every commit reachable from HEAD added' },
+      json: { type: 'boolean', describe: 'Print {"findings":[{path,line,name,commit?}]}' },
+      'install-hook': { type: 'boolean', describe: 'Add a git pre-commit hook that runs px scan --staged' },
+    },
+    examples: [
+      ['$0 scan', 'Is any secret px holds in a file of this project?'],
+      ['$0 scan --install-hook', 'Refuse commits that add one'],
+    ],
+    handler: lazy(() => import('./commands/scan.js'), 'scanProject'),
   },
   {
     path: 'completion',

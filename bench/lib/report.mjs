@@ -20,6 +20,10 @@ export function judge(row) {
   if (goal.minRps !== undefined) checks.push(row.rps >= goal.minRps);
   if (goal.maxP99Ms !== undefined) checks.push(row.p99Ms <= goal.maxP99Ms);
   if (goal.maxMiB !== undefined) checks.push(row.peakMiB <= goal.maxMiB);
+  // Measured figures (bench/lib/masking-scan.mjs): a throughput floor, a time ceiling, a ratio to another row.
+  if (goal.min !== undefined) checks.push(row.value !== null && row.value >= goal.min);
+  if (goal.maxMs !== undefined) checks.push(row.median !== null && row.median <= goal.maxMs);
+  if (row.ratioTo) checks.push(row.ratioTo.ratio <= row.ratioTo.max);
   return { ...row, pass: checks.every(Boolean), goalText: goalText(goal) };
 }
 
@@ -29,6 +33,8 @@ function goalText(goal) {
   if (goal.minRps !== undefined) parts.push(`≥ ${goal.minRps.toLocaleString('en-US')}/s`);
   if (goal.maxP99Ms !== undefined) parts.push(`p99 ≤ ${goal.maxP99Ms} ms`);
   if (goal.maxMiB !== undefined) parts.push(`≤ ${goal.maxMiB} MiB`);
+  if (goal.min !== undefined) parts.push(`≥ ${goal.min} per s`);
+  if (goal.maxMs !== undefined) parts.push(`≤ ${ms(goal.maxMs)}`);
   return parts.join(', ');
 }
 
@@ -58,7 +64,16 @@ function loadCells(row) {
   return [row.label, ok ? `${int(row.rps)} req/s` : '–', ok ? lat(row.p50Ms) : '–', ok ? lat(row.p99Ms) : '–', row.goalText, verdict(row)];
 }
 
+function measureCells(row) {
+  const ok = row.status === 'ok';
+  const figure = !ok || row.value === null ? '–' : row.unit === 'ms' ? ms(row.value) : `${row.value} ${row.unit}`;
+  const ratioText = row.ratioTo ? `${row.ratioTo.ratio.toFixed(2)}× ${row.ratioTo.id} (≤ ${row.ratioTo.max}×)` : '';
+  const goal = [row.goalText, row.ratioTo ? `≤ ${row.ratioTo.max}× ${row.ratioTo.id}` : ''].filter(Boolean).join(', ');
+  return [`${row.label}${row.detail ? ` (${row.detail})` : ''}`, figure, ok ? `${ms(row.median)} (${range(row)})` : '–', ratioText, goal, verdict(row)];
+}
+
 const TIME_HEAD = ['target', 'case', 'median', 'min – max', '× node -e 0', 'goal', 'result'];
+const MEASURE_HEAD = ['masking and scan', 'figure', 'median time (min – max)', 'ratio', 'goal', 'result'];
 const LOAD_HEAD = ['px server, 10,000 secrets', 'throughput', 'p50', 'p99', 'goal', 'result'];
 
 function plainTable(head, rows) {
@@ -79,9 +94,11 @@ export function headerLine(meta) {
 export function printReport(report, out = process.stdout) {
   const lines = ['', headerLine(report.meta), ''];
   const timed = report.rows.filter((r) => r.kind === 'time');
-  const loaded = report.rows.filter((r) => r.kind !== 'time');
+  const loaded = report.rows.filter((r) => r.kind === 'load' || r.kind === 'memory');
+  const measured = report.rows.filter((r) => r.kind === 'measure');
   if (timed.length) lines.push(plainTable(TIME_HEAD, timed.map(timeCells)), '');
   if (loaded.length) lines.push(plainTable(LOAD_HEAD, loaded.map(loadCells)), '');
+  if (measured.length) lines.push(plainTable(MEASURE_HEAD, measured.map(measureCells)), '');
   const notes = report.rows.filter((r) => note(r));
   for (const row of notes) lines.push(`${row.id}: ${row.status === 'skipped' ? 'skipped: ' : row.status === 'error' ? 'error: ' : ''}${note(row)}`);
   if (notes.length) lines.push('');
@@ -101,7 +118,8 @@ function markdownTable(head, rows, align) {
 export function markdownSection(report) {
   const m = report.meta;
   const timed = report.rows.filter((r) => r.kind === 'time');
-  const loaded = report.rows.filter((r) => r.kind !== 'time');
+  const loaded = report.rows.filter((r) => r.kind === 'load' || r.kind === 'memory');
+  const measured = report.rows.filter((r) => r.kind === 'measure');
   const parts = [
     `Last full \`npm run bench\` (${m.date.slice(0, 10)}; Node ${m.node}, ${m.cpus} CPUs, ${m.platform} ${m.arch}; ${m.runs} runs after ${m.warmup} warm-up, wall time from spawn to exit, baseline \`node -e 0\` = ${ms(report.baseline.median)} in the same run). How to read it: [bench/README.md](bench/README.md); raw figures: \`bench/results/latest.json\`.`,
     '',
@@ -129,6 +147,13 @@ export function markdownSection(report) {
         ['l', 'r', 'r', 'r', 'l', 'l'],
       ),
     );
+  }
+  if (measured.length) {
+    parts.push('', markdownTable(MEASURE_HEAD, measured.map((r) => {
+      const cells = measureCells(r);
+      if (r.status !== 'ok') cells[5] = `${verdict(r)}: ${note(r)}`;
+      return cells;
+    }), ['l', 'r', 'r', 'l', 'l', 'l']));
   }
   return parts.join('\n');
 }

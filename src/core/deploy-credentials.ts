@@ -3,6 +3,7 @@
 // credential name. Two projects each holding CLOUDFLARE_API_TOKEN therefore never collide, and
 // `secret-tool search --all service "px creds:/path/to/project"` shows exactly this project's.
 import { realpathSync } from 'node:fs';
+import { credentialTimes, noteCredentialTimes } from './credential-times.js';
 import type { Keychain } from './keychain.js';
 
 export const CREDS_SERVICE_PREFIX = 'px creds:';
@@ -41,13 +42,26 @@ export class DeployCredentials {
     return (await this.keychain.get(this.service, name)) !== null;
   }
 
-  set(name: string, value: string): Promise<void> {
-    return this.keychain.set(this.service, name, value);
+  async set(name: string, value: string): Promise<void> {
+    await this.keychain.set(this.service, name, value);
+    await this.noteTimes([name], new Date().toISOString());
   }
 
   /** False when there was nothing to delete. */
-  delete(name: string): Promise<boolean> {
-    return this.keychain.delete(this.service, name);
+  async delete(name: string): Promise<boolean> {
+    const deleted = await this.keychain.delete(this.service, name);
+    if (deleted) await this.noteTimes([name], null);
+    return deleted;
+  }
+
+  /** When each credential was last set through px (for its age in `px creds list`). */
+  setTimes(): Map<string, string> {
+    return credentialTimes(this.root);
+  }
+
+  /** The times are for display only: a project whose .px/ cannot be written still works. */
+  private async noteTimes(names: string[], at: string | null): Promise<void> {
+    await noteCredentialTimes(this.root, names, at).catch(() => undefined);
   }
 
   /** Every credential with its value, for `px deploy`. */

@@ -37,6 +37,9 @@ export class ValueMatcher {
   private readonly nextPattern: Int32Array;
   /** Nearest proper suffix state that spells a pattern; NONE for none. */
   private readonly outputLink: Int32Array;
+  /** First byte pairs of the patterns (pair = byte << 8 | next byte), when none is shorter
+   *  than two bytes: from the root, a position whose pair is not one cannot begin a match. */
+  private readonly startPairs: Uint8Array | null;
 
   /** Empty patterns are ignored; equal patterns are reported under each of their indices. */
   constructor(patterns: readonly Uint8Array[]) {
@@ -53,10 +56,14 @@ export class ValueMatcher {
     let count = 1;
     let longest = 0;
     let distinct = 0;
+    let shortest = Number.POSITIVE_INFINITY;
+    const startPairs = new Uint8Array(65536);
     for (let index = 0; index < patterns.length; index++) {
       const pattern = patterns[index];
       if (pattern.length === 0) continue;
       longest = Math.max(longest, pattern.length);
+      shortest = Math.min(shortest, pattern.length);
+      if (pattern.length >= 2) startPairs[(pattern[0] << 8) | pattern[1]] = 1;
       let state = ROOT;
       for (let i = 0; i < pattern.length; i++) {
         const byte = pattern[i];
@@ -90,6 +97,7 @@ export class ValueMatcher {
     const renumber = (link: number): number => (link === NONE ? NONE : rank[link]);
     this.size = distinct;
     this.longest = longest;
+    this.startPairs = shortest >= 2 ? startPairs : null;
     this.denseStates = Math.min(count, DENSE_STATE_LIMIT);
     this.firstChild = new Int32Array(count);
     this.nextSibling = new Int32Array(count);
@@ -146,9 +154,15 @@ export class ValueMatcher {
    * offset, and the state there. Returns the state to go on from.
    */
   scan(bytes: Uint8Array, state: number, onMatch: (start: number, end: number, state: number) => void): number {
-    const { dense, denseStates, longestEnding } = this;
+    const { dense, denseStates, longestEnding, startPairs } = this;
+    const last = bytes.length - 1;
     let s = state;
     for (let i = 0; i < bytes.length; i++) {
+      // At the root, skip to the next position whose byte pair starts a pattern: the bytes
+      // skipped cannot begin a match, and (their pair starting none) leave no state that the
+      // next byte could extend. A tight loop without the state's dependency chain: most bytes of
+      // ordinary output are decided here.
+      if (s === ROOT && startPairs !== null) while (i < last && startPairs[(bytes[i] << 8) | bytes[i + 1]] === 0) i++;
       if (s < denseStates) {
         const target = dense[(s << 8) | bytes[i]];
         if (target >= 0) {
@@ -163,11 +177,14 @@ export class ValueMatcher {
     return s;
   }
 
-  /** Calls `onMatch(patternIndex, start, end)` for every occurrence of every pattern in `bytes`. */
-  findAll(bytes: Uint8Array, onMatch: (pattern: number, start: number, end: number) => void): void {
-    this.scan(bytes, ROOT, (_start, end, state) => {
+  /**
+   * Calls `onMatch(patternIndex, start, end)` for every occurrence of every pattern in `bytes`,
+   * read from `state` (offsets as in `scan`). Returns the state to go on from.
+   */
+  findAll(bytes: Uint8Array, state: number, onMatch: (pattern: number, start: number, end: number) => void): number {
+    return this.scan(bytes, state, (_start, end, at) => {
       // `scan` reports the longest match; the others ending here are on the output links.
-      for (let hit = this.firstPattern[state] !== NONE ? state : this.outputLink[state]; hit !== NONE; hit = this.outputLink[hit]) {
+      for (let hit = this.firstPattern[at] !== NONE ? at : this.outputLink[at]; hit !== NONE; hit = this.outputLink[hit]) {
         const length = this.longestEnding[hit];
         for (let p = this.firstPattern[hit]; p !== NONE; p = this.nextPattern[p]) onMatch(p, end - length, end);
       }

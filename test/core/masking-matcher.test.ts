@@ -136,7 +136,7 @@ describe('masking matcher', () => {
   it('finds every pattern with its index, also equal and overlapping ones', () => {
     const matcher = new ValueMatcher([Buffer.from('abc'), Buffer.from('bc'), Buffer.from('abc'), Buffer.from('')]);
     const hits: Array<[number, number, number]> = [];
-    matcher.findAll(Buffer.from('xabcbc'), (pattern, start, end) => hits.push([pattern, start, end]));
+    matcher.findAll(Buffer.from("xabcbc"), 0, (pattern, start, end) => hits.push([pattern, start, end]));
     expect(hits.sort()).toEqual([
       [0, 1, 4],
       [1, 2, 4],

@@ -1,5 +1,5 @@
 // px creds set/list/delete through yargs → command → Ink, with an in-memory keychain.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { credentialsService } from '../../src/core/deploy-credentials.js';
@@ -132,9 +132,11 @@ describe('px creds list', () => {
     await creds.keychain.set(creds.service, 'EXTRA_TOKEN', canary(2));
     const result = await px(['creds', 'list']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^CLOUDFLARE_API_TOKEN +stored$/m);
-    expect(result.stdout).toMatch(/^EXTRA_TOKEN +not in example$/m);
-    expect(result.stdout).toMatch(/^FLY_API_TOKEN +missing$/m);
+    // Set behind px's back: no time is known, so the age is unknown.
+    expect(result.stdout).toMatch(/^NAME +AGE +STATUS$/m);
+    expect(result.stdout).toMatch(/^CLOUDFLARE_API_TOKEN +unknown +stored$/m);
+    expect(result.stdout).toMatch(/^EXTRA_TOKEN +unknown +not in example$/m);
+    expect(result.stdout).toMatch(/^FLY_API_TOKEN +- +missing$/m);
     expect(result.stdout).toMatch(/^2 credentials, 1 from \.env\.deploy\.example missing$/m);
     expect(result.stdout).not.toContain(canary(1));
   });
@@ -154,8 +156,22 @@ describe('px creds list', () => {
     expect(result.code).toBe(0);
     const frame = result.frames.join('\n');
     expect(frame).toMatch(/CLOUDFLARE_API_TOKEN +✗ missing/);
-    expect(frame).toMatch(/FLY_API_TOKEN +✓ stored/);
+    expect(frame).toMatch(/FLY_API_TOKEN +unknown +✓ stored/);
     expect(frame).toContain('1 credential, 1 from .env.deploy.example missing');
+  });
+
+  it('shows the age of a credential px set, and its time in --json; a delete forgets it', async () => {
+    expect((await px(['creds', 'set', 'FLY_API_TOKEN'], { stdin: canary(3) })).code).toBe(0);
+    const listed = await px(['creds', 'list']);
+    expect(listed.stdout).toMatch(/^FLY_API_TOKEN +today$/m);
+    const json = JSON.parse((await px(['creds', 'list', '--json'])).stdout);
+    expect(Date.now() - Date.parse(json.credentials[0].setAt)).toBeLessThan(3_600_000);
+    const file = readFileSync(join(creds.project.root, '.px', 'credentials.json'), 'utf8');
+    expect(file).toContain('FLY_API_TOKEN');
+    expect(file).not.toContain(canary(3));
+    expect((await px(['creds', 'delete', 'FLY_API_TOKEN', '--yes'])).code).toBe(0);
+    expect(readFileSync(join(creds.project.root, '.px', 'credentials.json'), 'utf8')).not.toContain('FLY_API_TOKEN');
+    expect(listed.stdout + listed.stderr).not.toContain(canary(3));
   });
 
   it('with the keychain unavailable exits 4', async () => {

@@ -56,7 +56,7 @@ describe('px creds in the Secret Service', () => {
     expect(search.stdout + search.stderr).toContain(`attribute.service = ${service}`);
 
     const listed = px(['creds', 'list', '--json']);
-    expect(JSON.parse(listed.stdout)).toEqual({ credentials: [{ name: 'CLOUDFLARE_API_TOKEN' }], count: 1, missing: [] });
+    expect(JSON.parse(listed.stdout)).toEqual({ credentials: [{ name: 'CLOUDFLARE_API_TOKEN', setAt: expect.any(String) }], count: 1, missing: [] });
 
     const deleted = px(['creds', 'delete', 'CLOUDFLARE_API_TOKEN', '--yes']);
     expect(deleted.status, deleted.stderr).toBe(0);

@@ -1,3 +1,4 @@
+import { ageText } from '../../core/credential-times.js';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../../core/examples.js';
 import { line, type Io } from '../../cli/io.js';
 import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
@@ -13,10 +14,12 @@ export async function listCredentials(io: Io, args: ListArgs): Promise<number> {
   const { project, creds } = openCredentials(io, args);
   const names = await creds.names();
   const expected = readExampleNames(project.root, DEPLOY_EXAMPLE);
-  const rows = onboardingRows(names.map((name) => ({ name })), expected);
+  const times = creds.setTimes();
+  const rows = onboardingRows(names.map((name) => ({ name, age: ageText(times.get(name)) })), expected);
   const missing = rows.filter((row) => row.status === 'missing').map((row) => row.name);
   if (args.json) {
-    line(io.stdout, JSON.stringify({ credentials: names.map((name) => ({ name })), count: names.length, missing }));
+    const credentials = names.map((name) => ({ name, ...(times.has(name) ? { setAt: times.get(name) } : {}) }));
+    line(io.stdout, JSON.stringify({ credentials, count: names.length, missing }));
     return 0;
   }
   const exampleFile = expected ? DEPLOY_EXAMPLE : undefined;
@@ -29,7 +32,10 @@ export async function listCredentials(io: Io, args: ListArgs): Promise<number> {
     line(io.stdout, 'No deploy credentials for this project yet. Add one with `px creds set NAME` or import .env.deploy with `px creds import`.');
   }
   const width = Math.max(4, ...rows.map((row) => row.name.length));
-  for (const row of rows) line(io.stdout, `${row.name.padEnd(width)}${row.status ? `  ${STATUS_TEXT[row.status]}` : ''}`);
+  // The age since px last set it: how long ago it was rotated, as far as px knows.
+  const ageWidth = Math.max(3, ...rows.map((row) => (row.age ?? '').length));
+  if (rows.length > 0) line(io.stdout, `${'NAME'.padEnd(width)}  ${'AGE'.padEnd(ageWidth)}${expected ? '  STATUS' : ''}`.trimEnd());
+  for (const row of rows) line(io.stdout, `${row.name.padEnd(width)}  ${(row.age ?? '-').padEnd(ageWidth)}${row.status ? `  ${STATUS_TEXT[row.status]}` : ''}`.trimEnd());
   const count = `${names.length} ${names.length === 1 ? 'credential' : 'credentials'}`;
   line(io.stdout, `${count}${missing.length > 0 ? `, ${missing.length} from ${exampleFile} missing` : ''}`);
   return 0;

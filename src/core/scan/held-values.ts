@@ -1,0 +1,33 @@
+// The values `px scan` looks for: every runtime secret of the project's local store and, when the
+// keychain is reachable, its deploy credentials. Only what px holds: a scan never guesses.
+import { DeployCredentials } from '../deploy-credentials.js';
+import { keychainUnreachableReason, openKeychain, type Keychain } from '../keychain.js';
+import { openLocalStore } from '../target.js';
+
+export interface HeldValues {
+  values: Array<[name: string, value: string]>;
+  /** Where they came from, for the summary line. */
+  sources: string[];
+}
+
+export async function heldValues(options: { root: string; cwd: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn: (line: string) => void }): Promise<HeldValues> {
+  const values: Array<[string, string]> = [];
+  const sources: string[] = [];
+  const { store, label } = await openLocalStore(options);
+  const secrets = await store.values();
+  for (const entry of secrets) values.push(entry);
+  if (secrets.size > 0) sources.push(label);
+  const unreachable = options.keychain ? null : keychainUnreachableReason(options.env);
+  if (unreachable) options.warn(`deploy credentials not scanned for: the OS keychain is not reachable (${unreachable}).`);
+  else {
+    try {
+      const creds = new DeployCredentials(options.keychain ?? openKeychain(options.env), options.root);
+      const held = await creds.values();
+      for (const entry of held) values.push(entry);
+      if (held.size > 0) sources.push(creds.label);
+    } catch (error) {
+      options.warn(`deploy credentials not scanned for: ${(error as Error).message}`);
+    }
+  }
+  return { values, sources };
+}
