@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
+import { POSTGRES_LOAD_IDS, postgresBench } from './lib/postgres.mjs';
 import { MASKING_SCAN_IDS, maskingScanRows } from './lib/masking-scan.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -92,6 +93,7 @@ function cleanup() {
   if (cleaned) return;
   cleaned = true;
   stopAll();
+  pg.stopCluster();
   rmSync(tmp, { recursive: true, force: true });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -229,7 +231,10 @@ async function importServer() {
   }
 }
 
+const pg = postgresBench({ px, startServer, load, peakMemoryMiB, round, progress: (text) => process.stderr.write(`bench: ${text}\n`), freshDir, env, PX, importFile: IMPORT_FILE, loadSeconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS });
+
 const cases = [
+  ...pg.cases,
   { id: 'baseline', mode: '', label: 'node -e 0', needs: [], run: () => timeNode(['-e', '0'], { cwd: tmp, env }) },
   ...cliCases('local', () => localCtx, ['local']),
   ...cliCases('server', () => serverCtx, ['server']),
@@ -272,6 +277,7 @@ async function main() {
     progress(`seeding the local store with ${SEED_COUNT} secrets`);
     state.local = await fixture('seeding the local store (px secret import)', () => px(['secret', 'import', SEED_FILE, '--yes'], localCtx));
   }
+  if (needed.has('postgres')) state.postgres = await fixture('starting PostgreSQL and px server --store', () => pg.setup());
   if (needed.has('server')) {
     progress(`starting px server and seeding it with ${SEED_COUNT} secrets`);
     state.server = await fixture('starting px server', async () => {
@@ -323,9 +329,11 @@ async function main() {
   });
 
   if (loadSelected.length) rows.push(...(await loadCases()).map(judge));
+  if (POSTGRES_LOAD_IDS.some(selected)) rows.push(...(await pg.loadRows(selected)).map(judge));
   if (MASKING_SCAN_IDS.some(selected)) rows.push(...(await maskingScanRows({ px: PX, freshDir, env, quick, selected, progress })).map(judge));
 
   await Promise.all(servers.map((s) => s.stop()));
+  await pg.stop();
   const report = { meta, baseline: { ...base, samplesMs: baseline.samples.map((x) => round(x, 2)) }, rows };
   printReport(report);
 

@@ -1,5 +1,6 @@
 // The Ink layer as promises: commands ask a question or show a result and
 // never touch Ink themselves. Loaded only on interactive runs.
+import chalk from 'chalk';
 import { render as inkRender } from 'ink';
 import React from 'react';
 import type { Readable, Writable } from 'node:stream';
@@ -93,8 +94,11 @@ export function createUi(render: Renderer): Ui {
   };
 }
 
-export async function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }): Promise<Ui> {
+export async function createInkUi(streams: { stdin: Readable; stdout: Writable; stderr: Writable }, options: { color: boolean }): Promise<Ui> {
   await yogaReady;
+  // Ink colours through chalk, which decides by itself (it knows --no-color but not NO_COLOR):
+  // px's decision wins, so NO_COLOR means no escape codes on a terminal too.
+  if (!options.color) chalk.level = 0;
   // A pseudo-terminal without a size (`script`, some CI runners) reports 0 columns, and Ink would
   // then lay out one character per line.
   for (const stream of [streams.stdout, streams.stderr] as Array<Writable & { columns?: number }>) {

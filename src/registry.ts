@@ -34,6 +34,7 @@
 //   readsValue  a secret value is typed to it: words it did not expect are never repeated
 //   passThrough runs another program: every word after `--` is handed over verbatim
 //   hidden      left out of help and did-you-mean
+//   suggestFor  words people type meaning this command (`rm` for delete): errors point them to it
 import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { lazy, type FlagSpec, type Registry } from './cli/command-spec.js';
 
@@ -42,6 +43,7 @@ const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   project: { type: 'string', describe: 'Project directory (default: nearest with px.config.json, else the current one)' },
   timeout: { type: 'number', describe: `Endpoint request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})` },
   color: { type: 'boolean', default: true, describe: 'Color output (--no-color, or NO_COLOR=1, turns it off)' },
+  insecure: { type: 'boolean', describe: 'Allow plain http:// off loopback (the token and values cross the network readable)' },
 };
 
 const YES: FlagSpec = { type: 'boolean', alias: 'y', describe: 'Do not ask for confirmation' };
@@ -56,6 +58,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret create',
+    suggestFor: ['set', 'add', 'put', 'new'],
     describe: 'Create or replace a secret; the value is read from stdin or a hidden prompt',
     positionals: [{ name: 'name', label: 'NAME', required: true, describe: 'Secret name, e.g. OPENAI_API_KEY', complete: 'secret' }],
     flags: { value: VALUE, force: { type: 'boolean', describe: 'Replace an existing secret without asking' } },
@@ -69,6 +72,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret list',
+    suggestFor: ['ls'],
     describe: 'List secret names with their times (never values)',
     flags: { json: { type: 'boolean', describe: 'Print {"secrets":[{name,createdAt,updatedAt}],"count":N}' } },
     examples: [['$0 secret list', 'See which secrets the project has']],
@@ -77,6 +81,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret delete',
+    suggestFor: ['rm', 'remove', 'del'],
     describe: 'Delete a secret (asks first; --yes to skip)',
     positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
     flags: { yes: YES },
@@ -123,6 +128,7 @@ const COMMANDS: Registry['commands'] = [
   { path: 'creds', describe: 'Deploy credentials in the OS keychain, scoped to this project' },
   {
     path: 'creds set',
+    suggestFor: ['add', 'put', 'create'],
     describe: 'Store a deploy credential in the OS keychain for this project (value from stdin or a hidden prompt)',
     positionals: [{ name: 'name', label: 'NAME', required: true, describe: 'Credential name, e.g. CLOUDFLARE_API_TOKEN', complete: 'credential' }],
     flags: { value: VALUE, force: { type: 'boolean', describe: 'Replace an existing credential without asking' } },
@@ -135,6 +141,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'creds list',
+    suggestFor: ['ls'],
     describe: "List this project's deploy credential names (never values)",
     flags: { json: { type: 'boolean', describe: 'Print {"credentials":[{name,setAt?}],"count":N,"missing":[names from .env.deploy.example]}' } },
     examples: [['$0 creds list', 'Which credentials are stored, and which .env.deploy.example names are missing']],
@@ -142,6 +149,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'creds delete',
+    suggestFor: ['rm', 'remove', 'del'],
     describe: 'Delete a deploy credential from the keychain (asks first; --yes to skip)',
     positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'credential' }],
     flags: { yes: YES },
@@ -214,13 +222,35 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'server',
-    describe: "Serve the project's local store over HTTP (the secrets endpoint API)",
+    describe: 'Serve secrets over HTTP(S): the local store, --memory, or PostgreSQL for a team (--store)',
     flags: {
       port: { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' },
-      host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default)' },
+      host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; another needs TLS or --insecure)' },
       memory: { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' },
+      store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' },
+      'tls-cert': { type: 'string', describe: 'PEM certificate chain: serve HTTPS' },
+      'tls-key': { type: 'string', describe: 'PEM private key for --tls-cert' },
     },
+    examples: [
+      ['$0 server', "Serve this project's local store on 127.0.0.1:8787"],
+      ['$0 server --store "$PX_STORE_URL" --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem', 'A team server on PostgreSQL'],
+    ],
     handler: lazy(() => import('./commands/server.js'), 'runServer'),
+  },
+  { path: 'store', describe: 'The store behind px: key rotation' },
+  {
+    path: 'store rotate-key',
+    describe: 'Re-encrypt the store (local, or PostgreSQL with --store) under a new key',
+    flags: {
+      store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL; else the local store)' },
+      'batch-size': { type: 'number', default: 500, describe: 'Values re-encrypted per transaction (PostgreSQL)' },
+      json: { type: 'boolean', describe: 'Print {"target","keyId","previousKeyIds","reencrypted"}' },
+    },
+    examples: [
+      ['$0 store rotate-key', "Re-encrypt this project's local store"],
+      ['$0 store rotate-key --store "$PX_STORE_URL"', 'Re-encrypt a team store in batches'],
+    ],
+    handler: lazy(() => import('./commands/store/rotate-key.js'), 'rotateKey'),
   },
   {
     path: 'run',

@@ -27,7 +27,9 @@ function flagArgs(name: string, flag: FlagSpec, negated = false): string[] {
 
 /** Every subset of `items`. */
 function subsets<T>(items: T[]): T[][] {
-  return items.reduce<T[][]>((all, item) => [...all, ...all.map((subset) => [...subset, item])], [[]]);
+  const all: T[][] = [[]];
+  for (const item of items) for (const subset of all.slice()) all.push([...subset, item]);
+  return all;
 }
 
 function positionalsOf(spec: CommandSpec): { before: string[]; after: string[] } {
@@ -96,11 +98,14 @@ async function yargsArgs(argv: string[]): Promise<{ path: string; args: Record<s
   let seen: { path: string; args: Record<string, unknown> } | undefined;
   const recording: Registry = {
     globals: REGISTRY.globals,
-    commands: REGISTRY.commands.map((spec) =>
-      spec.handler
-        ? { ...spec, handler: { name: 'record', load: async () => ({ record: async (_io: Io, args: Record<string, unknown>) => ((seen = { path: spec.path, args }), 0) }) } }
-        : spec,
-    ),
+    commands: REGISTRY.commands.map((spec) => {
+      if (!spec.handler) return spec;
+      const record = async (_io: Io, args: Record<string, unknown>): Promise<number> => {
+        seen = { path: spec.path, args };
+        return 0;
+      };
+      return { ...spec, handler: { name: 'record', load: async () => ({ record }) } };
+    }),
   };
   const stderr = new Sink();
   const stdin = new PassThrough();

@@ -73,7 +73,7 @@ describe('parse errors', () => {
       [['creds', 'set', canary(7)], 'error: The NAME given is not a valid name (not shown, in case it is a value): names use letters, digits and _ and do not start with a digit.\n'],
       [[canary(8)], 'error: Unknown command (not shown, in case it is a value): px --help lists them.\n'],
       [['secret', canary(9)], 'error: Unknown secret command (not shown, in case it is a value): px secret --help lists them.\n'],
-      [['secret', 'add', 'OPENAI_API_KEY', canary(10)], 'error: Unknown secret command (not shown, in case it is a value): px secret --help lists them.\n'],
+      [['secret', 'add', 'OPENAI_API_KEY', canary(10)], 'error: Unknown secret command add: did you mean `px secret create`? Run `px secret --help` for usage.\n'],
       [['logout', canary(11)], 'error: Unknown argument (not shown, in case it is a value). Run `px logout --help` for usage.\n'],
       [['secret', 'list', canary(12), '--bogus'], 'error: Unknown flag: --bogus (and 1 more, not shown in case it is a value). Run `px secret list --help` for usage.\n'],
     ];

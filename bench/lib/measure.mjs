@@ -175,7 +175,8 @@ export function startServer(pxBin, { cwd, env, timeoutMs = 30_000 }) {
     const onData = (chunk) => {
       err.text = (err.text + chunk).slice(-TAIL);
       buffer += chunk;
-      const match = /\bat (https?:\/\/[^\s]+?)[.,;]?(?:\s|$)/.exec(stripAnsi(buffer));
+      // px server logs JSON lines: the URL ends at a quote there.
+      const match = /\bat (https?:\/\/[^\s"]+?)[.,;]?(?:[\s"]|$)/.exec(stripAnsi(buffer));
       if (!match) return;
       clearTimeout(timer);
       child.stderr.off('data', onData);

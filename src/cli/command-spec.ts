@@ -42,6 +42,8 @@ export interface CommandSpec {
   fast?: true;
   readsValue?: true;
   passThrough?: true;
+  /** Words people type for this command (`set`, `add` for create): errors suggest it for them. */
+  suggestFor?: readonly string[];
   /** Left out of help and of did-you-mean (`__complete`, which completion scripts call). */
   hidden?: true;
   /** Absent on a group (`secret`, `creds`): it only holds commands. */

@@ -34,10 +34,10 @@ export function completionFor(registry: Registry, words: readonly string[]): Com
   if (!spec?.handler) return given.length === 0 ? startingWith(nextWords(registry, path, true)) : none;
   const slot = spec.positionals?.[given.length];
   if (!slot?.complete) return none;
-  return { kind: 'names', of: slot.complete, prefix: current, args: { project: valueOf(typed, '--project'), url: valueOf(typed, '--url') } };
+  return { kind: 'names', of: slot.complete, prefix: current, args: { project: flagValue(typed, '--project'), url: flagValue(typed, '--url') } };
 }
 
-function valueOf(words: readonly string[], flag: string): string | undefined {
+function flagValue(words: readonly string[], flag: string): string | undefined {
   const at = words.lastIndexOf(flag);
   return at >= 0 ? words[at + 1] : undefined;
 }

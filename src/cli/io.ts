@@ -4,6 +4,7 @@ import { isatty } from 'node:tty';
 import type { Ui } from '../../components/ui.js';
 import { colorEnabled, isInteractive, type InStream, type OutStream } from '../core/interactive.js';
 import { openKeychain, type Keychain } from '../core/keychain.js';
+import type { Transport } from '../core/endpoint-client.js';
 
 export type { InStream, OutStream };
 
@@ -20,6 +21,8 @@ export interface Io {
   ui(): Promise<Ui>;
   /** Tests may hand in another keychain; px itself always uses the OS keychain. */
   keychain?: () => Keychain;
+  /** Tests may hand in the endpoint client's connector, to see whether px would connect. */
+  transport?: () => Transport;
 }
 
 /** The keychain of this run: the OS keychain unless a test injected one. */
@@ -59,7 +62,7 @@ export function processIo(argv: readonly string[]): Io {
     interactive: isInteractive({ isTTY: ttys.stdin }, { isTTY: ttys.stdout }, process.env),
     color: colorEnabled({ isTTY: ttys.stderr }, process.env, argv),
     ui() {
-      loaded ??= import('../../components/ui.js').then((m) => m.createInkUi({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr }));
+      loaded ??= import('../../components/ui.js').then((m) => m.createInkUi({ stdin: io.stdin, stdout: io.stdout, stderr: io.stderr }, { color: io.color }));
       return loaded;
     },
   };

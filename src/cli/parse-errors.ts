@@ -2,7 +2,7 @@
 // command, what is missing, what was probably meant. Commands that read a secret value never
 // echo what they did not understand: it may be the value, typed where the name or a flag goes.
 
-import { commandPath, findCommand, flagsOf, nextWords, valueFlagNames, type Registry } from './command-spec.js';
+import { commandPath, findCommand, flagsOf, nextWords, valueFlagNames, type CommandSpec, type Registry } from './command-spec.js';
 
 /** The positional a command demands, as its help names it (NAME). */
 function demanded(registry: Registry, key: string): string | undefined {
@@ -50,6 +50,19 @@ function wordAfter(registry: Registry, argv: readonly string[], path: readonly s
   return undefined;
 }
 
+/** A `--word` given to a command that is a typo of one of its flags (`--frce`): never a value. */
+function mistypedFlag(registry: Registry, spec: CommandSpec, argv: readonly string[]): { given: string; meant: string } | undefined {
+  const flags = Object.entries(flagsOf(registry, spec)).filter(([, flag]) => !flag.hidden).map(([name]) => name);
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const word = /^--([a-z][a-z-]{0,20})$/.exec(arg)?.[1];
+    if (!word || flags.includes(word) || (word.startsWith('no-') && flags.includes(word.slice(3)))) continue;
+    const meant = closest(word, flags);
+    if (meant) return { given: arg, meant: `--${meant}` };
+  }
+  return undefined;
+}
+
 /**
  * One line (without `error: `) for a command line px refused: `message` is what yargs said;
  * `dashValue` marks `--value -…`, refused before yargs sees it.
@@ -64,6 +77,11 @@ export function describeParseError(registry: Registry, message: string, argv: re
     return `--value takes the value right after it, and one that starts with - must be written --value=VALUE (or piped); nothing was stored. ${help}`;
   }
   const unknown = /^Unknown arguments?: (.*)$/.exec(message.split('\n')[0]);
+  const mistyped = unknown && spec ? mistypedFlag(registry, spec, argv) : undefined;
+  if (mistyped) return `Unknown flag ${mistyped.given}: did you mean ${mistyped.meant}? ${help}`;
+  if (unknown && spec?.passThrough) {
+    return `${command} takes the command to run after --: \`${command} -- CMD ARGS…\` (px's own flags go before the --). ${help}`;
+  }
   if (unknown && spec?.readsValue) {
     const positional = demanded(registry, key);
     const takes = positional ? `${positional} and flags` : 'flags only';
@@ -79,8 +97,14 @@ export function describeParseError(registry: Registry, message: string, argv: re
   const group = path.length === 0 ? 'command' : spec && !spec.handler ? `${spec.path} command` : undefined;
   if ((unknown || meant) && group) {
     const word = wordAfter(registry, argv, path);
+    if (path.length === 0 && word === 'help') {
+      const about = commandPath(registry, argv.slice(argv.indexOf('help') + 1));
+      return `px help is not a command: run \`${['px', ...about].join(' ')} --help\`.`;
+    }
+    if (path.length === 0 && word === 'version') return 'px version is not a command: run `px --version`.';
     const choices = nextWords(registry, path, true);
-    const guess = meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
+    const asked = choices.find((choice) => word !== undefined && findCommand(registry, [...path, choice])?.suggestFor?.includes(word));
+    const guess = asked ?? meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
     // The word is repeated only next to the command it is a typo of: anything else may be a value
     // (a passphrase is lowercase words and dashes too).
     if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;

@@ -13,6 +13,7 @@ export interface GlobalArgs {
   project?: string;
   timeout?: number;
   url?: string;
+  insecure?: boolean;
 }
 
 export function projectOf(io: Io, args: GlobalArgs): Project {
@@ -60,6 +61,8 @@ export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSess
     keychain: io.keychain?.(),
     timeoutSeconds: timeoutOf(args),
     warn: (text) => warn(io, text),
+    insecure: args.insecure,
+    transport: io.transport?.(),
   });
   return { project, backend, target: backend.label };
 }

@@ -43,3 +43,16 @@ export async function readSecretValue(io: Io, options: ValueSource): Promise<str
   for (const warning of valueWarnings(value)) warn(io, `the value of ${name} ${warning}.`);
   return value;
 }
+
+/**
+ * `px secret create NAME=value`: a value typed as an argument lands in shell history and the
+ * process list, so px never takes one; say the ways it does take it. Neither part is repeated (a
+ * value may contain `=`, and base64 ends with it).
+ */
+export function refuseValueInName(command: string, name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(name)) return;
+  throw new UsageError(
+    `${command} takes only a NAME: px never takes a value as an argument (it would stay in your shell history and the process list), and nothing was stored. ` +
+      `Type it at the hidden prompt with \`${command} NAME\`, or pipe it: printf %s "$VALUE" | ${command} NAME`,
+  );
+}

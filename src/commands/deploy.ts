@@ -1,4 +1,5 @@
-import { describeCommand, runWithSecrets, type ChildCommand } from '../core/child-run.js';
+import { basename } from 'node:path';
+import { runWithSecrets, type ChildCommand } from '../core/child-run.js';
 import { AuthRejected, UsageError } from '../core/errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames } from '../core/examples.js';
 import { CONFIG_FILE, type Project } from '../core/project.js';
@@ -27,7 +28,8 @@ const list = (names: string[]): string => names.join(', ');
 export async function runDeploy(io: Io, args: DeployArgs): Promise<number> {
   const { project, creds } = openCredentials(io, args);
   const { command, fromConfig } = deployCommand(args.command, project);
-  const shown = describeCommand(command);
+  // Only the program's name: its arguments may hold a token (`deploy --token …`).
+  const shown = command.argv ? basename(command.argv[0]) : `the "deploy" command of ${CONFIG_FILE}`;
   // PX_KEYCHAIN=off: the credentials come from the environment (a CI's own secret store).
   const skipKeychain = io.env.PX_KEYCHAIN === 'off';
   const credentials = skipKeychain ? new Map<string, string>() : await creds.values().catch(withCiHint);

@@ -19,10 +19,10 @@ export function loginUrl(io: Io, args: GlobalArgs, command: 'login' | 'logout'):
 }
 
 /** Asks the endpoint whether it takes the token (GET /secrets): a rejected token is not stored. */
-async function checkToken(url: string, token: string, timeoutSeconds: number): Promise<void> {
+async function checkToken(url: string, token: string, timeoutSeconds: number, insecure?: boolean): Promise<void> {
   const { EndpointClient } = await import('../core/endpoint-client.js');
   try {
-    await new EndpointClient({ url, token, timeoutSeconds }).list();
+    await new EndpointClient({ url, token, timeoutSeconds, insecure }).list();
   } catch (error) {
     if (error instanceof AuthRejected) throw new AuthRejected(`${url} rejected this token, so it was not stored: check it and run \`px login\` again.`);
     if (error instanceof PxError) {
@@ -42,7 +42,7 @@ async function logIn(io: Io, args: LoginArgs): Promise<number> {
   // Ask the keychain first: an unreachable one fails (exit 4) before anything is typed.
   const existing = await keychain.get(LOGIN_SERVICE, url);
   const token = await readSecretValue(io, { name: 'the token', target: url, label: `Token for ${url}:`, valueFlag: false });
-  if (args.verify !== false) await checkToken(url, token, timeoutOf(args));
+  if (args.verify !== false) await checkToken(url, token, timeoutOf(args), args.insecure);
   await keychain.set(LOGIN_SERVICE, url, token);
   line(io.stdout, `${existing === null ? 'Logged in to' : 'Replaced the stored token for'} ${url}: the token is in the OS keychain.`);
   if (io.env.PX_TOKEN) warn(io, 'PX_TOKEN is set and takes precedence over the stored token: unset it to use the one from px login.');

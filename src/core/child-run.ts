@@ -37,10 +37,6 @@ export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }
 
-export function describeCommand(command: ChildCommand): string {
-  return command.shell ?? (command.argv ?? []).join(' ');
-}
-
 /** Resolves with the child's exit code (128 + signal number when a signal ended it). */
 export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   const { command } = options;

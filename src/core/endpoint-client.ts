@@ -14,6 +14,7 @@ import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
 import { nameSyntaxProblem } from './names.js';
+import { isLoopbackHost } from './target.js';
 import type { VersionMeta } from './secret-versions.js';
 import { visibleText } from './visible-text.js';
 
@@ -40,6 +41,11 @@ const asExists = (value: unknown): boolean | null => (isObject(value) && typeof 
 const asBulk = (value: unknown): BulkResult | null =>
   isObject(value) && isCount(value.created) && isCount(value.updated) ? { created: value.created, updated: value.updated } : null;
 
+/** How requests reach the network: Node's http/https by default; tests inject their own. */
+export interface Transport {
+  request: (url: URL, options: RequestOptions) => ClientRequest;
+  agent: Agent;
+}
 /** Who changed a version, as an endpoint says it: shown on the terminal, so plain text only. */
 const isActor = (value: unknown): value is string => typeof value === 'string' && /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]{1,128}$/.test(value);
 function asVersions(value: unknown): VersionMeta[] | null {
@@ -58,6 +64,9 @@ export interface EndpointOptions {
   url: string;
   token: string;
   timeoutSeconds: number;
+  /** Allow plain http:// to a host that is not loopback (the token and values travel readable). */
+  insecure?: boolean;
+  transport?: Transport;
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -87,11 +96,17 @@ export class EndpointClient implements SecretsBackend {
   readonly bulkLimit = MAX_BULK_ENTRIES;
   readonly bodyLimit = MAX_BODY_BYTES;
   private readonly base: string;
-  private transport?: { request: (url: URL, options: RequestOptions) => ClientRequest; agent: Agent };
+  private transport?: Transport;
 
   constructor(private readonly options: EndpointOptions) {
     this.base = options.url.replace(/\/+$/, '');
     this.label = this.base;
+    // Every request carries the token: refuse before the first one can be made.
+    const url = new URL(this.base);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !options.insecure) {
+      throw new UsageError(`Refusing to send a token or value to ${url.host} over plain http://: use an https:// URL (or --insecure on a network you trust).`);
+    }
+    this.transport = options.transport;
   }
 
   async close(): Promise<void> {

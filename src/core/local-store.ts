@@ -18,6 +18,7 @@ import { assertPxDir, ensurePxDir, openOwnFile } from './px-dir.js';
 import type { PutResult, RollbackResult, SecretStore } from './store.js';
 import { localActor, nextVersionNumber, rollbackSource, versionList, withNewVersion, type ChangeBy, type VersionMeta } from './secret-versions.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
+import { createRotatedKey, forgetKey } from './store-key-rotation.js';
 import {
   applyRecord,
   damaged,
@@ -172,6 +173,23 @@ export class LocalStore implements SecretStore {
         return ['put', name, value, { v, by }];
       });
       return { ops, result: { created, updated: entries.length - created } };
+    });
+  }
+
+  /**
+   * `px store rotate-key`: the whole store rewritten under a new key as one new snapshot (one
+   * atomic rename), the new key saved before and the old one removed after (store-key-rotation.ts).
+   */
+  async rotateKey(): Promise<{ keyId: string; previousKeyId: string; count: number; oldKey: string }> {
+    return this.withLock(async (held) => {
+      const current = await this.read();
+      if (!current) throw new UsageError('There is no local store here yet: nothing to rotate.');
+      const { header } = current;
+      const key = await createRotatedKey(header.storeId, header.keySource, header.keyId, this.ctx);
+      held();
+      await this.writeSnapshot({ ...header, keyId: keyFingerprint(key), generation: header.generation + 1 }, key, new Map(current.doc));
+      const oldKey = await forgetKey(header.storeId, header.keySource, header.keyId, this.ctx, keyFingerprint(key));
+      return { keyId: keyFingerprint(key), previousKeyId: header.keyId, count: current.doc.size, oldKey };
     });
   }
 

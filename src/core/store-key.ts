@@ -1,6 +1,7 @@
 // The local store's 32-byte key: in the OS keychain when one is reachable, else PX_STORE_KEY,
 // else a 0600 key file in the user's config directory (PRODUCT.md "Files px writes").
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +15,17 @@ export const STORE_KEY_SERVICE = 'px';
 /** A store id is 8 random bytes in hex, made by px. It names the keychain entry and the key file,
  *  so one from a header is checked against this before it names anything: never a path. */
 export const STORE_ID_PATTERN = /^[0-9a-f]{16}$/;
+const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 export const storeKeyAccount = (storeId: string): string => `store-key:${checkedId(storeId)}`;
 
-function checkedId(storeId: string): string {
-  if (!STORE_ID_PATTERN.test(storeId)) throw new UsageError('The local store (.px) names a store id that px does not generate: move .px/ away and try again.');
+function checkedId(storeId: string, pattern = STORE_ID_PATTERN): string {
+  if (!pattern.test(storeId)) throw new UsageError('The local store (.px) names a store id that px does not generate: move .px/ away and try again.');
   return storeId;
 }
-const keyFilePath = (env: NodeJS.ProcessEnv, storeId: string): string => join(keyFileDir(env), `${checkedId(storeId)}.key`);
+/** A key made by `px store rotate-key` is kept under its own id, beside the one it replaces. */
+export const rotatedKeyAccount = (storeId: string, keyId: string): string => `store-key:${checkedId(storeId)}:${checkedId(keyId, KEY_ID_PATTERN)}`;
+export const keyFilePath = (env: NodeJS.ProcessEnv, storeId: string, keyId?: string): string =>
+  join(keyFileDir(env), keyId ? `${checkedId(storeId)}.${checkedId(keyId, KEY_ID_PATTERN)}.key` : `${checkedId(storeId)}.key`);
 
 /** A short fingerprint stored next to the ciphertext to tell "wrong key" from "damaged file". */
 export const keyFingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
@@ -40,6 +45,11 @@ export function parseEnvKey(raw: string): Buffer {
   return key;
 }
 
+/** PX_STORE_KEY: one key, or a ring `NEW,OLD` while a store is rotated to NEW. */
+export function envKeys(env: NodeJS.ProcessEnv): Buffer[] {
+  return (env.PX_STORE_KEY ?? '').split(/[\s,]+/).filter(Boolean).map(parseEnvKey);
+}
+
 export interface KeyContext {
   env: NodeJS.ProcessEnv;
   keychain: Keychain;
@@ -57,7 +67,7 @@ export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<
       // A keychain that is there but refuses (locked, no Secret Service): use the next source.
     }
   }
-  if (ctx.env.PX_STORE_KEY) return { key: parseEnvKey(ctx.env.PX_STORE_KEY), source: 'env' };
+  if (ctx.env.PX_STORE_KEY) return { key: envKeys(ctx.env)[0]!, source: 'env' };
   const key = randomBytes(32);
   const dir = keyFileDir(ctx.env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -75,16 +85,21 @@ export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<
 export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyContext, keyId?: string): Promise<Buffer> {
   if (source === 'env') {
     if (!ctx.env.PX_STORE_KEY) throw new AuthRejected('The local store (.px) was encrypted with PX_STORE_KEY, which is not set: set it to the same key.');
-    return parseEnvKey(ctx.env.PX_STORE_KEY);
+    const keys = envKeys(ctx.env);
+    return (keyId !== undefined ? keys.find((key) => keyFingerprint(key) === keyId) : undefined) ?? keys[0]!;
   }
-  const override = ctx.env.PX_STORE_KEY ? parseEnvKey(ctx.env.PX_STORE_KEY) : undefined;
-  if (override && keyId !== undefined && keyFingerprint(override) === keyId) return override;
+  const overrides = ctx.env.PX_STORE_KEY ? envKeys(ctx.env) : [];
+  const match = keyId !== undefined ? overrides.find((key) => keyFingerprint(key) === keyId) : undefined;
+  if (match) return match;
+  const override = overrides[0];
   const unlike = override ? ' (PX_STORE_KEY is set, but to another key)' : '';
   if (source === 'keychain') {
-    const account = storeKeyAccount(storeId);
+    let account = storeKeyAccount(storeId);
     let hex: string | null;
     try {
-      hex = await ctx.keychain.get(STORE_KEY_SERVICE, account);
+      hex = keyId !== undefined ? await ctx.keychain.get(STORE_KEY_SERVICE, rotatedKeyAccount(storeId, keyId)) : null;
+      if (hex) account = rotatedKeyAccount(storeId, keyId!);
+      else hex = await ctx.keychain.get(STORE_KEY_SERVICE, account);
     } catch (error) {
       if (!(error instanceof AuthRejected)) throw error;
       throw new AuthRejected(
@@ -96,7 +111,8 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
     if (override) ctx.warn("PX_STORE_KEY is set but is not this store's key: using the key from the OS keychain.");
     return Buffer.from(hex.trim(), 'hex');
   }
-  const path = keyFilePath(ctx.env, storeId);
+  const rotated = keyId !== undefined ? keyFilePath(ctx.env, storeId, keyId) : undefined;
+  const path = rotated && existsSync(rotated) ? rotated : keyFilePath(ctx.env, storeId);
   const text = await readKeyFile(path);
   if (text === null) throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
   const key = Buffer.from(text.trim(), 'hex');

@@ -28,6 +28,8 @@ export interface SecretStore {
   bulkPut(entries: SecretEntry[], change?: ChangeBy): Promise<BulkResult>;
   /** Every name with its value, for `px run`. */
   values(): Promise<Map<string, string>>;
+  /** Throws when the store cannot be reached (for `GET /healthz`). */
+  ping?(): Promise<void>;
   /** NAME's versions, newest first, never a value; null when there is no such secret. */
   versions(name: string): Promise<VersionMeta[] | null>;
   /** Makes an earlier version's value current, as a new version (default: the one before the

@@ -10,6 +10,7 @@ import { STORE_DIR, STORE_FILE, type Project } from './project.js';
 import { assertPxDir, readPrivateFile } from './px-dir.js';
 import type { SecretStore } from './store.js';
 import type { LocalStore } from './local-store.js';
+import type { Transport } from './endpoint-client.js';
 import type { VersionMeta } from './secret-versions.js';
 
 export type Target =
@@ -133,6 +134,10 @@ export interface OpenOptions {
   keychain?: Keychain;
   timeoutSeconds: number;
   warn: (line: string) => void;
+  /** Plain http:// to a non-loopback host allowed (`--insecure`). */
+  insecure?: boolean;
+  /** Tests only: how the endpoint client reaches the network. */
+  transport?: Transport;
 }
 
 export async function openBackend(target: Target, options: OpenOptions): Promise<SecretsBackend> {
@@ -140,7 +145,7 @@ export async function openBackend(target: Target, options: OpenOptions): Promise
     const token = await resolveToken(target.url, options.env, options.root, options.keychain);
     // Loaded only for URL targets: the HTTP client is the biggest part of px's start-up.
     const { EndpointClient } = await import('./endpoint-client.js');
-    return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds });
+    return new EndpointClient({ url: target.url, token, timeoutSeconds: options.timeoutSeconds, insecure: options.insecure, transport: options.transport });
   }
   const { store, label } = await openLocalStore({ ...options, root: target.root });
   return new StoreBackend(store, label);

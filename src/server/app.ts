@@ -28,6 +28,10 @@ export interface AppOptions {
   onEvent?: (event: AuditEvent) => void;
   /** The project's manifest plan, for `GET /plan` (px server inside a project). */
   plan?: PlanSource;
+  /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
+  onError?: (error: unknown) => void;
+  /** For `GET /healthz`: false while the server drains or its store is unreachable. */
+  healthy?: () => Promise<boolean>;
 }
 
 type Env = { Variables: { name?: string; names?: string[]; outcome?: string } };
@@ -39,7 +43,7 @@ const Bulk = z.object({ secrets: z.array(z.unknown()) });
  * The request path for the audit log, with any segment that is not a plain word (a mistyped
  * name may be a value: `/secrets/sk-live-…/exists`) replaced by `…`.
  */
-function auditRoute(path: string): string {
+export function auditRoute(path: string): string {
   return path
     .slice(0, 600)
     .split('/')
@@ -48,7 +52,7 @@ function auditRoute(path: string): string {
 }
 
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
-const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
+export const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -58,9 +62,16 @@ function entryProblem(entry: unknown): string | null {
   return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
 }
 
-export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env> {
+export function createApp({ store, token, onEvent, onError, healthy, plan }: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
   const expected = digest(token);
+
+  // Before auth and the audit log: load balancers ask it without a token, often. It says nothing
+  // about the secrets.
+  app.get('/healthz', async (c) => {
+    const ok = await (healthy ?? (async () => true))().catch(() => false);
+    return c.json({ status: ok ? 'ok' : 'unavailable' }, ok ? 200 : 503);
+  });
 
   const fail = (c: Context<Env>, status: 400 | 401 | 404 | 405 | 413 | 500, error: string, extra: object = {}) => {
     c.set('outcome', error);
@@ -168,6 +179,7 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
     ['/secrets/bulk', 'POST'],
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
+    ['/healthz', 'GET'],
     ['/plan', 'GET'],
     ...VERSION_ROUTES,
   ];
@@ -182,6 +194,7 @@ export function createApp({ store, token, onEvent, plan }: AppOptions): Hono<Env
   app.onError((error, c) => {
     // Store errors may describe internals; the client gets a fixed sentence only.
     const status = (error as { kind?: string }).kind === 'usage' ? 400 : 500;
+    if (status === 500) onError?.(error);
     return fail(c as Context<Env>, status, status === 400 ? error.message : 'internal error');
   });
   return app;

@@ -1,19 +1,17 @@
-// Puts the endpoint app on a Node HTTP server. Port 0 picks a free port.
-import { createServer, type RequestListener } from 'node:http';
+// Puts the endpoint app on a Node HTTP (or, given a certificate, HTTPS) server. Port 0 picks a
+// free port. close() drains: no new connections, requests in flight finish (up to a grace time),
+// idle keep-alive connections are closed as soon as they are idle.
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
-import type { SecretStore } from '../core/store.js';
-import { createApp, type AuditEvent } from './app.js';
-import type { PlanSource } from './plan-route.js';
+import { createApp, type AppOptions } from './app.js';
 
-export interface ServerOptions {
-  store: SecretStore;
-  token: string;
+export interface ServerOptions extends AppOptions {
   host?: string;
   port?: number;
-  onEvent?: (event: AuditEvent) => void;
-  /** The project's manifest plan, for `GET /plan`. */
-  plan?: PlanSource;
+  /** PEM certificate chain and private key: serve HTTPS. */
+  tls?: { cert: Buffer; key: Buffer };
   /** Lets TestDevServer put its fault switches in front of the app. */
   wrap?: (listener: RequestListener) => RequestListener;
   /** Sees each answer of the app before it is sent; TestDevServer's tests check them against the API document. */
@@ -43,16 +41,24 @@ function observing(fetch: Fetch, observe: (exchange: ObservedExchange) => void):
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** Stops accepting; waits up to `graceMs` for requests in flight (0: cut every connection now). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
-  const app = createApp({ store: options.store, token: options.token, onEvent: options.onEvent, plan: options.plan });
-  const fetch: Fetch = options.observe ? observing(app.fetch, options.observe) : app.fetch;
+  const { host: _host, port: _port, tls, wrap, observe, ...appOptions } = options;
+  const app = createApp(appOptions);
+  const fetch: Fetch = observe ? observing(app.fetch, observe) : app.fetch;
   const listener = getRequestListener(fetch) as RequestListener;
-  const server = createServer({ keepAliveTimeout: 5000 }, options.wrap ? options.wrap(listener) : listener);
+  const handler = wrap ? wrap(listener) : listener;
+  let server: Server;
+  try {
+    server = tls ? createTlsServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 5000 }, handler) : createServer({ keepAliveTimeout: 5000 }, handler);
+  } catch (error) {
+    throw new UsageError(`The TLS certificate or key is not usable (${(error as Error).message.split('\n')[0]}): give PEM files that belong together.`);
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new UsageError(`Port ${port} on ${host} is in use: pick another with --port.`));
@@ -66,12 +72,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${actualPort}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${actualPort}`,
     port: actualPort,
-    close: () =>
+    close: (graceMs = 0) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
+        if (graceMs <= 0) server.closeAllConnections();
+        // A keep-alive connection becomes idle once its request is answered: close it then.
+        const idle = setInterval(() => server.closeIdleConnections(), 20);
+        const cut = setTimeout(() => server.closeAllConnections(), Math.max(graceMs, 0));
+        server.closeIdleConnections();
       }),
   };
 }

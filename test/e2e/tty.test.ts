@@ -1,5 +1,5 @@
 // The built px in a real terminal: typing at the hidden prompt never shows the value.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
@@ -328,3 +328,18 @@ async function until(done: () => boolean, timeoutMs = 15_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+it('NO_COLOR=1 on a terminal: no escape codes at all (Ink included); without it the statuses are coloured', async () => {
+  await server.store.put('HERE', canary(3));
+  writeFileSync(join(project.root, '.env.secrets.example'), 'HERE=\nMISSING=\n');
+  const colour = /\u001b\[(3\d|9\d|1|2)(;\d+)*m/;
+  const coloured = start('secret list');
+  await coloured.waitFor(/\[exit 0\]/);
+  expect(coloured.screenWithEscapes()).toMatch(colour);
+  coloured.close();
+  const env = { ...project.env, PX_URL: server.url, PX_TOKEN: server.token, TERM: 'xterm-256color', NO_COLOR: '1' };
+  terminal = new TmuxTerminal(`unset CI; node ${shellQuote(PX)} secret list`, { cwd: project.root, env });
+  const screen = await terminal.waitFor(/\[exit 0\]/);
+  expect(screen).toContain('missing');
+  expect(terminal.screenWithEscapes()).not.toMatch(colour);
+});

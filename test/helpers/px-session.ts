@@ -8,6 +8,7 @@ import { matchFastPath, runFastPath } from '../../src/cli/fast-path.js';
 import { REGISTRY } from '../../src/registry.js';
 import type { Io, OutStream } from '../../src/cli/io.js';
 import type { Keychain } from '../../src/core/keychain.js';
+import type { Transport } from '../../src/core/endpoint-client.js';
 
 class Capture extends Writable {
   text = '';
@@ -32,6 +33,8 @@ export interface SessionOptions {
   fast?: boolean;
   /** A keychain to use instead of the OS keychain. */
   keychain?: Keychain;
+  /** The endpoint client's connector, instead of Node's http/https. */
+  transport?: () => Transport;
 }
 
 export interface PxResult {
@@ -81,6 +84,7 @@ export function startPx(args: string[], options: SessionOptions): PxSession {
       return ui;
     },
     ...(options.keychain ? { keychain: () => options.keychain! } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   };
   const frames = (): string[] => mounted.flatMap((instance) => instance.frames);
   const run = (): Promise<number> => {

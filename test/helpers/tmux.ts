@@ -18,11 +18,18 @@ export class TmuxTerminal {
   }
 
   private tmux(args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { ...process.env, TMUX: '' } });
+    // The tmux server hands its environment to the session: only what it needs, so that nothing
+    // of the developer's (XDG_CACHE_HOME, NO_COLOR, PX_*) reaches px; the session sets the rest.
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
   }
 
   screen(): string {
     return this.tmux(['capture-pane', '-p', '-t', this.session]);
+  }
+
+  /** The screen with its colour and style escape sequences. */
+  screenWithEscapes(): string {
+    return this.tmux(['capture-pane', '-p', '-e', '-t', this.session]);
   }
 
   /** Types literal text (no key names interpreted). */

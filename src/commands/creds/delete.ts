@@ -16,11 +16,11 @@ export async function deleteCredential(io: Io, args: DeleteArgs): Promise<number
 
 async function removeCredential(io: Io, args: DeleteArgs): Promise<number> {
   assertValidName(args.name, 'find');
+  const { creds } = openCredentials(io, args);
+  if (!(await creds.has(args.name))) throw new NotFound(`No deploy credential named ${args.name} in the ${creds.label}.`);
   if (!args.yes && !io.interactive) {
     throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
   }
-  const { creds } = openCredentials(io, args);
-  if (!(await creds.has(args.name))) throw new NotFound(`No deploy credential named ${args.name} in the ${creds.label}.`);
   if (!args.yes && !(await askConfirm(io, `Delete ${args.name} from the keychain for this project? This cannot be undone.`))) {
     throw new Refused(`Kept ${args.name}; nothing changed.`);
   }

@@ -4,7 +4,7 @@ import { assertValidName } from '../../core/names.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
 import { line, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
-import { readSecretValue } from '../../cli/secret-value.js';
+import { readSecretValue, refuseValueInName } from '../../cli/secret-value.js';
 import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 
 interface SetArgs extends GlobalArgs {
@@ -23,6 +23,7 @@ export async function setCredential(io: Io, args: SetArgs): Promise<number> {
 }
 
 async function set(io: Io, args: SetArgs): Promise<number> {
+  refuseValueInName('px creds set', args.name);
   assertValidName(args.name);
   const { project, creds } = openCredentials(io, args);
   const refusal = runtimeRefusal(args.name, runtimeSecretNames(project.root));

@@ -3,7 +3,7 @@ import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
-import { readSecretValue } from '../../cli/secret-value.js';
+import { readSecretValue, refuseValueInName } from '../../cli/secret-value.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface CreateArgs extends GlobalArgs {
@@ -27,6 +27,7 @@ export async function createSecret(io: Io, args: CreateArgs): Promise<number> {
 }
 
 async function create(io: Io, args: CreateArgs): Promise<number> {
+  refuseValueInName('px secret create', args.name);
   checkSecretName(args.name, projectOf(io, args).root);
   const { backend, target } = await openSecrets(io, args);
   try {

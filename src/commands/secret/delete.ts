@@ -16,12 +16,12 @@ export async function deleteSecret(io: Io, args: DeleteArgs): Promise<number> {
 
 async function removeSecret(io: Io, args: DeleteArgs): Promise<number> {
   assertValidName(args.name, 'find');
-  if (!args.yes && !io.interactive) {
-    throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
-  }
   const { backend, target } = await openSecrets(io, args);
   try {
     if (!(await backend.exists(args.name))) throw new NotFound(`No secret named ${args.name} in ${target}.`);
+    if (!args.yes && !io.interactive) {
+      throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
+    }
     if (!args.yes && !(await askConfirm(io, `Delete ${args.name} from ${target}? This cannot be undone.`))) {
       throw new Refused(`Kept ${args.name}; nothing changed.`);
     }

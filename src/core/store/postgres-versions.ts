@@ -1,0 +1,95 @@
+// Versions on PostgreSQL (migration 2): px_secrets holds each secret's current version, and
+// px_secret_versions the values it replaced (sealed as they were, under their own key id), the
+// newest KEPT_VERSIONS per secret. A write is one statement: it locks the current row, copies it
+// into the past, writes the new one and drops the oldest past versions, so concurrent writers of
+// one name queue on the row lock and every version number is used once.
+import type postgres from 'postgres';
+import { KEPT_VERSIONS, type ChangeBy, type Versioned, type VersionMeta } from '../secret-versions.js';
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+export interface WrittenVersion {
+  name: string;
+  created: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** `rows`: [name, sealed value] pairs with distinct names, all sealed under `keyId`. */
+export async function writeVersions(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<WrittenVersion[]> {
+  const input = rows.map(([name, sealed]) => [name, sealed.toString('base64')]);
+  return sql<WrittenVersion[]>`
+    with input as (
+      select r ->> 0 as name, decode(r ->> 1, 'base64') as value from json_array_elements(${sql.json(input)}::json) as r
+    ), prev as (
+      select s.name, s.version, s.key_id, s.value, s.updated_at, s.by, s.rollback_of
+      from px_secrets s join input i on s.scope = ${scope} and s.name = i.name
+      order by s.name collate "C" for update of s
+    ), saved as (
+      insert into px_secret_versions (scope, name, version, key_id, value, created_at, by, rollback_of)
+      select ${scope}, name, version, key_id, value, updated_at, by, rollback_of from prev
+    ), up as (
+      insert into px_secrets (scope, name, key_id, value, created_at, updated_at, version, by, rollback_of)
+      select ${scope}, i.name, ${keyId}, i.value, now(), now(), coalesce(p.version, 0) + 1, ${change.by ?? null}, ${change.rollbackOf ?? null}
+      from input i left join prev p on p.name = i.name
+      on conflict (scope, name) do update set key_id = excluded.key_id, value = excluded.value, updated_at = excluded.updated_at,
+        version = px_secrets.version + 1, by = excluded.by, rollback_of = excluded.rollback_of
+      returning name, (xmax = 0) as created, created_at as "createdAt", updated_at as "updatedAt", version
+    ), pruned as (
+      delete from px_secret_versions v using up
+      where v.scope = ${scope} and v.name = up.name and v.version < up.version - ${KEPT_VERSIONS}
+    )
+    select * from up`;
+}
+
+interface VersionRow {
+  version: number;
+  created_at: Date;
+  by: string | null;
+  rollback_of: number | null;
+  current: boolean;
+}
+
+/** Newest first, never a value; null when there is no such secret. */
+export async function listVersions(sql: Sql, scope: string, name: string): Promise<VersionMeta[] | null> {
+  const rows = await sql<VersionRow[]>`
+    select version, updated_at as created_at, by, rollback_of, true as current from px_secrets where scope = ${scope} and name = ${name}
+    union all
+    select version, created_at, by, rollback_of, false from px_secret_versions where scope = ${scope} and name = ${name}
+    order by version desc`;
+  if (rows.length === 0 || !rows[0]!.current) return null;
+  return rows.map((row) => ({
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    by: row.by ?? 'unknown',
+    ...(row.rollback_of ? { rollbackOf: row.rollback_of } : {}),
+    current: row.current,
+  }));
+}
+
+export interface SealedVersion {
+  version: number;
+  keyId: string;
+  value: Buffer;
+}
+
+/**
+ * NAME's current row (locked) and its past versions as `Versioned` for rollbackSource, with each
+ * past version's sealed bytes beside it; null when there is no such secret.
+ */
+export async function lockedHistory(tx: postgres.TransactionSql, scope: string, name: string): Promise<{ secret: Versioned; sealed: Map<number, SealedVersion> } | null> {
+  const [current] = await tx<{ version: number; created_at: Date; updated_at: Date }[]>`
+    select version, created_at, updated_at from px_secrets where scope = ${scope} and name = ${name} for update`;
+  if (!current) return null;
+  const past = await tx<{ version: number; key_id: string; value: Buffer; created_at: Date }[]>`
+    select version, key_id, value, created_at from px_secret_versions where scope = ${scope} and name = ${name} order by version`;
+  const secret: Versioned = {
+    value: '',
+    createdAt: current.created_at.toISOString(),
+    updatedAt: current.updated_at.toISOString(),
+    version: current.version,
+    past: past.map((row) => ({ version: row.version, value: '', at: row.created_at.toISOString() })),
+  };
+  return { secret, sealed: new Map(past.map((row) => [row.version, { version: row.version, keyId: row.key_id, value: row.value }])) };
+}

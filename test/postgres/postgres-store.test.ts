@@ -1,0 +1,186 @@
+// PostgresStore against the test run's real PostgreSQL: what reaches the database, all or nothing,
+// migrations, keys, and the errors a user sees.
+import postgres from 'postgres';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/core/store/postgres-store.js';
+import { MIGRATIONS } from '../../src/core/store/postgres-migrations.js';
+import { CANARY, canary } from '../helpers/project.js';
+import { createDatabase, pgDump, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
+
+let database: TestDatabase;
+let key: string;
+const stores: PostgresStore[] = [];
+const open = async (env: NodeJS.ProcessEnv = { PX_STORE_KEY: key }, scope?: string): Promise<PostgresStore> => {
+  const store = await PostgresStore.open({ url: database.url, env, scope, max: 2 });
+  stores.push(store);
+  return store;
+};
+
+/** The error a promise rejects with (and a failed test if it does not). */
+async function failure(promise: Promise<unknown>): Promise<{ exitCode: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { exitCode: number; message: string };
+  }
+  throw new Error('expected a failure');
+}
+
+beforeEach(async () => {
+  database = await createDatabase();
+  key = testStoreKey();
+});
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  await database.drop();
+});
+
+describe('PostgresStore', () => {
+  it('stores values sealed: the database and its dump hold no value, each row names its key', async () => {
+    const store = await open();
+    await store.put('A', canary(1));
+    await store.bulkPut([{ name: 'B', value: canary(2) }, { name: 'C', value: `multi\nline ${canary(3)}` }]);
+    expect(await store.values()).toEqual(new Map([['A', canary(1)], ['B', canary(2)], ['C', `multi\nline ${canary(3)}`]]));
+    const rows = await store.sql<{ key_id: string; value: Buffer }[]>`select key_id, value from px_secrets`;
+    expect(new Set(rows.map((row) => row.key_id))).toEqual(new Set([store.keyRing.current.id]));
+    for (const row of rows) expect(row.value.toString('latin1')).not.toContain('canary');
+    const dump = pgDump(database.name);
+    expect(dump).toContain('px_secrets');
+    expect(dump).not.toContain(CANARY);
+    expect(dump).not.toContain(key);
+  });
+
+  it('keeps replaced values as sealed versions: history, rollback, the oldest dropped past ten', async () => {
+    const store = await open();
+    for (let i = 1; i <= 13; i++) await store.put('A', canary(i), { by: `writer ${i}` });
+    const versions = (await store.versions('A'))!;
+    expect(versions.map((v) => v.version)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    expect(versions[0]).toMatchObject({ current: true, by: 'writer 13' });
+    const rolled = await store.rollback('A', 5, { by: 'admin' });
+    expect(rolled).toMatchObject({ version: 14, rolledBackTo: 5 });
+    expect((await store.values()).get('A')).toBe(canary(5));
+    expect((await store.versions('A'))![0]).toMatchObject({ version: 14, rollbackOf: 5, by: 'admin' });
+    await expect(store.rollback('A', 2)).rejects.toMatchObject({ exitCode: 1 });
+    expect(await store.versions('NOPE')).toBeNull();
+    const dump = pgDump(database.name);
+    expect(dump).toContain('px_secret_versions');
+    expect(dump).not.toContain(CANARY);
+    expect(await store.delete('A')).toBe(true);
+    expect((await store.sql`select 1 from px_secret_versions`).length).toBe(0);
+  });
+
+  it('binds each value to its name and scope: a ciphertext copied to another row does not open', async () => {
+    const store = await open();
+    await store.put('A', canary(1));
+    await store.put('B', canary(2));
+    await store.sql`update px_secrets set value = (select value from px_secrets where name = 'A') where name = 'B'`;
+    await expect(store.values()).rejects.toThrow(/B .*fails its integrity check/);
+  });
+
+  it('creates, updates, lists sorted, checks and deletes; scopes are apart', async () => {
+    const store = await open();
+    expect((await store.put('ZED', 'one')).created).toBe(true);
+    const updated = await store.put('ZED', 'two');
+    expect(updated.created).toBe(false);
+    expect(updated.meta.updatedAt >= updated.meta.createdAt).toBe(true);
+    await store.put('Alpha', 'x');
+    await store.put('_a', 'y');
+    expect((await store.list()).map((meta) => meta.name)).toEqual(['Alpha', 'ZED', '_a']);
+    expect(await store.exists('ZED')).toBe(true);
+    const staging = store.withScope('staging');
+    expect(await staging.exists('ZED')).toBe(false);
+    await staging.put('ZED', 'staging value');
+    expect((await store.values()).get('ZED')).toBe('two');
+    expect(await store.delete('ZED')).toBe(true);
+    expect(await store.delete('ZED')).toBe(false);
+    expect(await staging.exists('ZED')).toBe(true);
+  });
+
+  it('a bulk write is all or nothing: an invalid entry, or a failure inside the transaction, writes nothing', async () => {
+    const store = await open();
+    await store.put('KEEP', 'old');
+    await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, { name: 'bad name', value: 'v' }])).rejects.toThrow(/nothing was written/);
+    // A failure PostgreSQL raises half-way through the statement: a trigger refusing the 500th row.
+    await store.sql.unsafe(`
+      create function px_test_refuse() returns trigger language plpgsql as $$
+      begin if new.name = 'N_0500' then raise exception 'refused by the test'; end if; return new; end $$;
+      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    const entries = Array.from({ length: 1000 }, (_, i) => ({ name: `N_${String(i).padStart(4, '0')}`, value: canary(i) }));
+    await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
+    expect((await store.list()).map((meta) => meta.name)).toEqual(['KEEP']);
+    expect((await store.values()).get('KEEP')).toBe('old');
+  });
+
+  it('counts created and updated like the other stores (a repeated name counts as an update)', async () => {
+    const store = await open();
+    await store.put('A', '1');
+    expect(await store.bulkPut([{ name: 'A', value: '2' }, { name: 'B', value: '3' }, { name: 'B', value: '4' }])).toEqual({ created: 1, updated: 2 });
+    expect((await store.values()).get('B')).toBe('4');
+  });
+
+  it('applies its migrations once, records them, and refuses a database set up by a newer px', async () => {
+    await open();
+    await open();
+    const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
+    try {
+      const applied = await sql<{ version: number }[]>`select version from px_migrations order by version`;
+      expect(applied.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
+      await sql`insert into px_migrations (version, name) values (9999, 'from the future')`;
+    } finally {
+      await sql.end();
+    }
+    await expect(open()).rejects.toThrow(/newer px \(schema version 9999\): update px/);
+  });
+
+  it('two stores starting at once on an empty database migrate once and agree on the key', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    await a.put('X', canary(1));
+    expect((await b.values()).get('X')).toBe(canary(1));
+  });
+
+  it('refuses to start with a key that is not the one the values are under (exit 4, no key in the message)', async () => {
+    const store = await open();
+    await store.put('A', canary(1));
+    const other = testStoreKey();
+    const error = await failure(open({ PX_STORE_KEY: other }));
+    expect(error).toMatchObject({ exitCode: 4 });
+    expect(error.message).toContain(store.keyRing.current.id);
+    expect(error.message).not.toContain(other);
+    expect(error.message).not.toContain(key);
+  });
+
+  it('without PX_STORE_KEY makes a 0600 key file on the first start, and a second instance without it is refused', async () => {
+    const { mkdtempSync, statSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const home = mkdtempSync(join(tmpdir(), 'px-keyfile-'));
+    try {
+      const warnings: string[] = [];
+      const first = await PostgresStore.open({ url: database.url, env: { XDG_CONFIG_HOME: join(home, 'a') }, warn: (line) => warnings.push(line), max: 1 });
+      stores.push(first);
+      await first.put('A', canary(1));
+      const path = join(home, 'a', 'px', 'store-keys', `pg-${first.storeId}.keys`);
+      expect(warnings.join('\n')).toContain(path);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      await expect(PostgresStore.open({ url: database.url, env: { XDG_CONFIG_HOME: join(home, 'b') }, max: 1 })).rejects.toMatchObject({ exitCode: 4 });
+      const shared = await PostgresStore.open({ url: database.url, env: { PX_STORE_KEY_FILE: path }, max: 1 });
+      stores.push(shared);
+      expect((await shared.values()).get('A')).toBe(canary(1));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('an unreachable database is exit 3 naming host and database, never the password', async () => {
+    const url = database.url.replace(/:\d+\//, ':1/');
+    const error = await failure(PostgresStore.open({ url, env: { PX_STORE_KEY: key } }));
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toContain(`database ${database.name} on 127.0.0.1:1`);
+    expect(error.message).not.toContain(new URL(database.url).password);
+    const wrong = database.url.replace(/:[0-9a-f]+@/, ':not-the-password@');
+    const refused = await failure(PostgresStore.open({ url: wrong, env: { PX_STORE_KEY: key } }));
+    expect(refused.exitCode).toBe(4);
+    expect(refused.message).toContain(database.name);
+    expect(refused.message).not.toContain('not-the-password');
+  });
+});
