@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
+import { timeFilterKeystrokes, timeUiFirstFrame } from './lib/ui.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
 import { POSTGRES_LOAD_IDS, postgresBench } from './lib/postgres.mjs';
 import { MASKING_SCAN_IDS, maskingScanRows } from './lib/masking-scan.mjs';
@@ -231,6 +232,23 @@ async function importServer() {
   }
 }
 
+// px ui: its first frame over the seeded local store, and filter keystrokes over 10,000 secrets.
+const uiCtx = { cwd: freshDir('ui-10k'), env };
+const UI_KEYS = ['9', '9', '9', '1', '\u007f', '\u007f', '\u007f', '\u007f'];
+const uiCases = [
+  { id: 'local/ui-first-frame', mode: 'local', label: 'px ui', detail: `TTY: until the first frame shows the ${SEED_COUNT} secrets`, goal: { maxRatio: 2.5 }, needs: ['local', 'pty'], run: () => timeUiFirstFrame([PX, 'ui'], { ...localCtx, waitFor: `${SEED_COUNT} rows` }) },
+  {
+    id: 'local/ui-filter-10k',
+    mode: 'local',
+    label: 'px ui, / then filter keystrokes',
+    detail: `${IMPORT_COUNT.toLocaleString('en-US')} secrets: median keystroke to redrawn frame`,
+    goal: { maxMedianMs: 50 },
+    noRatio: true,
+    needs: ['ui10k', 'pty'],
+    run: () => timeFilterKeystrokes([PX, 'ui'], { ...uiCtx, names: importNames(), keys: UI_KEYS }),
+  },
+];
+const importNames = () => readFileSync(IMPORT_FILE, 'utf8').split('\n').flatMap((l) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(l)?.[1] ?? []);
 const pg = postgresBench({ px, startServer, load, peakMemoryMiB, round, progress: (text) => process.stderr.write(`bench: ${text}\n`), freshDir, env, PX, importFile: IMPORT_FILE, loadSeconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS });
 
 const cases = [
@@ -238,6 +256,7 @@ const cases = [
   { id: 'baseline', mode: '', label: 'node -e 0', needs: [], run: () => timeNode(['-e', '0'], { cwd: tmp, env }) },
   ...cliCases('local', () => localCtx, ['local']),
   ...cliCases('server', () => serverCtx, ['server']),
+  ...uiCases,
 ].filter((c) => selected(c.id));
 
 const LOAD_IDS = ['server/load-exists', 'server/load-create', 'server/load-peak-memory'];
@@ -276,6 +295,10 @@ async function main() {
   if (needed.has('local')) {
     progress(`seeding the local store with ${SEED_COUNT} secrets`);
     state.local = await fixture('seeding the local store (px secret import)', () => px(['secret', 'import', SEED_FILE, '--yes'], localCtx));
+  }
+  if (needed.has('ui10k')) {
+    progress(`seeding another local store with ${IMPORT_COUNT.toLocaleString('en-US')} secrets for px ui`);
+    state.ui10k = await fixture('seeding 10,000 secrets for px ui (px secret import)', () => px(['secret', 'import', IMPORT_FILE, '--yes'], uiCtx, { timeoutMs: 300_000 }));
   }
   if (needed.has('postgres')) state.postgres = await fixture('starting PostgreSQL and px server --store', () => pg.setup());
   if (needed.has('server')) {
@@ -320,7 +343,7 @@ async function main() {
       ...(c.detail ? { detail: c.detail } : {}),
       status,
       ...s,
-      ratio: status === 'ok' ? round(s.median / base.median, 2) : null,
+      ratio: status === 'ok' && !c.noRatio ? round(s.median / base.median, 2) : null,
       samplesMs: c.samples.map((x) => round(x, 2)),
       goal: c.goal ?? null,
       ...(c.error ? { error: c.error } : {}),

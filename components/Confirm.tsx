@@ -1,5 +1,6 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import React, { useRef, useState } from 'react';
+import { useKeypress } from './keypress.js';
 
 export interface ConfirmProps {
   message: string;
@@ -28,14 +29,14 @@ export function Confirm({ message, defaultYes = false, onAnswer, onCancel }: Con
   const done = useRef(false);
   const [shown, setShown] = useState('');
   const [problem, setProblem] = useState(false);
-  useInput((input, key) => {
+  useKeypress((key, raw) => {
     if (done.current) return;
-    if (key.escape || (key.ctrl && input === 'c')) {
+    if (key.name === 'escape' || key.name === 'ctrl-c') {
       done.current = true;
       return onCancel();
     }
     // Keys typed quickly can arrive in one event ("yes\r"): go through them one by one.
-    const keys = key.return ? ['\r'] : key.backspace || key.delete ? ['\u007f'] : [...input];
+    const keys = key.name === 'return' ? ['\r'] : key.name === 'backspace' ? ['\u007f'] : key.name ? [] : [...raw];
     for (const char of keys) {
       if (char === '\r' || char === '\n') {
         const answer = readAnswer(line.current, defaultYes);

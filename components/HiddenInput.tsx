@@ -1,11 +1,18 @@
 import { Box, Text, useStderr, useStdin } from 'ink';
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useLayoutEffect, useRef, useState } from 'react';
 
 export interface HiddenInputProps {
   label: string;
-  target: string;
+  /** Shown above the prompt; the wizard and the manager name the target elsewhere. */
+  target?: string;
   onSubmit: (value: string) => void;
   onCancel: () => void;
+  /** The line under the prompt (default: Enter to save, Esc to cancel). */
+  hint?: string;
+  /** Why the last value was refused, shown until the prompt has a problem of its own. */
+  problem?: string;
+  /** When given, Tab outside a paste calls it (the wizard's skip) instead of typing a tab. */
+  onTab?: () => void;
 }
 
 /** The state of a hidden input between events. */
@@ -136,17 +143,19 @@ const stars = (length: number): string => (length <= MAX_STARS ? '*'.repeat(leng
  * and bracketed paste (which the prompt turns on) needs the markers as sent, put back together
  * when a slow link splits one across reads, so that a pasted newline never submits.
  */
-export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputProps): React.ReactElement {
+export function HiddenInput({ label, target, onSubmit, onCancel, hint, problem: given, onTab }: HiddenInputProps): React.ReactElement {
   const entry = useRef<Entry>(newEntry());
   const [length, setLength] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const { stdin, setRawMode, internal_eventEmitter: events } = useStdin();
   const { stderr } = useStderr();
   // The latest callbacks, without subscribing again (which would lose a marker cut in half).
-  const callbacks = useRef({ onSubmit, onCancel });
-  callbacks.current = { onSubmit, onCancel };
+  const callbacks = useRef({ onSubmit, onCancel, onTab });
+  callbacks.current = { onSubmit, onCancel, onTab };
 
-  useEffect(() => {
+  // Subscribed while React commits, not in a later passive effect: keys typed as soon as the
+  // prompt shows must reach it.
+  useLayoutEffect(() => {
     setRawMode(true);
     const terminal = stderr as NodeJS.WriteStream;
     const bracketed = Boolean(terminal.isTTY);
@@ -214,6 +223,7 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
       }
       // A piece of a paste marker: wait for the rest. Only a lone ESC can also be a key (Esc),
       // so only it has a deadline; "ESC [ 2" is never typed by hand.
+      if (text === '\t' && callbacks.current.onTab && !entry.current.pasting) return callbacks.current.onTab();
       if (isMarkerPrefix(text)) {
         carry = text;
         if (text === '\u001b') {
@@ -242,13 +252,13 @@ export function HiddenInput({ label, target, onSubmit, onCancel }: HiddenInputPr
 
   return (
     <Box flexDirection="column">
-      <Text dimColor>Target: {target}</Text>
+      {target === undefined ? null : <Text dimColor>Target: {target}</Text>}
       <Box>
         <Text bold>{label} </Text>
         <Text>{stars(length)}</Text>
         <Text inverse> </Text>
       </Box>
-      {problem ? <Text color="red">{problem}</Text> : <Text dimColor>Input is hidden. Enter to save, Esc to cancel.</Text>}
+      {problem || given ? <Text color="red">{problem ?? given}</Text> : <Text dimColor>{hint ?? 'Input is hidden. Enter to save, Esc to cancel.'}</Text>}
     </Box>
   );
 }

@@ -10,6 +10,11 @@ import { HiddenInput } from './HiddenInput.js';
 import { ImportPreview, type ImportPreviewProps } from './ImportPreview.js';
 import { ProgressBar } from './ProgressBar.js';
 import { SecretTable, type SecretTableProps } from './SecretTable.js';
+import { enterFullScreen } from './full-screen.js';
+import { Manager } from './Manager.js';
+import type { ManagerActions, PaneData, PaneId } from './manager-model.js';
+import { SetupWizard } from './SetupWizard.js';
+import type { SetupActions, SetupOutcome } from './setup-model.js';
 import { yogaReady } from './yoga-ready.js';
 
 export interface Rendered {
@@ -18,8 +23,8 @@ export interface Rendered {
   unmount(): void | Promise<void>;
 }
 
-/** Mounts a tree on stdout (results) or stderr (prompts, progress). */
-export type Renderer = (node: React.ReactElement, on: 'stdout' | 'stderr') => Rendered;
+/** Mounts a tree on stdout (results), stderr (prompts, progress) or the whole screen (`px ui`). */
+export type Renderer = (node: React.ReactElement, on: 'stdout' | 'stderr' | 'full screen') => Rendered;
 
 export class PromptCancelled extends Error {
   constructor() {
@@ -40,12 +45,30 @@ export interface Ui {
   credentialTable(props: CredentialTableProps): void;
   importPreview(props: ImportPreviewProps): void;
   progress(options: { label: string; total: number }): Progress;
+  /** The full-screen manager; resolves when the user quits. */
+  manager(options: { actions: ManagerActions; environment: string; initial?: Record<PaneId, PaneData> }): Promise<void>;
+  /** The first-run wizard; resolves with what it saved, also when stopped. */
+  setup(actions: SetupActions): Promise<SetupOutcome>;
+}
+
+/** Turns an exception thrown while rendering into a rejection the command reports in one line. */
+class Crash extends React.Component<{ onCrash: (error: unknown) => void; children: React.ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override componentDidCatch(error: unknown): void {
+    this.props.onCrash(error);
+  }
+  override render(): React.ReactNode {
+    return this.state.failed ? null : this.props.children;
+  }
 }
 
 export function createUi(render: Renderer): Ui {
   // Prompts resolve or reject exactly once, then unmount; Ctrl+C and Esc reject with
   // PromptCancelled so the command (not Ink) owns the exit code.
-  function ask<T>(build: (resolve: (value: T) => void, cancel: () => void) => React.ReactElement): Promise<T> {
+  function ask<T>(build: (resolve: (value: T) => void, cancel: () => void) => React.ReactElement, on: 'stderr' | 'full screen' = 'stderr'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let mounted: Rendered | undefined;
@@ -58,12 +81,15 @@ export function createUi(render: Renderer): Ui {
           void Promise.resolve(mounted?.unmount()).then(action, action);
         });
       };
+      const crashed = (error: unknown): void => finish(() => reject(error));
       mounted = render(
-        build(
-          (value) => finish(() => resolve(value)),
-          () => finish(() => reject(new PromptCancelled())),
-        ),
-        'stderr',
+        <Crash onCrash={crashed}>
+          {build(
+            (value) => finish(() => resolve(value)),
+            () => finish(() => reject(new PromptCancelled())),
+          )}
+        </Crash>,
+        on,
       );
     });
   }
@@ -80,6 +106,8 @@ export function createUi(render: Renderer): Ui {
     secretTable: (props) => once(<SecretTable {...props} />),
     credentialTable: (props) => once(<CredentialTable {...props} />),
     importPreview: (props) => once(<ImportPreview {...props} />),
+    manager: ({ actions, environment, initial }) => ask<void>((quit) => <Manager actions={actions} environment={environment} initial={initial} onQuit={() => quit()} />, 'full screen'),
+    setup: (actions) => ask<SetupOutcome>((done) => <SetupWizard actions={actions} columns={(process.stderr.columns as number | undefined) ?? 80} onDone={done} />),
     progress({ label, total }) {
       let done = 0;
       const mounted = render(<ProgressBar label={label} done={0} total={total} />, 'stderr');
@@ -105,20 +133,26 @@ export async function createInkUi(streams: { stdin: Readable; stdout: Writable; 
     if (!stream.columns) stream.columns = 80;
   }
   return createUi((node, on) => {
-    const instance = inkRender(node, {
+    const fullScreen = on === 'full screen';
+    let instance: ReturnType<typeof inkRender> | undefined;
+    const screen = fullScreen ? enterFullScreen(streams as Parameters<typeof enterFullScreen>[0], () => instance?.unmount()) : undefined;
+    instance = inkRender(node, {
       stdin: streams.stdin as NodeJS.ReadStream,
-      stdout: (on === 'stdout' ? streams.stdout : streams.stderr) as NodeJS.WriteStream,
+      stdout: (on === 'stderr' ? streams.stderr : streams.stdout) as NodeJS.WriteStream,
       stderr: streams.stderr as NodeJS.WriteStream,
       exitOnCtrlC: false,
       patchConsole: false,
+      // A keystroke in a 10,000-row list redraws at once rather than at the next 30 fps tick.
+      ...(fullScreen ? { maxFps: 60 } : {}),
     });
+    const mounted = instance;
     return {
-      rerender: instance.rerender,
+      rerender: mounted.rerender,
       unmount: () => {
-        instance.unmount();
-        return instance.waitUntilExit().then(
-          () => undefined,
-          () => undefined,
+        mounted.unmount();
+        return mounted.waitUntilExit().then(
+          () => screen?.release(),
+          () => screen?.release(),
         );
       },
     };

@@ -267,6 +267,28 @@ const COMMANDS: Registry['commands'] = [
     handler: lazy(() => import('./commands/run.js'), 'runCommandWithSecrets'),
   },
   {
+    path: 'setup',
+    describe: 'First-run wizard: generate what can be generated, ask for the rest, validate',
+    flags: {
+      url: { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' },
+      tier: { type: 'string', describe: 'Only what this tier needs (a tier of px.config.json)' },
+      yes: { type: 'boolean', alias: 'y', describe: 'Ask nothing: generate what can be generated, list what still needs a person (exit 1 if any)' },
+    },
+    examples: [
+      ['$0 setup', 'Onboard: generate and type in every missing secret'],
+      ['$0 setup --yes', 'In CI or a script: generate, then fail listing what a person must provide'],
+    ],
+    handler: lazy(() => import('./commands/setup/setup.js'), 'runSetup'),
+  },
+  {
+    path: 'ui',
+    describe: 'Full-screen manager for runtime secrets and deploy credentials (also `px` alone on a terminal)',
+    flags: { url: { type: 'string', describe: 'Secrets endpoint URL (else PX_URL, px.config.json, the local store)' } },
+    // Its first frame is timed against `node -e 0`: no yargs on the way.
+    fast: true,
+    handler: lazy(() => import('./commands/ui/ui.js'), 'runUi'),
+  },
+  {
     path: 'scan',
     describe: 'Find values px holds in files, staged changes or git history (prints file:line NAME, never a value)',
     positionals: [{ name: 'paths', label: 'PATH', variadic: true, describe: 'Files or directories (default: the project, minus what .gitignore excludes)' }],

@@ -124,7 +124,7 @@ function comparable(spec: CommandSpec, args: Record<string, unknown>): Record<st
 
 describe('the fast path, derived from the registry', () => {
   it('has fast commands to check', () => {
-    expect(FAST.map((spec) => spec.path).sort()).toEqual(['run', 'secret create', 'secret exists', 'secret list']);
+    expect(FAST.map((spec) => spec.path).sort()).toEqual(['run', 'secret create', 'secret exists', 'secret list', 'ui']);
   });
 
   for (const spec of FAST) {

@@ -21,14 +21,14 @@ export function stopAll() {
   live.clear();
 }
 
-function track(child, detachedGroup = false) {
+export function track(child, detachedGroup = false) {
   child.detachedGroup = detachedGroup;
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
 }
 
-const elapsedMs = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+export const elapsedMs = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 function keepTail(stream, sink) {
   stream?.setEncoding('utf8');
@@ -100,7 +100,7 @@ export function ptyUnavailableReason() {
   return null;
 }
 
-const shellQuote = (word) => `'${String(word).replace(/'/g, `'\\''`)}'`;
+export const shellQuote = (word) => `'${String(word).replace(/'/g, `'\\''`)}'`;
 
 /**
  * Starts `node ARGS` on a pseudo-terminal (util-linux `script -qfec CMD /dev/null`) and times it

@@ -17,6 +17,7 @@ export function judge(row) {
   if (!goal || row.status !== 'ok' || (goal.maxMiB !== undefined && row.peakMiB === null)) return { ...row, pass: null, goalText: goal ? goalText(goal) : '' };
   const checks = [];
   if (goal.maxRatio !== undefined) checks.push(row.ratio !== null && row.ratio <= goal.maxRatio);
+  if (goal.maxMedianMs !== undefined) checks.push(row.median <= goal.maxMedianMs);
   if (goal.minRps !== undefined) checks.push(row.rps >= goal.minRps);
   if (goal.maxP99Ms !== undefined) checks.push(row.p99Ms <= goal.maxP99Ms);
   if (goal.maxMiB !== undefined) checks.push(row.peakMiB <= goal.maxMiB);
@@ -30,6 +31,7 @@ export function judge(row) {
 function goalText(goal) {
   const parts = [];
   if (goal.maxRatio !== undefined) parts.push(`≤ ${goal.maxRatio}×`);
+  if (goal.maxMedianMs !== undefined) parts.push(`median ≤ ${goal.maxMedianMs} ms`);
   if (goal.minRps !== undefined) parts.push(`≥ ${goal.minRps.toLocaleString('en-US')}/s`);
   if (goal.maxP99Ms !== undefined) parts.push(`p99 ≤ ${goal.maxP99Ms} ms`);
   if (goal.maxMiB !== undefined) parts.push(`≤ ${goal.maxMiB} MiB`);

@@ -123,3 +123,16 @@ function suspendHolding(io: Io, keys: 'hand over' | 'drop'): () => void {
     if (held === state) collect(state);
   };
 }
+
+/**
+ * Runs `work`, an Ink screen that reads the keyboard itself (the setup wizard, `px ui`), with the
+ * keys held so far handed to it; holding resumes once it is done.
+ */
+export async function withKeyboardHandedOver<T>(io: Io, work: () => Promise<T>): Promise<T> {
+  const resume = suspendHolding(io, 'hand over');
+  try {
+    return await work();
+  } finally {
+    resume();
+  }
+}

@@ -41,7 +41,7 @@ const candidates = (output: string): string[] => output.split('\n').map((row) =>
 
 describe('completionFor', () => {
   it('offers commands, subcommands and flags from the registry', () => {
-    expect(completionFor(REGISTRY, ['px', 'se'])).toEqual({ kind: 'words', words: ['secret', 'server'] });
+    expect(completionFor(REGISTRY, ['px', 'se'])).toEqual({ kind: 'words', words: ['secret', 'server', 'setup'] });
     expect(completionFor(REGISTRY, ['px', 'creds', ''])).toEqual({ kind: 'words', words: ['set', 'list', 'delete', 'import'] });
     expect(completionFor(REGISTRY, ['px', 'secret', 'import', '--d'])).toEqual({ kind: 'words', words: ['--dry-run'] });
     expect(completionFor(REGISTRY, ['px', '--no'])).toEqual({ kind: 'words', words: ['--no-color'] });

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
+import { afterAll } from 'vitest';
 import { join } from 'node:path';
 import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { auditRoute, validName } from '../../src/server/app.js';
@@ -97,7 +98,11 @@ interface Backend {
 
 const idle: Backend[] = [];
 const running = new Set<Backend>();
-// Nothing outlives the worker: servers still idle when it ends are stopped.
+// Nothing outlives the test file (each file gets this module afresh): its idle servers stop after
+// its last test, and any still running are killed if the worker exits first.
+afterAll(async () => {
+  for (const backend of idle.splice(0)) await retire(backend);
+});
 process.once('exit', () => {
   for (const backend of running) backend.server.child.kill('SIGKILL');
 });
@@ -106,8 +111,9 @@ async function launch(token: string, reusable: boolean): Promise<Backend> {
   const key = testStoreKey();
   const database = await createDatabase();
   const home = mkdtempSync(join(tmpdir(), 'px-team-'));
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH, PX_TOKEN: token, PX_STORE_KEY: key };
-  const server = await startPxServer(['--store', database.url], { cwd: home, env });
+  // The URL holds the database password: in the environment, not in argv where ps shows it.
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH, PX_TOKEN: token, PX_STORE_KEY: key, PX_STORE_URL: database.url };
+  const server = await startPxServer([], { cwd: home, env });
   const store = await PostgresStore.open({ url: database.url, env: { PX_STORE_KEY: key }, max: 2 });
   const backend = { server, store, database, home, token, reusable };
   running.add(backend);

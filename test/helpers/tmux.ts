@@ -27,6 +27,37 @@ export class TmuxTerminal {
     return this.tmux(['capture-pane', '-p', '-t', this.session]);
   }
 
+  /** The screen with its colours and attributes as escape sequences. */
+  styledScreen(): string {
+    return this.tmux(['capture-pane', '-e', '-p', '-t', this.session]);
+  }
+
+  /** The whole pane: its history (scrollback) and what is on screen now. */
+  history(): string {
+    return this.tmux(['capture-pane', '-p', '-S', '-', '-E', '-', '-t', this.session]);
+  }
+
+  /** Whether the program left the terminal on the alternate screen. */
+  alternateScreenOn(): boolean {
+    return this.tmux(['display-message', '-p', '-t', this.session, '#{alternate_on}']).trim() === '1';
+  }
+
+  /** Whether the cursor is visible. */
+  cursorVisible(): boolean {
+    return this.tmux(['display-message', '-p', '-t', this.session, '#{cursor_flag}']).trim() === '1';
+  }
+
+  /** The process the pane's shell is running now (the command under test), by its parent's pid. */
+  childPid(): number {
+    const shell = this.tmux(['display-message', '-p', '-t', this.session, '#{pane_pid}']).trim();
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/);
+    return Number(children[0]);
+  }
+
+  resize(columns: number, rows: number): void {
+    this.tmux(['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
+  }
+
   /** The screen with its colour and style escape sequences. */
   screenWithEscapes(): string {
     return this.tmux(['capture-pane', '-p', '-e', '-t', this.session]);
@@ -62,7 +93,7 @@ export class TmuxTerminal {
     this.tmux(args);
   }
 
-  press(key: 'Enter' | 'Escape' | 'C-c' | 'C-u'): void {
+  press(key: 'Enter' | 'Escape' | 'C-c' | 'C-u' | 'Tab' | 'Down' | 'Up' | 'BSpace'): void {
     this.tmux(['send-keys', '-t', this.session, key]);
   }
 

@@ -73,7 +73,7 @@ describe('px store rotate-key on PostgreSQL', () => {
     env.PX_STORE_KEY_FILE = path;
     const expected = await seed({ PX_STORE_KEY_FILE: path }, 120);
     const [before] = keysIn(path);
-    const result = rotate({}, ['--store', database.url, '--batch-size', '25']);
+    const result = rotate({ PX_STORE_URL: database.url }, ['--batch-size', '25']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Re-encrypted 120 values in PostgreSQL .* under key [0-9a-f]{16} \(was [0-9a-f]{16}; removed from the key file\)/);
     expect(result.stderr).toContain('re-encrypted 120 of 120');
@@ -89,7 +89,7 @@ describe('px store rotate-key on PostgreSQL', () => {
     const oldKey = testStoreKey();
     const newKey = testStoreKey();
     const expected = await seed({ PX_STORE_KEY: oldKey }, 30);
-    const same = rotate({ PX_STORE_KEY: oldKey }, ['--store', database.url]);
+    const same = rotate({ PX_STORE_KEY: oldKey, PX_STORE_URL: database.url });
     expect(same.status).toBe(2);
     expect(same.stderr).toContain('put a new key first');
     const rotated = rotate({ PX_STORE_KEY: `${newKey},${oldKey}`, PX_STORE_URL: database.url });
@@ -103,7 +103,8 @@ describe('px store rotate-key on PostgreSQL', () => {
     const path = join(home, 'ring.keys');
     env.PX_STORE_KEY_FILE = path;
     const expected = await seed({ PX_STORE_KEY_FILE: path }, 600);
-    const args = ['--store', database.url, '--batch-size', '40'];
+    env.PX_STORE_URL = database.url;
+    const args = ['--batch-size', '40'];
     for (let run = 0; run < 20; run++) {
       // Between the start (0) and the last of 15 batches, a few milliseconds either side.
       await rotateKilled(args, Math.floor(Math.random() * 16), Math.floor(Math.random() * 15));
@@ -128,7 +129,8 @@ describe('px store rotate-key on PostgreSQL', () => {
     env.PX_STORE_KEY_FILE = path;
     env.PX_TOKEN = 'rotation-test-token';
     const expected = await seed({ PX_STORE_KEY_FILE: path }, 400);
-    const server = await startPxServer(['--store', database.url], { cwd: home, env });
+    env.PX_STORE_URL = database.url;
+    const server = await startPxServer([], { cwd: home, env });
     try {
       let writing = true;
       const writer = (async () => {
@@ -143,7 +145,7 @@ describe('px store rotate-key on PostgreSQL', () => {
         }
       })();
       const result = await new Promise<number | null>((resolve) => {
-        spawn(process.execPath, [PX_BIN, 'store', 'rotate-key', '--store', database.url, '--batch-size', '20'], { cwd: home, env, stdio: 'ignore' }).on('close', resolve);
+        spawn(process.execPath, [PX_BIN, 'store', 'rotate-key', '--batch-size', '20'], { cwd: home, env, stdio: 'ignore' }).on('close', resolve);
       });
       writing = false;
       await writer;

@@ -18,7 +18,8 @@ const TOKEN = `tok-${CANARY}-admin`;
 const servers: PxServerProcess[] = [];
 
 const start = async (extra: string[] = []): Promise<PxServerProcess> => {
-  const server = await startPxServer(['--store', database.url, ...extra], { cwd: home, env });
+  // The URL holds the database password: in the environment, not in argv where ps shows it.
+  const server = await startPxServer(extra, { cwd: home, env: { ...env, PX_STORE_URL: database.url } });
   servers.push(server);
   return server;
 };

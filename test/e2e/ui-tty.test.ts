@@ -1,0 +1,181 @@
+// The built px ui in a real terminal (tmux): it creates, replaces, deletes and filters on the
+// local store; no canary value ever reaches a frame or the scrollback; and after q, Ctrl+C and
+// kill -TERM the terminal's stty state is what it was, on the main screen with a cursor.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { LocalStore } from '../../src/core/local-store.js';
+import { TmuxTerminal, shellQuote } from '../helpers/tmux.js';
+import { canary, tempProject, type TempProject } from '../helpers/project.js';
+
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
+const STORE_KEY = 'a'.repeat(64);
+let project: TempProject;
+let terminal: TmuxTerminal | undefined;
+/** Every screen the test looked at, to check for canaries at the end. */
+let seen: string[] = [];
+
+beforeAll(() => {
+  if (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'px.cjs'))) throw new Error('run `npm run build` first (npm test does)');
+});
+beforeEach(() => {
+  project = tempProject();
+  seen = [];
+});
+afterEach(() => {
+  terminal?.close();
+  terminal = undefined;
+  project.cleanup();
+});
+
+const env = (): NodeJS.ProcessEnv => ({ ...project.env, PX_KEYCHAIN: 'off', PX_STORE_KEY: STORE_KEY, CI: '', TERM: 'xterm-256color' });
+const px = (args: string): string => `node ${shellQuote(PX)} ${args}`;
+
+/** Runs `args` with the terminal's stty state read before and after, compared by the shell. */
+function startChecked(args: string): TmuxTerminal {
+  const command = `unset CI; before=$(stty -g); ${px(args)}; code=$?; after=$(stty -g); if [ "$before" = "$after" ]; then echo STTY-SAME; else echo STTY-CHANGED; fi; (exit $code)`;
+  terminal = new TmuxTerminal(command, { cwd: project.root, env: env() });
+  return terminal;
+}
+
+async function look(tty: TmuxTerminal, pattern: RegExp): Promise<string> {
+  const screen = await tty.waitFor(pattern);
+  seen.push(screen);
+  return screen;
+}
+
+/** The project's local store, opened as px opens it. */
+const store = () => LocalStore.open({ root: project.root, env: env() });
+
+async function seed(...pairs: Array<[string, string]>): Promise<void> {
+  const opened = await store();
+  for (const [name, value] of pairs) await opened.put(name, value);
+}
+
+async function stored(): Promise<Map<string, string>> {
+  return (await store()).values();
+}
+
+function expectTerminalBack(tty: TmuxTerminal, screen: string): void {
+  expect(screen).toContain('STTY-SAME');
+  expect(tty.alternateScreenOn()).toBe(false);
+  expect(tty.cursorVisible()).toBe(true);
+}
+
+it('creates, replaces, filters and deletes; q gives the terminal back; no value on any screen or in the scrollback', async () => {
+  await seed(['API_KEY', canary(1)], ['DATABASE_URL', canary(2)]);
+  const tty = startChecked('ui');
+  await look(tty, /DATABASE_URL/);
+  expect(tty.alternateScreenOn()).toBe(true);
+  tty.type('n');
+  await look(tty, /New secret name:/);
+  tty.type('NEW_TOKEN');
+  tty.press('Enter');
+  await look(tty, /Value for NEW_TOKEN:/);
+  tty.type(canary(3));
+  await look(tty, /\*{20,}/);
+  tty.press('Enter');
+  await look(tty, /Created NEW_TOKEN in local store \(\.px\)\./);
+  tty.type('/');
+  await look(tty, /filter ▏/);
+  tty.type('api');
+  const filtered = await look(tty, /filter api▏ · 1 of 3/);
+  expect(filtered).not.toContain('DATABASE_URL');
+  tty.press('Enter');
+  await look(tty, /filter api · 1 of 3/);
+  tty.type('e');
+  await look(tty, /Value for API_KEY:/);
+  tty.type(canary(4));
+  await look(tty, /\*{20,}/);
+  tty.press('Enter');
+  await look(tty, /Updated API_KEY in local store/);
+  tty.press('Escape');
+  await look(tty, /3 rows/);
+  tty.type('j');
+  await look(tty, /› DATABASE_URL/);
+  tty.type('d');
+  await look(tty, /Delete DATABASE_URL from local store \(\.px\)\? This cannot be undone\. \(y\/N\)/);
+  tty.type('y');
+  tty.press('Enter');
+  await look(tty, /Deleted DATABASE_URL/);
+  tty.type('q');
+  const done = await look(tty, /\[exit \d+\]/);
+  expect(done).toContain('[exit 0]');
+  expectTerminalBack(tty, done);
+  seen.push(tty.history());
+  for (const n of [1, 2, 3, 4]) for (const screen of seen) expect(screen).not.toContain(canary(n));
+  expect(await stored()).toEqual(new Map([['API_KEY', canary(4)], ['NEW_TOKEN', canary(3)]]));
+});
+
+it('Ctrl+C quits and gives the terminal back', async () => {
+  const tty = startChecked('ui');
+  await look(tty, /No secrets yet/);
+  tty.press('C-c');
+  const done = await look(tty, /\[exit \d+\]/);
+  expect(done).toContain('[exit 0]');
+  expectTerminalBack(tty, done);
+});
+
+it('Ctrl+C at the hidden prompt quits too, with nothing saved', async () => {
+  const tty = startChecked('ui');
+  await look(tty, /No secrets yet/);
+  tty.type('n');
+  await look(tty, /New secret name:/);
+  tty.type('HALF');
+  tty.press('Enter');
+  await look(tty, /Value for HALF:/);
+  tty.type(canary(5));
+  tty.press('C-c');
+  await look(tty, /Cancelled; nothing changed\./);
+  tty.press('C-c');
+  const done = await look(tty, /\[exit \d+\]/);
+  expectTerminalBack(tty, done);
+  seen.push(tty.history());
+  for (const screen of seen) expect(screen).not.toContain(canary(5));
+  expect((await stored()).size).toBe(0);
+});
+
+it('kill -TERM: exit 143 and the terminal back', async () => {
+  const tty = startChecked('ui');
+  await look(tty, /No secrets yet/);
+  process.kill(tty.childPid(), 'SIGTERM');
+  const done = await look(tty, /\[exit \d+\]/);
+  expect(done).toContain('[exit 143]');
+  expectTerminalBack(tty, done);
+});
+
+it('redraws on resize and does not wrap at 70 columns', async () => {
+  await seed([`A_RATHER_LONG_NAME_FOR_A_SECRET_THAT_WOULD_WRAP_${'X'.repeat(40)}`, canary(6)]);
+  const tty = startChecked('ui');
+  await look(tty, /A_RATHER_LONG/);
+  tty.resize(70, 20);
+  const narrow = await look(tty, /\? what each key does/);
+  const lines = narrow.split('\n');
+  expect(lines.some((line) => line.includes('A_RATHER_LONG') && line.includes('…'))).toBe(true);
+  for (const line of lines) expect(line.length).toBeLessThan(70);
+  expect(narrow).not.toContain('WOULD_WRAP_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
+  tty.type('q');
+  expectTerminalBack(tty, await look(tty, /\[exit \d+\]/));
+});
+
+it('bare px on a terminal is the UI; with NO_COLOR no cell has a colour or an attribute', async () => {
+  const tty = startChecked('');
+  await look(tty, /No secrets yet/);
+  expect(tty.styledScreen()).toMatch(/\u001b\[[0-9;]*m/);
+  tty.type('q');
+  expectTerminalBack(tty, await look(tty, /\[exit 0\]/));
+  tty.close();
+  terminal = new TmuxTerminal(`unset CI; NO_COLOR=1 ${px('')}; echo "[exit $?]"`, { cwd: project.root, env: env() });
+  await look(terminal, /No secrets yet/);
+  expect(terminal.styledScreen()).not.toMatch(/\u001b\[[0-9;]*m/);
+  terminal.type('q');
+  await look(terminal, /\[exit 0\]/);
+});
+
+it('off a terminal, px alone prints the help (exit 0)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const result = spawnSync('node', [PX], { cwd: project.root, env: { ...env(), CI: 'true' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('px ui');
+  expect(result.stdout).toContain('px setup');
+});
