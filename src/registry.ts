@@ -35,7 +35,7 @@
 //   passThrough runs another program: every word after `--` is handed over verbatim
 //   hidden      left out of help and did-you-mean
 //   suggestFor  words people type meaning this command (`rm` for delete): errors point them to it
-import { DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_TIMEOUT_SECONDS } from './core/limits.js';
 import { lazy, type FlagSpec, type Registry } from './cli/command-spec.js';
 
 /** Flags every command takes. */
@@ -227,6 +227,7 @@ const COMMANDS: Registry['commands'] = [
       port: { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' },
       host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; another needs TLS or --insecure)' },
       memory: { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' },
+      'max-connections': { type: 'number', default: DEFAULT_MAX_CONNECTIONS, describe: 'Open connections it takes at once; more are refused' },
       store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' },
       'tls-cert': { type: 'string', describe: 'PEM certificate chain: serve HTTPS' },
       'tls-key': { type: 'string', describe: 'PEM private key for --tls-cert' },

@@ -1,9 +1,10 @@
 // One owner of exit: any error becomes one line on stderr and an exit code.
-import { Cancelled, exitCodeFor, PxError } from '../core/errors.js';
+import { Cancelled, exitCodeFor, fromSystemError, PxError } from '../core/errors.js';
 import { line, type Io } from './io.js';
 
-export function report(io: Io, error: unknown): number {
-  if (io.env.PX_DEBUG === '1' && error instanceof Error && error.stack) line(io.stderr, error.stack);
+export function report(io: Io, thrown: unknown): number {
+  if (io.env.PX_DEBUG === '1' && thrown instanceof Error && thrown.stack) line(io.stderr, thrown.stack);
+  const error = fromSystemError(thrown) ?? thrown;
   if (error instanceof PxError) {
     const color = io.color && !(error instanceof Cancelled);
     line(io.stderr, color ? `\u001b[31merror:\u001b[39m ${error.message}` : `error: ${error.message}`);

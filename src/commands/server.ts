@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { UsageError } from '../core/errors.js';
+import { MAX_CONNECTIONS_CEILING } from '../core/limits.js';
 import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
@@ -15,6 +16,7 @@ interface ServerArgs extends GlobalArgs {
   port: number;
   host: string;
   memory?: boolean;
+  maxConnections: number;
   store?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -71,6 +73,9 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError('--port takes a number from 0 to 65535.');
+  if (!Number.isInteger(args.maxConnections) || args.maxConnections < 1 || args.maxConnections > MAX_CONNECTIONS_CEILING) {
+    throw new UsageError(`--max-connections takes a whole number from 1 to ${MAX_CONNECTIONS_CEILING}.`);
+  }
   const project = projectOf(io, args);
   const warnings: string[] = [];
   const tls = await tlsOf(args, warnings);
@@ -84,12 +89,21 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   const auditFile = await openOwnFile(join(project.root, AUDIT_LOG_FILE), AUDIT_LOG_FILE, constants.O_WRONLY | constants.O_APPEND, { create: true });
   const audit = createWriteStream('', { fd: auditFile, flags: 'a' });
   const { startServer } = await import('../server/listen.js');
+  let lastRefusalSaid = -Infinity;
   let draining = false;
   const server = await startServer({
     store,
     token,
     host: args.host,
     port: args.port,
+    limits: { maxConnections: args.maxConnections },
+    onConnectionRefused: (limit) => {
+      // Said once a minute at most: a flood of refusals must not flood the terminal too.
+      const now = Date.now();
+      if (now - lastRefusalSaid < 60_000) return;
+      lastRefusalSaid = now;
+      log('warn', `refused a connection: ${limit} are open, the most it takes (raise it with --max-connections).`);
+    },
     tls,
     healthy: async () => {
       if (draining) return false;

@@ -1,6 +1,6 @@
 // Runs a command with secrets added to its environment (`px run`, `px deploy`): values masked in
 // its stdout/stderr, its exit code passed through, signals forwarded.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from './debug-signal.js';
@@ -57,9 +57,19 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
   }
   const [file, ...args] = command.argv ?? [];
   if (!command.shell && !file) throw new UsageError('Name the command to run after --, e.g. `px run -- npm start`.');
-  const child = command.shell
-    ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
-    : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
+  let child: ChildProcess;
+  try {
+    child = command.shell
+      ? spawn(command.shell, { cwd: options.cwd, env, shell: true, stdio: ['inherit', 'pipe', 'pipe'] })
+      : spawn(file, args, { cwd: options.cwd, env, stdio: ['inherit', 'pipe', 'pipe'] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'E2BIG') throw error;
+    const kib = Math.ceil([...options.secrets].reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value) + 2, 0) / 1024);
+    throw new CommandNotRunnable(
+      126,
+      `${command.shell ? 'the shell' : file}: cannot be started, its arguments and environment are larger than the system allows (E2BIG); the ${options.secrets.size} secrets px adds take ${kib} KiB: pass fewer or smaller secrets, or shorter arguments.`,
+    );
+  }
   // Every value px knows is masked, also one it could not pass on: CMD may print it from elsewhere.
   // One automaton for the run, shared by both outputs.
   const matcher = maskMatcher(maskPatterns(options.secrets.values()));

@@ -89,6 +89,27 @@ export class CommandNotRunnable extends PxError {
   }
 }
 
+/**
+ * An operating-system error px cannot do anything about, as the one sentence (and exit code) that
+ * says what to do; null for the others, which stay "unexpected". Never holds a value: only a path.
+ */
+export function fromSystemError(error: unknown): PxError | null {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const where = path ? ` (writing ${path})` : '';
+  switch (code) {
+    case 'ENOSPC':
+      return new Refused(`The disk is full${where}: free some space and try again; what px was writing was not saved.`);
+    case 'EDQUOT':
+      return new Refused(`Your disk quota is used up${where}: free some space and try again; what px was writing was not saved.`);
+    case 'EISDIR':
+      return new UsageError(`${path ?? 'A path px uses'} is a directory where px expects a file: move it away, or give the path of a file.`);
+    case 'E2BIG':
+      return new CommandNotRunnable(126, 'The command could not be started: its arguments and environment are larger than the system allows (E2BIG). Pass shorter arguments, or fewer or smaller secrets.');
+    default:
+      return null;
+  }
+}
+
 export function exitCodeFor(error: unknown): number {
   if (error instanceof PxError) return error.exitCode;
   return 1;

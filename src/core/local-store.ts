@@ -274,7 +274,11 @@ export class LocalStore implements SecretStore {
     try {
       // Bytes of an append that was cut short are not part of the store: overwrite them.
       if (journal.torn > 0) await file.truncate(journal.end);
-      await file.write(encoded, 0, encoded.length, journal.end);
+      // write() may write less than asked (a disk filling up): go on until all of it is written,
+      // so a full disk ends in ENOSPC, never in a record acknowledged with its tail missing.
+      for (let done = 0; done < encoded.length; ) {
+        done += (await file.write(encoded, done, encoded.length - done, journal.end + done)).bytesWritten;
+      }
       await file.datasync();
       const info = await file.stat();
       // A reader in this process may have applied the record from disk already: applying twice is harmless.

@@ -77,8 +77,12 @@ export function valueProblem(value: string): string | null {
 /** Warnings (not refusals) about a value that is probably pasted wrong. Never quotes the value. */
 export function valueWarnings(value: string): string[] {
   const warnings: string[] = [];
-  if (value.trim().length === 0) warnings.push('is only whitespace (px run will not mask it)');
-  else if (value !== value.trim()) warnings.push('has leading or trailing whitespace');
+  // JavaScript's trim() counts U+FEFF as whitespace; it gets a warning of its own.
+  const bom = value.startsWith('\uFEFF');
+  if (bom) warnings.push('starts with a byte order mark (U+FEFF, which some Windows editors add): it is kept as part of the value');
+  const rest = bom ? value.slice(1) : value;
+  if (rest.trim().length === 0) warnings.push('is only whitespace (px run will not mask it)');
+  else if (rest !== rest.trim()) warnings.push('has leading or trailing whitespace');
   const first = value[0];
   const last = value[value.length - 1];
   if (value.length >= 2 && first === last && (first === '"' || first === "'" || first === '`')) {

@@ -8,7 +8,8 @@ export async function readPipedValue(stream: Readable): Promise<string> {
   const bytes = await readPipedBytes(stream, MAX_VALUE_BYTES + 2, 'The value on stdin', '64 KiB');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: a leading U+FEFF is part of what was piped; it is kept (with a warning), not dropped.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new UsageError('The value on stdin is not UTF-8 text.');
   }

@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
+import { UsageError } from '../core/errors.js';
 import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { planRoute, type PlanSource } from './plan-route.js';
@@ -36,6 +37,7 @@ export interface AppOptions {
 
 type Env = { Variables: { name?: string; names?: string[]; outcome?: string } };
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const Entry = z.object({ name: z.string(), value: z.string() });
 const Bulk = z.object({ secrets: z.array(z.unknown()) });
 
@@ -106,9 +108,23 @@ export function createApp({ store, token, onEvent, onError, healthy, plan }: App
   // on every GET would cost a quarter of the throughput and most of the server's memory.
   const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`) });
 
+  // Decoded strictly: invalid UTF-8 would otherwise be stored with U+FFFD in place of its bytes,
+  // a changed value that nobody asked for. The usage error becomes a 400 (onError below).
   const readJson = async (c: Context<Env>): Promise<unknown> => {
+    let bytes: ArrayBuffer;
     try {
-      return await c.req.json();
+      bytes = await c.req.arrayBuffer();
+    } catch {
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(bytes);
+    } catch {
+      throw new UsageError('the request body is not valid UTF-8 text; nothing was stored');
+    }
+    try {
+      return JSON.parse(text);
     } catch {
       return undefined;
     }

@@ -5,7 +5,28 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../core/limits.js';
 import { createApp, type AppOptions } from './app.js';
+
+/**
+ * How much of the server one client can hold. Node's defaults keep a connection that sends half a
+ * request head open for a minute and a slow body for five, with no cap on connections: a few
+ * slow clients would hold the server. A person raises the cap with `px server --max-connections`.
+ */
+export interface ConnectionLimits {
+  /** The whole request head must have arrived this long after the request began. */
+  headersMs: number;
+  /** The whole request, body included. */
+  requestMs: number;
+  /** A connection with no traffic at all is closed after this. */
+  idleMs: number;
+  /** Between requests on a kept-alive connection. */
+  keepAliveMs: number;
+  /** Connections past this many are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = { headersMs: 10_000, requestMs: 60_000, idleMs: 30_000, keepAliveMs: 5_000, maxConnections: DEFAULT_MAX_CONNECTIONS };
 
 export interface ServerOptions extends AppOptions {
   host?: string;
@@ -14,6 +35,9 @@ export interface ServerOptions extends AppOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Lets TestDevServer put its fault switches in front of the app. */
   wrap?: (listener: RequestListener) => RequestListener;
+  limits?: Partial<ConnectionLimits>;
+  /** Called when a connection is refused because maxConnections are open. */
+  onConnectionRefused?: (limit: number) => void;
   /** Sees each answer of the app before it is sent; TestDevServer's tests check them against the API document. */
   observe?: (exchange: ObservedExchange) => void;
 }
@@ -48,17 +72,28 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
-  const { host: _host, port: _port, tls, wrap, observe, ...appOptions } = options;
+  const { host: _host, port: _port, tls, wrap, observe, limits: _limits, onConnectionRefused: _refused, ...appOptions } = options;
   const app = createApp(appOptions);
   const fetch: Fetch = observe ? observing(app.fetch, observe) : app.fetch;
   const listener = getRequestListener(fetch) as RequestListener;
   const handler = wrap ? wrap(listener) : listener;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const httpOptions = {
+    keepAliveTimeout: limits.keepAliveMs,
+    headersTimeout: limits.headersMs,
+    requestTimeout: limits.requestMs,
+    // How often the two timeouts above are checked (Node's default, 30 s, would let them overrun).
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersMs / 4))),
+  };
   let server: Server;
   try {
-    server = tls ? createTlsServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 5000 }, handler) : createServer({ keepAliveTimeout: 5000 }, handler);
+    server = tls ? createTlsServer({ ...httpOptions, cert: tls.cert, key: tls.key }, handler) : createServer(httpOptions, handler);
   } catch (error) {
     throw new UsageError(`The TLS certificate or key is not usable (${(error as Error).message.split('\n')[0]}): give PEM files that belong together.`);
   }
+  server.setTimeout(limits.idleMs);
+  server.maxConnections = limits.maxConnections;
+  server.on('drop', () => options.onConnectionRefused?.(limits.maxConnections));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new UsageError(`Port ${port} on ${host} is in use: pick another with --port.`));
