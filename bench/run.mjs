@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { timeFilterKeystrokes, timeUiFirstFrame } from './lib/ui.mjs';
 import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
+import { manifestCases } from './lib/manifest.mjs';
 import { POSTGRES_LOAD_IDS, postgresBench } from './lib/postgres.mjs';
 import { MASKING_SCAN_IDS, maskingScanRows } from './lib/masking-scan.mjs';
 
@@ -232,6 +233,7 @@ async function importServer() {
   }
 }
 
+const manifest = manifestCases({ px, freshDir, env, value });
 // px ui: its first frame over the seeded local store, and filter keystrokes over 10,000 secrets.
 const uiCtx = { cwd: freshDir('ui-10k'), env };
 const UI_KEYS = ['9', '9', '9', '1', '\u007f', '\u007f', '\u007f', '\u007f'];
@@ -256,6 +258,7 @@ const cases = [
   { id: 'baseline', mode: '', label: 'node -e 0', needs: [], run: () => timeNode(['-e', '0'], { cwd: tmp, env }) },
   ...cliCases('local', () => localCtx, ['local']),
   ...cliCases('server', () => serverCtx, ['server']),
+  ...manifest.cases,
   ...uiCases,
 ].filter((c) => selected(c.id));
 
@@ -296,6 +299,7 @@ async function main() {
     progress(`seeding the local store with ${SEED_COUNT} secrets`);
     state.local = await fixture('seeding the local store (px secret import)', () => px(['secret', 'import', SEED_FILE, '--yes'], localCtx));
   }
+  if (needed.has('manifest')) state.manifest = await fixture('seeding the manifest project (px secret import)', manifest.seed);
   if (needed.has('ui10k')) {
     progress(`seeding another local store with ${IMPORT_COUNT.toLocaleString('en-US')} secrets for px ui`);
     state.ui10k = await fixture('seeding 10,000 secrets for px ui (px secret import)', () => px(['secret', 'import', IMPORT_FILE, '--yes'], uiCtx, { timeoutMs: 300_000 }));

@@ -5,8 +5,8 @@ export interface SecretRow {
   name: string;
   createdAt?: string;
   updatedAt?: string;
-  /** Set when .env.secrets.example exists: is this name in the store? */
-  status?: 'configured' | 'missing' | 'extra';
+  /** Against the manifest (px.config.json or .env.secrets.example), when there is one. */
+  status?: 'configured' | 'missing' | 'stale' | 'invalid' | 'not in manifest';
 }
 
 export interface SecretTableProps {
@@ -38,7 +38,9 @@ export function SecretTable({ target, rows, count, exampleFile }: SecretTablePro
           {row.name.padEnd(width)}  {day(row.createdAt).padEnd(16)}  {day(row.updatedAt).padEnd(16)}
           {row.status === 'configured' ? <Text color="green">  ✓ configured</Text> : null}
           {row.status === 'missing' ? <Text color="red">  ✗ missing</Text> : null}
-          {row.status === 'extra' ? <Text dimColor>  not in example</Text> : null}
+          {row.status === 'stale' ? <Text color="yellow">  ! stale</Text> : null}
+          {row.status === 'invalid' ? <Text color="red">  ✗ invalid</Text> : null}
+          {exampleFile && row.status === 'not in manifest' ? <Text dimColor>  not in manifest</Text> : null}
         </Text>
       ))}
       <Text>

@@ -42,6 +42,7 @@ import { lazy, type FlagSpec, type Registry } from './cli/command-spec.js';
 const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   project: { type: 'string', describe: 'Project directory (default: nearest with px.config.json, else the current one)' },
   timeout: { type: 'number', describe: `Endpoint request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS})` },
+  env: { type: 'string', describe: 'Environment (else PX_ENV, else "default" in px.config.json, else development)' },
   color: { type: 'boolean', default: true, describe: 'Color output (--no-color, or NO_COLOR=1, turns it off)' },
   insecure: { type: 'boolean', describe: 'Allow plain http:// off loopback (the token and values cross the network readable)' },
 };
@@ -73,11 +74,71 @@ const COMMANDS: Registry['commands'] = [
   {
     path: 'secret list',
     suggestFor: ['ls'],
-    describe: 'List secret names with their times (never values)',
-    flags: { json: { type: 'boolean', describe: 'Print {"secrets":[{name,createdAt,updatedAt}],"count":N}' } },
-    examples: [['$0 secret list', 'See which secrets the project has']],
+    describe: 'List secret names with their times and status against the manifest (never values)',
+    flags: { json: { type: 'boolean', describe: 'Print {"target","env","secrets":[{name,createdAt,updatedAt,status}],"missing":[…],"count":N}' } },
+    examples: [['$0 secret list', 'See which secrets the project has and which are missing']],
     fast: true,
     handler: lazy(() => import('./commands/secret/list.js'), 'listSecrets'),
+  },
+  {
+    path: 'secret get',
+    describe: 'Print a value to stdout (to a pipe; on a terminal only with --reveal)',
+    positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
+    flags: { reveal: { type: 'boolean', describe: 'Print it even when stdout is a terminal' } },
+    examples: [['$0 secret get STRIPE_SECRET_KEY | pbcopy', 'Copy a value without showing it']],
+    fast: true,
+    handler: lazy(() => import('./commands/secret/get.js'), 'getSecret'),
+  },
+  {
+    path: 'secret generate',
+    describe: 'Create a secret from its manifest generator (or --length/--charset); never prints the value',
+    positionals: [{ name: 'name', label: 'NAME', required: true, describe: 'Secret name, e.g. JWT_SECRET', complete: 'secret' }],
+    flags: {
+      length: { type: 'number', describe: 'Characters (8–4096)' },
+      charset: { type: 'string', describe: 'One of alnum, hex, base64, base64url' },
+      force: { type: 'boolean', describe: 'Replace an existing secret without asking' },
+    },
+    examples: [
+      ['$0 secret generate JWT_SECRET', 'From its generator in px.config.json'],
+      ['$0 secret generate SESSION_KEY --length 64 --charset base64url', 'From the flags'],
+    ],
+    handler: lazy(() => import('./commands/secret/generate.js'), 'generateSecret'),
+  },
+  {
+    path: 'secret validate',
+    describe: 'Check that every required secret is present, matches its format and is not stale (exit 1 if not)',
+    flags: {
+      tier: { type: 'string', describe: 'Check what this tier needs (stripped and delegated secrets are not)' },
+      json: { type: 'boolean', describe: 'Print {"ok","problems":[{name,problem,message}],…}' },
+    },
+    examples: [['$0 secret validate && npm start', 'Start only when the secrets are in order']],
+    fast: true,
+    handler: lazy(() => import('./commands/secret/validate.js'), 'validateSecrets'),
+  },
+  {
+    path: 'secret plan',
+    describe: "Show each manifest secret's class, the tier's strategy (strip/generate/prompt/delegate) and whether it is present",
+    flags: {
+      tier: { type: 'string', describe: 'The tier to plan for, e.g. desktop' },
+      json: { type: 'boolean', describe: 'Print {"tier","secrets":[{name,class,strategy,required,present}],…}' },
+    },
+    examples: [['$0 secret plan --tier desktop', 'What a desktop build strips, generates, asks for and delegates']],
+    fast: true,
+    handler: lazy(() => import('./commands/secret/plan.js'), 'planSecrets'),
+  },
+  {
+    path: 'secret template',
+    describe: 'Print a .env.secrets.example (or, --format json, the manifest entries a tier needs) from the manifest',
+    flags: {
+      format: { type: 'string', describe: 'env (default) or json' },
+      tier: { type: 'string', describe: 'Only what this tier needs' },
+      credentials: { type: 'boolean', describe: 'Print the .env.deploy.example of the deploy credentials instead' },
+    },
+    examples: [
+      ['$0 secret template > .env.secrets.example', 'Keep the example file in step with px.config.json'],
+      ['$0 secret template --format json > px.config.json', 'Start a manifest from the example files'],
+    ],
+    handler: lazy(() => import('./commands/secret/template.js'), 'printTemplate'),
   },
   {
     path: 'secret delete',
@@ -255,12 +316,13 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'run',
-    describe: "Run a command with the local store's runtime secrets in its environment (values masked in its output)",
+    describe: "Run a command with the environment's runtime secrets in its environment (values masked in its output)",
     positionals: [{ name: 'command', label: 'CMD', variadic: true, describe: 'The command and its arguments, after --' }],
     // --url is accepted only to be refused with the reason (an endpoint never hands values out).
-    flags: { url: { type: 'string', hidden: true } },
+    flags: { url: { type: 'string', hidden: true }, 'allow-missing': { type: 'boolean', describe: 'Start even when a required secret is missing' } },
     examples: [
       ['$0 run -- npm start', 'Start the app with its secrets'],
+      ['$0 run --env staging -- npm start', "Start it with staging's secrets"],
       ['$0 run -- node -e "console.log(Object.keys(process.env))"', 'See which names it gets'],
     ],
     fast: true,

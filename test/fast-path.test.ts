@@ -124,7 +124,7 @@ function comparable(spec: CommandSpec, args: Record<string, unknown>): Record<st
 
 describe('the fast path, derived from the registry', () => {
   it('has fast commands to check', () => {
-    expect(FAST.map((spec) => spec.path).sort()).toEqual(['run', 'secret create', 'secret exists', 'secret list', 'ui']);
+    expect(FAST.map((spec) => spec.path).sort()).toEqual(['run', 'secret create', 'secret exists', 'secret get', 'secret list', 'secret plan', 'secret validate', 'ui']);
   });
 
   for (const spec of FAST) {
@@ -181,6 +181,14 @@ describe('fast path and yargs agree on real runs', () => {
     ['create bad timeout', ['secret', 'create', 'NEW_ONE', '--timeout', '0', '--value', 'x']],
     ['run against a URL target', ['run', '--', 'node', '-e', '0']],
     ['run --url', ['run', '--url', 'http://127.0.0.1:9', '--', 'node', '-e', '0']],
+    ['validate (endpoint)', ['secret', 'validate']],
+    ['validate --json (endpoint)', ['secret', 'validate', '--json', '--tier', 'desktop']],
+    ['plan --json (endpoint)', ['secret', 'plan', '--tier', 'desktop', '--json']],
+    ['plan without --tier', ['secret', 'plan']],
+    ['get from an endpoint', ['secret', 'get', 'HERE']],
+    ['get, local store', ['secret', 'get', 'NOPE'], { PX_URL: '' }],
+    ['list, another environment', ['secret', 'list', '--json', '--env', 'staging'], { PX_URL: '' }],
+    ['bad environment name', ['secret', 'validate', '--env', 'Not Valid']],
   ];
 
   it.each(cases)('%s', async (_name, argv, extraEnv) => {

@@ -104,7 +104,8 @@ export function describeParseError(registry: Registry, message: string, argv: re
     if (path.length === 0 && word === 'version') return 'px version is not a command: run `px --version`.';
     const choices = nextWords(registry, path, true);
     const asked = choices.find((choice) => word !== undefined && findCommand(registry, [...path, choice])?.suggestFor?.includes(word));
-    const guess = asked ?? meant?.[1] ?? (shown(word) ? closest(word, choices) : undefined);
+    // yargs suggests from far away (`add` → get); px only names a command the word is close to.
+    const guess = asked ?? (shown(word) ? closest(word, choices) : meant && !word ? meant[1] : undefined);
     // The word is repeated only next to the command it is a typo of: anything else may be a value
     // (a passphrase is lowercase words and dashes too).
     if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;

@@ -1,4 +1,4 @@
-// PRODUCT.md: .env.secrets and .env.deploy must be git-ignored; px warns when they are not and
+// .env.secrets and .env.deploy must be git-ignored; px warns when they are not and
 // offers to add them. Run by the import commands and `px creds set`, never by the benchmarked
 // `secret list`/`secret exists`.
 import { existsSync } from 'node:fs';

@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { SecretsBackend } from '../core/backend.js';
 import { findProject, STORE_DIR, type Project } from '../core/project.js';
-import { openBackend, resolveTarget } from '../core/target.js';
+import { openBackend, resolveTarget, targetLine } from '../core/target.js';
+import { resolveEnvironment, type Environment } from '../core/manifest/manifest.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
 import { DeployCredentials } from '../core/deploy-credentials.js';
@@ -13,11 +14,14 @@ export interface GlobalArgs {
   project?: string;
   timeout?: number;
   url?: string;
+  /** The environment (else PX_ENV, else `default` in px.config.json, else development). */
+  env?: string;
   insecure?: boolean;
 }
 
 export function projectOf(io: Io, args: GlobalArgs): Project {
-  if (args.project === undefined) return findProject(io.cwd);
+  const home = io.env.HOME ?? io.env.USERPROFILE;
+  if (args.project === undefined) return findProject(io.cwd, { home });
   // An explicit --project must exist: a typo or an unset variable must not quietly start an
   // empty store somewhere new.
   if (args.project === '') throw new UsageError('--project is empty: give the project directory.');
@@ -30,7 +34,12 @@ export function projectOf(io: Io, args: GlobalArgs): Project {
     throw new UsageError(`--project ${args.project}: no such directory.`);
   }
   if (!isDirectory) throw new UsageError(`--project ${args.project} is not a directory.`);
-  return findProject(dir);
+  return findProject(dir, { home });
+}
+
+/** The environment of this run, checked against the project's manifest. */
+export function environmentOf(io: Io, args: GlobalArgs, project: Project): Environment {
+  return resolveEnvironment(args.env, io.env, project.manifest);
 }
 
 /** Node's timers cannot wait longer than ~24.8 days; nobody waits a day for a secrets endpoint. */
@@ -47,14 +56,19 @@ export function timeoutOf(args: GlobalArgs): number {
 export interface SecretsSession {
   project: Project;
   backend: SecretsBackend;
-  /** One short line naming the target. */
+  /** One short line naming the target, and the environment when it is not the default one. */
   target: string;
+  env: Environment;
+  /** True for the project's embedded local store. */
+  local: boolean;
 }
 
-export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSession> {
-  const project = projectOf(io, args);
-  const target = resolveTarget(args.url, io.env, project);
+export async function openSecrets(io: Io, args: GlobalArgs, known?: Project): Promise<SecretsSession> {
+  const project = known ?? projectOf(io, args);
+  const env = environmentOf(io, args, project);
+  const target = resolveTarget(args.url, io.env, project, env.name);
   const backend = await openBackend(target, {
+    namespace: env.name,
     root: project.root,
     cwd: io.cwd,
     env: io.env,
@@ -64,7 +78,7 @@ export async function openSecrets(io: Io, args: GlobalArgs): Promise<SecretsSess
     insecure: args.insecure,
     transport: io.transport?.(),
   });
-  return { project, backend, target: backend.label };
+  return { project, backend, target: targetLine(backend.label, env), env, local: target.kind === 'local' };
 }
 
 /** This project's deploy credentials in the keychain (`px creds`, `px deploy`). */

@@ -3,7 +3,7 @@ import { LOGIN_SERVICE, resolveTarget } from '../core/target.js';
 import { keychainOf, line, warn, type Io } from '../cli/io.js';
 import { withKeystrokesHeld } from '../cli/prompts.js';
 import { readSecretValue } from '../cli/secret-value.js';
-import { projectOf, timeoutOf, type GlobalArgs } from '../cli/project-target.js';
+import { environmentOf, projectOf, timeoutOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface LoginArgs extends GlobalArgs {
   verify?: boolean;
@@ -11,7 +11,8 @@ interface LoginArgs extends GlobalArgs {
 
 /** The endpoint a token is for: --url, PX_URL or px.config.json, like `px secret`. */
 export function loginUrl(io: Io, args: GlobalArgs, command: 'login' | 'logout'): string {
-  const target = resolveTarget(args.url, io.env, projectOf(io, args));
+  const project = projectOf(io, args);
+  const target = resolveTarget(args.url, io.env, project, environmentOf(io, args, project).name);
   if (target.kind === 'local') {
     throw new UsageError(`px ${command} is for a secrets endpoint and none is configured: pass --url URL (or set PX_URL or "url" in px.config.json). The local store needs no login.`);
   }

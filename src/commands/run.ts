@@ -1,33 +1,54 @@
-import { UsageError } from '../core/errors.js';
+import { Refused, UsageError } from '../core/errors.js';
 import { deployCredentialNames } from '../core/examples.js';
-import { openLocalStore, resolveTarget } from '../core/target.js';
+import { manifestSecret, validationProblems } from '../core/manifest/manifest.js';
+import { openLocalStore, resolveTarget, targetLine } from '../core/target.js';
 import { noteHandout, programName } from '../core/handout-log.js';
 import { localActor } from '../core/secret-versions.js';
 import { line, warn, type Io } from '../cli/io.js';
-import { projectOf, type GlobalArgs } from '../cli/project-target.js';
+import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 export interface RunArgs extends GlobalArgs {
   /** The command and its arguments (everything after `--`). */
   command: string[];
+  /** Start even when a required secret is missing. */
+  allowMissing?: boolean;
 }
 
 const UNSET = { '--url': 'drop --url', PX_URL: 'unset PX_URL', 'px.config.json': 'remove "url" from px.config.json' } as const;
 
-/** `px run -- CMD …`: the local store's runtime secrets in CMD's environment, masked in its output. */
+/** `px run -- CMD …`: the environment's runtime secrets in CMD's environment, sensitive ones masked in its output. */
 export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<number> {
   if (args.command.length === 0) throw new UsageError('Name the command to run after --, e.g. `px run -- npm start`.');
   const project = projectOf(io, args);
-  const target = resolveTarget(args.url, io.env, project);
+  const env = environmentOf(io, args, project);
+  const target = resolveTarget(args.url, io.env, project, env.name);
   if (target.kind === 'url') {
     throw new UsageError(
       `px run reads secrets from the local store only, and the target is ${target.url} (from ${target.source}): an endpoint never hands values out. ` +
         `Run the app where it reads its secrets from the endpoint itself, or ${UNSET[target.source]} to use the local store.`,
     );
   }
-  const { store, label } = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text) });
-  const values = await store.values();
+  const opened = await openLocalStore({ root: project.root, cwd: io.cwd, env: io.env, warn: (text) => warn(io, text), namespace: env.name });
+  const label = targetLine(opened.label, env);
+  const values = await opened.store.values();
+  const stored = new Map((await opened.store.list()).map((meta) => [meta.name, meta]));
+  // Checked before CMD starts: an app must not come up half-configured or with a pasted wrong key.
+  const problems = validationProblems(project.manifest, env.name, undefined, stored, values).filter((p) => p.problem !== 'stale');
+  const missing = problems.filter((p) => p.problem === 'missing');
+  const invalid = problems.filter((p) => p.problem === 'invalid');
+  if (invalid.length > 0) {
+    throw new Refused(`Not starting ${args.command[0]}: ${invalid.map((p) => p.name).join(', ')} ${invalid.length === 1 ? 'fails its' : 'fail their'} format in ${label}.`, {
+      details: invalid.map((p) => p.message),
+    });
+  }
+  if (missing.length > 0 && !args.allowMissing) {
+    throw new Refused(`Not starting ${args.command[0]}: ${missing.length} required ${missing.length === 1 ? 'secret is' : 'secrets are'} missing in ${label} (pass --allow-missing to start anyway).`, {
+      details: missing.map((p) => p.message),
+    });
+  }
+  if (missing.length > 0) warn(io, `starting without ${missing.map((p) => p.name).join(', ')} (--allow-missing).`);
   // Deploy credentials never reach an app, even if one was written to the store over the API.
-  const deployNames = deployCredentialNames(project.root);
+  const deployNames = deployCredentialNames(project.root, project.manifest);
   const skipped = [...values.keys()].filter((name) => deployNames.has(name));
   for (const name of skipped) values.delete(name);
   if (skipped.length > 0) {
@@ -35,8 +56,9 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
   }
   if (values.size === 0) warn(io, `${label} holds no secrets: running ${args.command[0]} without any. Add some with \`px secret create NAME\`.`);
   else if (io.interactive) line(io.stderr, `px run: ${values.size} ${values.size === 1 ? 'secret' : 'secrets'} from ${label}, masked in the output.`);
-  const env = (args as { env?: string }).env ?? io.env.PX_ENV ?? 'development';
-  const handout = { via: 'run' as const, env, command: programName({ argv: args.command }, values.values()), names: [...values.keys()], by: localActor(io.env) };
+  // `sensitive: false` marks configuration (PORT, LOG_LEVEL): passed on, never masked.
+  const masked = [...values.keys()].filter((name) => manifestSecret(project.manifest, name, env.name)?.sensitive !== false);
+  const handout = { via: 'run' as const, env: env.name, command: programName({ argv: args.command }, values.values()), names: [...values.keys()], by: localActor(io.env) };
   await noteHandout(project.root, handout, (text) => warn(io, text));
   // Loaded here only: child_process is not needed by the other commands of the fast path.
   const { runWithSecrets } = await import('../core/child-run.js');
@@ -45,6 +67,7 @@ export async function runCommandWithSecrets(io: Io, args: RunArgs): Promise<numb
     cwd: io.cwd,
     baseEnv: io.env,
     secrets: values,
+    masked,
     stdin: io.stdin,
     stdout: io.stdout,
     stderr: io.stderr,

@@ -7,10 +7,10 @@ import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-si
 import { UsageError } from '../core/errors.js';
 import { MAX_CONNECTIONS_CEILING } from '../core/limits.js';
 import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
-import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE } from '../core/target.js';
+import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE, targetLine } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import type { Io } from '../cli/io.js';
-import { projectOf, type GlobalArgs } from '../cli/project-target.js';
+import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;
@@ -68,7 +68,9 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
     const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
     return { store, label: store.label };
   }
-  return openLocalStore({ root, cwd: io.cwd, env: io.env, warn });
+  const env = environmentOf(io, args, projectOf(io, args));
+  const opened = await openLocalStore({ root, cwd: io.cwd, env: io.env, warn, namespace: env.name });
+  return { store: opened.store, label: targetLine(opened.label, env) };
 }
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {

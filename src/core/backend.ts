@@ -31,6 +31,11 @@ export interface SecretsBackend {
   delete(name: string): Promise<void>;
   /** All or nothing. */
   bulkPut(entries: SecretEntry[]): Promise<BulkResult>;
+  /**
+   * Values by name (`names` only, when given; absent names are left out). Only targets that hand
+   * values to this process have it: the local store, or an endpoint with a token allowed to read.
+   */
+  values?(names?: string[]): Promise<Map<string, string>>;
   /** NAME's versions, newest first (never a value); throws NotFound when absent. */
   versions(name: string): Promise<VersionMeta[]>;
   /** Makes `version` (default: the one before the current) current again, as a new version. */

@@ -21,12 +21,20 @@ export interface ChildRunOptions {
   /** The environment the child starts from (px's own), before `secrets` are added. */
   baseEnv: NodeJS.ProcessEnv;
   secrets: ReadonlyMap<string, string>;
+  /**
+   * The names whose values are masked in the child's output; default every one. Values shorter
+   * than MIN_MASKED_LENGTH are never masked (`***` in place of every `1` would garble the output).
+   */
+  masked?: Iterable<string>;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable;
   stderr: Writable;
   /** Signals to forward; defaults to FORWARDED_SIGNALS. */
   signals?: NodeJS.Signals[];
 }
+
+/** Values shorter than this are not masked. */
+export const MIN_MASKED_LENGTH = 4;
 
 /** Passed on to the command. SIGUSR1/SIGUSR2 too: px itself has no use for them (its own SIGUSR1
  *  is kept from opening Node's inspector) and the command may (log rotation, reloads, dumps). */
@@ -71,8 +79,12 @@ export function runWithSecrets(options: ChildRunOptions): Promise<number> {
     );
   }
   // Every value px knows is masked, also one it could not pass on: CMD may print it from elsewhere.
+  const maskedNames = options.masked ? new Set(options.masked) : null;
+  const values = [...options.secrets]
+    .filter(([name, value]) => (maskedNames === null || maskedNames.has(name)) && value.length >= MIN_MASKED_LENGTH)
+    .map(([, value]) => value);
   // One automaton for the run, shared by both outputs.
-  const matcher = maskMatcher(maskPatterns(options.secrets.values()));
+  const matcher = maskMatcher(maskPatterns(values));
   const out = child.stdout!.pipe(maskingStream(matcher));
   const err = child.stderr!.pipe(maskingStream(matcher));
   out.pipe(options.stdout, { end: false });

@@ -1,5 +1,9 @@
-// A dotenv parser that reports every problem with its line number. Hand-rolled because the
-// dotenv package silently skips malformed lines, and an import must refuse them instead.
+// The dotenv reader of `px secret import` and `px creds import`. It reads a file exactly as the
+// `dotenv` package does (so an app and px get the same value from every line; a test runs both over
+// a corpus), and then reports, by line number, what dotenv would drop or garble silently: a line
+// that is not an entry, an invalid name, an empty value, an unclosed quote, a value cut at `#`.
+// Hand-rolled because dotenv has no diagnostics. Messages never quote a value, nor a name px
+// refuses (it may be a value: a pasted key, or a line of a PEM block).
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.js';
 import type { SecretEntry } from './backend.js';
@@ -21,77 +25,90 @@ export interface ParseResult {
   warnings: Diagnostic[];
 }
 
-const KEY_LINE = /^\s*(?:export\s+)?([^=]*?)\s*=\s?(.*)$/s;
-const DOUBLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$' };
+// dotenv's grammar, one entry per match (multi-line flag: ^ and $ are line starts and ends):
+// optional `export`, a key of word characters, dots and dashes, `=` (or `:` and a space), then a
+// value that is single-, double- or back-quoted (may span lines; \<quote> does not close it) or
+// the rest of the line up to a `#`; then an optional comment. Text matching none is skipped.
+const QUOTED = (q: string): string => `\\s*${q}(?:\\\\${q}|[^${q}])*${q}`;
+const ENTRY = new RegExp(
+  `^\\s*(?:export\\s+)?(?<key>[\\w.-]+)(?<sep>\\s*=\\s*?|:\\s+?)(?<value>${QUOTED("'")}|${QUOTED('"')}|${QUOTED('`')}|[^#\\r\\n]+)?\\s*(?:#.*)?$`,
+  'gmd',
+);
+const QUOTES = new Set(["'", '"', '`']);
 
-/** Reads a quoted value starting at lines[index] (text after the key), possibly spanning lines. */
-function readQuoted(first: string, lines: string[], index: number, quote: string): { raw: string; rest: string; end: number } | null {
-  let text = first.slice(1);
-  let end = index;
-  for (;;) {
-    const close = findClose(text, quote);
-    if (close >= 0) return { raw: text.slice(0, close), rest: text.slice(close + 1), end };
-    if (quote === "'" || end + 1 >= lines.length) return null;
-    end += 1;
-    text += `\n${lines[end]}`;
-  }
+/** The value as dotenv makes it from the matched text: trimmed, outer quotes off, \n and \r expanded in double quotes. */
+function dotenvValue(matched: string): { value: string; opened: string | null; closed: boolean } {
+  const trimmed = matched.trim();
+  const first = trimmed[0];
+  const opened = QUOTES.has(first) ? first : null;
+  const closed = opened !== null && trimmed.length >= 2 && trimmed[trimmed.length - 1] === first;
+  let value = closed ? trimmed.slice(1, -1) : trimmed;
+  if (first === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+  return { value, opened, closed };
 }
 
-function findClose(text: string, quote: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (quote === '"' && text[i] === '\\') i++;
-    else if (text[i] === quote) return i;
+const lineStarts = (text: string): number[] => {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+};
+
+/** 1-based line of offset `at`. */
+function lineOf(starts: number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
   }
-  return -1;
+  return lo + 1;
 }
+
+const quoteName = (quote: string): string => (quote === '"' ? 'double' : quote === "'" ? 'single' : 'back');
 
 export function parseDotenv(source: string): ParseResult {
-  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const text = source.replace(/\r\n?/g, '\n');
+  const starts = lineStarts(text);
   const lines = text.split('\n');
+  const covered = new Uint8Array(lines.length + 1);
   const result: ParseResult = { entries: [], errors: [], warnings: [] };
   const seen = new Map<string, number>();
-  for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
-    const line = lines[index];
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const match = KEY_LINE.exec(line);
-    if (!match) {
-      result.errors.push({ line: lineNo, message: 'expected NAME=value (no "=" on this line)' });
-      continue;
-    }
-    const name = match[1];
-    let rest = match[2].replace(/^\s+/, '');
-    let value: string;
-    const quote = rest[0];
-    if (quote === '"' || quote === "'" || quote === '`') {
-      const quoted = readQuoted(rest, lines, index, quote);
-      if (!quoted) {
-        result.errors.push({ line: lineNo, message: `${safeName(name)}: the ${quoteName(quote)} quote opened here is never closed` });
-        if (quote !== "'") break; // the rest of the file was swallowed by the open quote
-        continue;
-      }
-      index = quoted.end;
-      rest = quoted.rest.trim();
-      if (rest !== '' && !rest.startsWith('#')) {
-        result.errors.push({ line: lineNo, message: `${safeName(name)}: unexpected text after the closing quote` });
-        continue;
-      }
-      value = quote === '"' ? quoted.raw.replace(/\\(.)/gs, (all, ch: string) => DOUBLE_ESCAPES[ch] ?? all) : quoted.raw;
-    } else {
-      // An unquoted value ends at " #" (an inline comment); a "#" inside a word is kept.
-      value = rest.replace(/\s+#.*$/, '').trim();
-    }
+  const error = (line: number, message: string): void => void result.errors.push({ line, message });
+  ENTRY.lastIndex = 0;
+  for (let match = ENTRY.exec(text); match !== null; match = ENTRY.exec(text)) {
+    const groups = match.indices!.groups!;
+    const lineNo = lineOf(starts, groups.key[0]);
+    const last = lineOf(starts, match.index + match[0].length);
+    for (let l = lineNo; l <= last; l++) covered[l] = 1;
+    const name = match.groups!.key;
+    const raw = match.groups!.value ?? '';
+    const { value, opened, closed } = dotenvValue(raw);
     const problem = nameProblem(name);
     if (problem) {
-      result.errors.push({ line: lineNo, message: `${safeName(name)} is not a valid name: ${problem}` });
+      error(lineNo, `not a valid name (not shown, in case it is a value): ${problem}`);
+      continue;
+    }
+    if (opened && !closed) {
+      error(lineNo, `${name}: the ${quoteName(opened)} quote that starts the value does not end it, so dotenv keeps the quote in the value: close it at the value's end`);
+      continue;
+    }
+    if (!opened && /^=+$/.test(value)) {
+      // `MIIEvQ…AAB==`: the last line of base64 data (a PEM key), which only looks like NAME=value.
+      error(lineNo, 'looks like a line of base64 data (a key continued from an earlier line?), not NAME=value: wrap a multi-line value in double quotes');
+      continue;
+    }
+    const after = groups.value?.[1] ?? groups.sep[1];
+    if (!opened && text[after] === '#' && !/\s/.test(text[after - 1])) {
+      error(lineNo, `${name}: an unquoted # starts a comment, so dotenv reads the value only up to it: quote the value if # is part of it`);
       continue;
     }
     const valueIssue = valueProblem(value);
     if (valueIssue) {
-      result.errors.push({ line: lineNo, message: `${name}: ${valueIssue}` });
+      error(lineNo, `${name}: ${valueIssue}`);
       continue;
     }
+    if (match.groups!.sep.startsWith(':')) result.warnings.push({ line: lineNo, message: `${name} is followed by ":" instead of "=" (dotenv reads it the same way)` });
     const previous = seen.get(name);
     if (previous !== undefined) {
       result.warnings.push({ line: lineNo, message: `${name} is also set on line ${previous}; the last one (line ${lineNo}) wins` });
@@ -100,11 +117,14 @@ export function parseDotenv(source: string): ParseResult {
     seen.set(name, lineNo);
     result.entries.push({ name, value, line: lineNo });
   }
+  lines.forEach((line, index) => {
+    const trimmed = line.trim();
+    if (covered[index + 1] || trimmed === '' || trimmed.startsWith('#')) return;
+    error(index + 1, 'not NAME=value, so dotenv skips this line (a value continued from an earlier line? wrap a multi-line value in double quotes)');
+  });
+  result.errors.sort((a, b) => a.line - b.line);
   return result;
 }
-
-const quoteName = (quote: string): string => (quote === '"' ? 'double' : quote === "'" ? 'single' : 'back');
-const safeName = (name: string): string => (name === '' ? 'the name' : JSON.stringify(name.slice(0, 80)));
 
 /** A file's path, or bytes already read (`-`: a piped stdin). */
 export type ImportSource = string | { bytes: Buffer };
@@ -124,29 +144,44 @@ export function readDotenvFile(source: ImportSource, shownAs = typeof source ===
   if (bytes.includes(0)) throw new UsageError(`${shownAs} is not a text file (it holds NUL bytes).`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a leading BOM in the text, as dotenv reads it (it is whitespace there).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new UsageError(`${shownAs} is not UTF-8 text: convert it (e.g. iconv -t UTF-8) and try again.`);
   }
   return parseDotenv(text);
 }
 
+/** How many problems an import lists; the rest are counted (a pasted binary must not print 100,000 lines). */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** `shown` problems as lines, the first MAX_LISTED_PROBLEMS of them and a count of the others. */
+export function boundedDetails(lines: string[]): string[] {
+  if (lines.length <= MAX_LISTED_PROBLEMS) return lines;
+  const more = lines.length - MAX_LISTED_PROBLEMS;
+  return [...lines.slice(0, MAX_LISTED_PROBLEMS), `… and ${more} more ${more === 1 ? 'problem' : 'problems'}`];
+}
+
 /**
  * Reads a file for an import (`px secret import`, `px creds import`): every malformed line and
- * every name `refuse` objects to is reported with its line number, and then nothing is imported.
+ * every entry `refuse` objects to is reported with its line number, and then nothing is imported.
  * Each name comes once (the last one wins, with a warning); warnings never quote a value.
  */
-export function readImportEntries(path: ImportSource, shownAs: string, refuse: (name: string) => string | null): { entries: SecretEntry[]; warnings: string[] } {
+export function readImportEntries(
+  path: ImportSource,
+  shownAs: string,
+  refuse: (name: string, value: string) => string | null,
+): { entries: SecretEntry[]; warnings: string[] } {
   const parsed = readDotenvFile(path, shownAs);
   const problems = [...parsed.errors];
   for (const entry of parsed.entries) {
-    const refusal = refuse(entry.name);
+    const refusal = refuse(entry.name, entry.value);
     if (refusal) problems.push({ line: entry.line, message: refusal });
   }
   if (problems.length > 0) {
     problems.sort((a, b) => a.line - b.line);
     throw new UsageError(`${shownAs} has ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}; nothing was imported.`, {
-      details: problems.map((problem) => `${shownAs}:${problem.line}: ${problem.message}`),
+      details: boundedDetails(problems.map((problem) => `${shownAs}:${problem.line}: ${problem.message}`)),
     });
   }
   if (parsed.entries.length === 0) throw new UsageError(`${shownAs} holds no entries: add lines like NAME=value.`);

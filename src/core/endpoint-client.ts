@@ -1,4 +1,4 @@
-// The HTTP client for a project's secrets endpoint (PRODUCT.md "The secrets endpoint API").
+// The HTTP client for a project's secrets endpoint (README "The secrets endpoint API").
 // Values travel only in request bodies, never in a URL, and no response field named `value`
 // survives parsing.
 //

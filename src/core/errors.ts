@@ -1,4 +1,4 @@
-// Every failure px reports is one of these kinds; `exitCodeFor` maps them to PRODUCT.md's table
+// Every failure px reports is one of these kinds; `exitCodeFor` maps them to the README's exit-code table
 // in one place. Messages are shown to users as they are: say what happened and what to do next,
 // and never include a secret value.
 
@@ -51,8 +51,8 @@ export class NotFound extends PxError {
   }
 }
 export class Refused extends PxError {
-  constructor(message: string) {
-    super('refused', message);
+  constructor(message: string, options?: { details?: string[] }) {
+    super('refused', message, options);
   }
 }
 export class Unreachable extends PxError {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WELL_KNOWN_DEPLOY_CREDENTIALS, WELL_KNOWN_RUNTIME_SECRETS } from './names.js';
+import type { Manifest } from './manifest/types.js';
 
 export const SECRETS_FILE = '.env.secrets';
 export const SECRETS_EXAMPLE = '.env.secrets.example';
@@ -27,18 +28,18 @@ export function readExampleNames(root: string, file: string): string[] | null {
   return names;
 }
 
-/** Deploy credential names: the well-known list plus this project's .env.deploy.example. */
-export function deployCredentialNames(root: string): Set<string> {
-  return new Set([...WELL_KNOWN_DEPLOY_CREDENTIALS, ...(readExampleNames(root, DEPLOY_EXAMPLE) ?? [])]);
+/** Deploy credential names: the well-known list plus this project's .env.deploy.example and manifest `credentials`. */
+export function deployCredentialNames(root: string, manifest?: Pick<Manifest, 'credentials'>): Set<string> {
+  return new Set([...WELL_KNOWN_DEPLOY_CREDENTIALS, ...(readExampleNames(root, DEPLOY_EXAMPLE) ?? []), ...(manifest?.credentials.keys() ?? [])]);
 }
 
 /**
- * Runtime secret names: the well-known list plus this project's .env.secrets.example, minus any
+ * Runtime secret names: the well-known list plus this project's .env.secrets.example and manifest, minus any
  * deploy credential (a name both lists claim belongs to the keychain, so it always has a home).
  */
-export function runtimeSecretNames(root: string): Set<string> {
-  const deploy = deployCredentialNames(root);
-  const names = [...WELL_KNOWN_RUNTIME_SECRETS, ...(readExampleNames(root, SECRETS_EXAMPLE) ?? [])];
+export function runtimeSecretNames(root: string, manifest?: Pick<Manifest, 'credentials' | 'secrets'>): Set<string> {
+  const deploy = deployCredentialNames(root, manifest);
+  const names = [...WELL_KNOWN_RUNTIME_SECRETS, ...(readExampleNames(root, SECRETS_EXAMPLE) ?? []), ...(manifest?.secrets.keys() ?? [])];
   return new Set(names.filter((name) => !deploy.has(name)));
 }
 

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 export type InStream = Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
 
-/** PRODUCT.md: interactive means stdin and stdout are TTYs and CI is not set. */
+/** Interactive means stdin and stdout are TTYs and CI is not set. */
 export function isInteractive(stdin: { isTTY?: boolean }, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   const ci = env.CI;
   const inCi = ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';

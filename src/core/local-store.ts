@@ -4,8 +4,13 @@
 // create costs a small append however many secrets there are, CLI processes and a running
 // `px server` can write at once, and a crash at any moment leaves the old or the new state.
 // Within one process, writes that arrive while another is in flight are committed together.
+// Each environment is a namespace of its own files: `development` is secrets.enc/secrets.journal
+// (so stores made before environments existed are development's), any other environment E is
+// secrets-E.enc/secrets-E.journal. All of a project's namespaces share one key and store id, and
+// each file's authenticated data names its environment. API: LocalStore.open({ root, namespace }),
+// storeFiles(namespace), localNamespaces(root).
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, statSync, type Stats } from 'node:fs';
+import { constants, existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
@@ -32,6 +37,7 @@ import {
   parseSnapshot,
   readRecords,
   verifyJournalHeader,
+  DEFAULT_NAMESPACE,
   type Doc,
   type JournalOf,
   type JournalRecord,
@@ -40,8 +46,28 @@ import {
   type SnapshotHeader,
 } from './store-format.js';
 
-export { STORE_FILE };
+export { STORE_FILE, DEFAULT_NAMESPACE };
 export const JOURNAL_FILE = join(STORE_DIR, 'secrets.journal');
+
+/** The snapshot and journal of one environment, relative to the project root. */
+export function storeFiles(namespace: string = DEFAULT_NAMESPACE): { snapshot: string; journal: string } {
+  if (namespace === DEFAULT_NAMESPACE) return { snapshot: STORE_FILE, journal: JOURNAL_FILE };
+  return { snapshot: join(STORE_DIR, `secrets-${namespace}.enc`), journal: join(STORE_DIR, `secrets-${namespace}.journal`) };
+}
+
+const NAMESPACED_SNAPSHOT = /^secrets-([a-z][a-z0-9-]{0,31})\.enc$/;
+
+/** The environments that have a store file under root/.px, development first. */
+export function localNamespaces(root: string): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(join(root, STORE_DIR));
+  } catch {
+    return [];
+  }
+  const others = files.flatMap((file) => NAMESPACED_SNAPSHOT.exec(file)?.[1] ?? []).filter((ns) => ns !== DEFAULT_NAMESPACE).sort();
+  return files.includes('secrets.enc') ? [DEFAULT_NAMESPACE, ...others] : others;
+}
 /** The journal is folded into a new snapshot once it is larger than this and than the snapshot. */
 const MIN_COMPACT_BYTES = 64 * 1024;
 
@@ -89,21 +115,30 @@ export class LocalStore implements SecretStore {
   private refreshing?: Promise<void>;
   private flushing = false;
 
+  /** The environment this store holds. */
+  readonly namespace: string;
+  /** The snapshot and journal, relative to root (for messages). */
+  private readonly files: { snapshot: string; journal: string };
+
   private constructor(
     readonly root: string,
     private readonly ctx: KeyContext,
     /** Who a change without `change.by` is recorded as (the OS user; a server passes its caller). */
     private readonly actor: string,
+    namespace: string,
   ) {
+    this.namespace = namespace;
+    this.files = storeFiles(namespace);
     this.dir = join(root, STORE_DIR);
-    this.snapshotPath = join(root, STORE_FILE);
-    this.journalPath = join(root, JOURNAL_FILE);
+    this.snapshotPath = join(root, this.files.snapshot);
+    this.journalPath = join(root, this.files.journal);
   }
 
-  static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void; actor?: string }): Promise<LocalStore> {
+  /** `namespace`: the environment (default development). */
+  static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void; actor?: string; namespace?: string }): Promise<LocalStore> {
     assertPxDir(options.root);
     const ctx = { env: options.env, keychain: options.keychain ?? openKeychain(options.env), warn: options.warn ?? (() => undefined) };
-    return new LocalStore(options.root, ctx, options.actor ?? localActor(options.env));
+    return new LocalStore(options.root, ctx, options.actor ?? localActor(options.env), options.namespace ?? DEFAULT_NAMESPACE);
   }
 
   async list(): Promise<SecretMeta[]> {
@@ -252,25 +287,23 @@ export class LocalStore implements SecretStore {
   /** Makes `record` durable, then part of the cached state. Called under the lock. */
   private async commit(current: State | null, record: JournalRecord): Promise<void> {
     if (!current) {
-      const storeId = randomBytes(8).toString('hex');
-      const created = await createStoreKey(storeId, this.ctx);
-      const header = { storeId, keySource: created.source, keyId: keyFingerprint(created.key), generation: 0 };
+      const { header, key } = (await this.siblingKey()) ?? (await this.newKey());
       const doc: Doc = new Map();
       applyRecord(doc, record);
-      await this.writeSnapshot(header, created.key, doc);
+      await this.writeSnapshot(header, key, doc);
       return;
     }
     const { header, key, journal } = current;
     // A store in an older format is rewritten in this one, rather than mixing formats in a journal.
     const upgrade = current.version < FORMAT_VERSION;
-    const encoded = journal && !upgrade ? encodeRecord(key, header.storeId, header.generation, journal.nextIndex, record) : null;
+    const encoded = journal && !upgrade ? encodeRecord(key, header.storeId, header.generation, journal.nextIndex, record, this.namespace) : null;
     if (!journal || !encoded || journal.end + encoded.length > Math.max(MIN_COMPACT_BYTES, current.snapshotBytes)) {
       const doc = new Map(current.doc);
       applyRecord(doc, record);
       await this.writeSnapshot({ ...header, generation: header.generation + 1 }, key, doc);
       return;
     }
-    const file = await openOwnFile(this.journalPath, JOURNAL_FILE, constants.O_RDWR);
+    const file = await openOwnFile(this.journalPath, this.files.journal, constants.O_RDWR);
     try {
       // Bytes of an append that was cut short are not part of the store: overwrite them.
       if (journal.torn > 0) await file.truncate(journal.end);
@@ -292,12 +325,31 @@ export class LocalStore implements SecretStore {
     }
   }
 
+  private async newKey(): Promise<{ header: SnapshotHeader; key: Buffer }> {
+    const storeId = randomBytes(8).toString('hex');
+    const created = await createStoreKey(storeId, this.ctx);
+    return { header: { storeId, keySource: created.source, keyId: keyFingerprint(created.key), generation: 0 }, key: created.key };
+  }
+
+  /** The key of another environment's store in this project, so one key opens them all. */
+  private async siblingKey(): Promise<{ header: SnapshotHeader; key: Buffer } | null> {
+    for (const namespace of localNamespaces(this.root)) {
+      if (namespace === this.namespace) continue;
+      const file = storeFiles(namespace).snapshot;
+      const raw = await readWithStamp(join(this.root, file), file);
+      if (!raw) continue;
+      const { header } = parseSnapshot(raw.raw, file);
+      return { header: { ...header, generation: 0 }, key: await this.keyFor(header) };
+    }
+    return null;
+  }
+
   /** A new snapshot, then an empty journal that continues it. Either crash point is safe: a
    *  journal older than the snapshot is ignored (its changes are in the snapshot). */
   private async writeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Promise<void> {
     await removeLeftoverTemps(this.snapshotPath);
     await removeLeftoverTemps(this.journalPath);
-    const snapshot = encodeSnapshot(header, key, doc);
+    const snapshot = encodeSnapshot(header, key, doc, this.namespace);
     await writeFileAtomic(this.snapshotPath, snapshot);
     const journalHeader = encodeJournalHeader(key, header.storeId, header.generation);
     await writeFileAtomic(this.journalPath, journalHeader);
@@ -385,7 +437,7 @@ export class LocalStore implements SecretStore {
 
   private async readNewRecords(state: State): Promise<State> {
     const journal = state.journal!;
-    const file = await openOwnFile(this.journalPath, JOURNAL_FILE, constants.O_RDONLY);
+    const file = await openOwnFile(this.journalPath, this.files.journal, constants.O_RDONLY);
     try {
       const info = await file.stat();
       const raw = Buffer.alloc(info.size - journal.end);
@@ -403,35 +455,35 @@ export class LocalStore implements SecretStore {
   private async reload(): Promise<State | null> {
     let previousStamp: string | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const snapshot = await readWithStamp(this.snapshotPath, STORE_FILE);
+      const snapshot = await readWithStamp(this.snapshotPath, this.files.snapshot);
       if (!snapshot) {
         this.state = undefined;
         return null;
       }
-      const sealed = parseSnapshot(snapshot.raw, STORE_FILE);
+      const sealed = parseSnapshot(snapshot.raw, this.files.snapshot);
       const key = await this.keyFor(sealed.header);
-      const doc = decryptSnapshot(sealed, key, STORE_FILE);
+      const doc = decryptSnapshot(sealed, key, this.files.snapshot, this.namespace);
       const base = { version: sealed.version, header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
-      const journal = await readWithStamp(this.journalPath, JOURNAL_FILE);
+      const journal = await readWithStamp(this.journalPath, this.files.journal);
       if (!journal) return (this.state = { ...base, journal: null });
-      const journalHeader = parseJournalHeader(journal.raw, JOURNAL_FILE);
-      if (journalHeader.storeId !== sealed.header.storeId) throw journalDamaged(JOURNAL_FILE, 'it belongs to another store');
+      const journalHeader = parseJournalHeader(journal.raw, this.files.journal);
+      if (journalHeader.storeId !== sealed.header.storeId) throw journalDamaged(this.files.journal, 'it belongs to another store');
       // Verified before its generation is believed: a flipped bit there would otherwise make px
       // skip every record as "older than the snapshot", and the next write erase them.
-      verifyJournalHeader(journalHeader, key, JOURNAL_FILE);
+      verifyJournalHeader(journalHeader, key, this.files.journal);
       // Only a journal left from before an upgrade's snapshot may be in another format.
       if (journalHeader.version < sealed.version && journalHeader.generation >= sealed.header.generation) {
-        throw journalDamaged(JOURNAL_FILE, "its format does not match the snapshot's");
+        throw journalDamaged(this.files.journal, "its format does not match the snapshot's");
       }
       if (journalHeader.generation > sealed.header.generation) {
         // A writer replaced the snapshot after we read it; if not, the snapshot is older than
         // its journal (restored from a backup without it?) and changes would be lost.
-        if (previousStamp === snapshot.stamp) throw damaged(STORE_FILE, 'it is older than its journal (restored from a backup?)');
+        if (previousStamp === snapshot.stamp) throw damaged(this.files.snapshot, 'it is older than its journal (restored from a backup?)');
         previousStamp = snapshot.stamp;
         continue;
       }
       if (journalHeader.generation < sealed.header.generation) return (this.state = { ...base, journal: null });
-      if (journalHeader.version !== sealed.version) throw journalDamaged(JOURNAL_FILE, "its format does not match the snapshot's");
+      if (journalHeader.version !== sealed.version) throw journalDamaged(this.files.journal, "its format does not match the snapshot's");
       const read = readRecords(journal.raw, journalHeader.start, 0, key, this.journalOf(sealed.version, sealed.header));
       for (const record of read.records) applyRecord(doc, record);
       return (this.state = { ...base, journal: { id: journal.id, stamp: journal.stamp, end: read.end, torn: read.torn, nextIndex: read.records.length } });
@@ -440,7 +492,7 @@ export class LocalStore implements SecretStore {
   }
 
   private journalOf(version: number, header: SnapshotHeader): JournalOf {
-    return { version, storeId: header.storeId, generation: header.generation, file: JOURNAL_FILE };
+    return { version, storeId: header.storeId, generation: header.generation, file: this.files.journal, namespace: this.namespace };
   }
 
   private async keyFor(header: SnapshotHeader): Promise<Buffer> {

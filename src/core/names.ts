@@ -1,6 +1,6 @@
 import { UsageError } from './errors.js';
 
-// Name and value rules shared by the CLI and the server (PRODUCT.md "Names and values").
+// Name and value rules shared by the CLI and the server.
 
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const MAX_NAME_LENGTH = 256;

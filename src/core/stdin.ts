@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { MAX_VALUE_BYTES } from './names.js';
 import { UsageError } from './errors.js';
 
-/** Reads a piped value to EOF and strips one trailing `\n` or `\r\n` (PRODUCT.md). */
+/** Reads a piped value to EOF and strips one trailing `\n` or `\r\n`. */
 export async function readPipedValue(stream: Readable): Promise<string> {
   // Two bytes of slack for the trailing newline; stops early instead of buffering an unbounded pipe.
   const bytes = await readPipedBytes(stream, MAX_VALUE_BYTES + 2, 'The value on stdin', '64 KiB');

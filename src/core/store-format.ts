@@ -54,10 +54,18 @@ export const journalDamaged = (file: string, why: string): UsageError =>
     `The local store's journal (${file}) is damaged: ${why}. Nothing was read or changed. Restore .px/ from a backup, or move ${file} away to open the store as of its last snapshot (the changes saved after it are lost).`,
   );
 
-const snapshotAad = (version: number, h: SnapshotHeader): Buffer =>
-  Buffer.from(JSON.stringify([SNAPSHOT_FORMAT, version, h.storeId, h.keySource, h.keyId, h.generation]));
-const recordAad = (version: number, storeId: string, generation: number, index: number): Buffer =>
-  Buffer.from(JSON.stringify([JOURNAL_FORMAT, version, storeId, generation, index]));
+/** The environment of a store file without a namespace in its name (`secrets.enc`). */
+export const DEFAULT_NAMESPACE = 'development';
+
+// The environment namespace is bound too, so one environment's file cannot stand in for another's.
+// `development` (the only namespace before environments existed) adds nothing: stores made before
+// then read unchanged.
+const namespaced = (parts: unknown[], namespace: string | undefined): Buffer =>
+  Buffer.from(JSON.stringify(namespace === undefined || namespace === DEFAULT_NAMESPACE ? parts : [...parts, namespace]));
+const snapshotAad = (version: number, h: SnapshotHeader, namespace?: string): Buffer =>
+  namespaced([SNAPSHOT_FORMAT, version, h.storeId, h.keySource, h.keyId, h.generation], namespace);
+const recordAad = (version: number, storeId: string, generation: number, index: number, namespace?: string): Buffer =>
+  namespaced([JOURNAL_FORMAT, version, storeId, generation, index], namespace);
 
 // The journal's framing (its header, each record's length) is authenticated with a key derived
 // from the store key, so one key is never used for two algorithms.
@@ -94,9 +102,9 @@ function open(key: Buffer, aad: Buffer, iv: Buffer, tag: Buffer, body: Buffer): 
 
 // ── snapshot ──────────────────────────────────────────────────────────────────────────────
 
-export function encodeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Buffer {
+export function encodeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc, namespace?: string): Buffer {
   const rows = [...doc].map(([name, s]) => snapshotRow(name, s));
-  const { iv, tag, body } = seal(key, snapshotAad(FORMAT_VERSION, header), Buffer.from(JSON.stringify(rows), 'utf8'));
+  const { iv, tag, body } = seal(key, snapshotAad(FORMAT_VERSION, header, namespace), Buffer.from(JSON.stringify(rows), 'utf8'));
   const line = JSON.stringify({ format: SNAPSHOT_FORMAT, version: FORMAT_VERSION, ...header, iv: iv.toString('base64'), tag: tag.toString('base64') });
   return Buffer.concat([Buffer.from(`${line}\n`), body]);
 }
@@ -150,8 +158,8 @@ export function parseSnapshot(raw: Buffer, file: string): SealedSnapshot {
   };
 }
 
-export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: string): Doc {
-  const plain = open(key, snapshotAad(sealed.version, sealed.header), sealed.iv, sealed.tag, sealed.body);
+export function decryptSnapshot(sealed: SealedSnapshot, key: Buffer, file: string, namespace?: string): Doc {
+  const plain = open(key, snapshotAad(sealed.version, sealed.header, namespace), sealed.iv, sealed.tag, sealed.body);
   if (!plain) throw damaged(file, 'its contents fail the integrity check');
   const rows = JSON.parse(plain.toString('utf8')) as SnapshotRow[];
   return new Map(rows.map(secretOfRow));
@@ -209,8 +217,8 @@ const prefixBytes = (version: number): number => LENGTH_BYTES + (version >= 3 ? 
 const lengthMac = (key: Buffer, storeId: string, generation: number, index: number, length: number): Buffer =>
   framingMac(key, ['length', storeId, generation, index, length]).subarray(0, LENGTH_MAC_BYTES);
 
-export function encodeRecord(key: Buffer, storeId: string, generation: number, index: number, record: JournalRecord): Buffer {
-  const { iv, tag, body } = seal(key, recordAad(FORMAT_VERSION, storeId, generation, index), Buffer.from(JSON.stringify(record), 'utf8'));
+export function encodeRecord(key: Buffer, storeId: string, generation: number, index: number, record: JournalRecord, namespace?: string): Buffer {
+  const { iv, tag, body } = seal(key, recordAad(FORMAT_VERSION, storeId, generation, index, namespace), Buffer.from(JSON.stringify(record), 'utf8'));
   const length = IV_BYTES + TAG_BYTES + body.length;
   const prefix = Buffer.alloc(LENGTH_BYTES);
   prefix.writeUInt32BE(length);
@@ -231,6 +239,8 @@ export interface JournalOf {
   storeId: string;
   generation: number;
   file: string;
+  /** The environment whose file it is (default development). */
+  namespace?: string;
 }
 
 /**
@@ -241,7 +251,7 @@ export interface JournalOf {
  * format 3 a record's length carries its own MAC: a flipped length is damage, not a "tail".
  */
 export function readRecords(raw: Buffer, offset: number, index: number, key: Buffer, journal: JournalOf): RecordsRead {
-  const { version, storeId, generation, file } = journal;
+  const { version, storeId, generation, file, namespace } = journal;
   const prefix = prefixBytes(version);
   const records: JournalRecord[] = [];
   let at = offset;
@@ -258,7 +268,7 @@ export function readRecords(raw: Buffer, offset: number, index: number, key: Buf
     if (end > raw.length) break;
     const iv = raw.subarray(at + prefix, at + prefix + IV_BYTES);
     const tag = raw.subarray(at + prefix + IV_BYTES, at + prefix + IV_BYTES + TAG_BYTES);
-    const plain = open(key, recordAad(version, storeId, generation, number), iv, tag, raw.subarray(at + prefix + IV_BYTES + TAG_BYTES, end));
+    const plain = open(key, recordAad(version, storeId, generation, number, namespace), iv, tag, raw.subarray(at + prefix + IV_BYTES + TAG_BYTES, end));
     if (!plain) throw journalDamaged(file, `record ${number + 1} fails the integrity check`);
     records.push(JSON.parse(plain.toString('utf8')) as JournalRecord);
     at = end;

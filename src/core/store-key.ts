@@ -1,5 +1,5 @@
 // The local store's 32-byte key: in the OS keychain when one is reachable, else PX_STORE_KEY,
-// else a 0600 key file in the user's config directory (PRODUCT.md "Files px writes").
+// else a 0600 key file in the user's config directory (README "Files").
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';

@@ -1,12 +1,11 @@
-// Where `px secret …` sends its work (PRODUCT.md): --url, then PX_URL, then `url` in
-// px.config.json, then the project's embedded local store.
-import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+// Where `px secret …` sends its work: --url, then PX_URL, then `envs.<env>.url`, then `url` in
+// px.config.json, then the project's embedded local store (the environment's namespace of it).
+import { join, relative } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { AuthRejected, NotFound, UsageError } from './errors.js';
 import { openKeychain, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { MAX_BULK_ENTRIES } from './limits.js';
-import { STORE_DIR, STORE_FILE, type Project } from './project.js';
+import { STORE_DIR, type Project } from './project.js';
 import { assertPxDir, readPrivateFile } from './px-dir.js';
 import type { SecretStore } from './store.js';
 import type { LocalStore } from './local-store.js';
@@ -17,6 +16,11 @@ export type Target =
   | { kind: 'url'; url: string; source: '--url' | 'PX_URL' | 'px.config.json' }
   | { kind: 'local'; root: string };
 
+/** The target line of human-readable output: `local store (.px)`, and ` · ENV` when not the default one. */
+export function targetLine(label: string, env: { name: string; isDefault: boolean }): string {
+  return env.isDefault ? label : `${label} · ${env.name}`;
+}
+
 export const LOCAL_LABEL = 'local store (.px)';
 
 /** "local store (.px)" in the project root; elsewhere its path from cwd, so you know which store. */
@@ -26,47 +30,33 @@ export function localLabel(cwd: string, root: string): string {
 }
 
 /**
- * When root has no store but an ancestor does: that ancestor (the store you probably meant), else
- * null. The project root stays what PRODUCT.md says (nearest px.config.json, else cwd); this only
- * feeds a warning. The search stops at the repository root (a directory holding .git) and below
- * the home directory, so a stray ~/.px does not haunt every project.
+ * The project's local store, for the commands that use it (`px secret`, `px run`, `px server`),
+ * opened on one environment's namespace (default development), named by its path from cwd.
  */
-export function storeAbove(root: string, home: string | undefined): string | null {
-  const holdsStore = (dir: string): boolean => existsSync(join(dir, STORE_FILE));
-  if (holdsStore(root) || existsSync(join(root, '.git'))) return null;
-  for (let dir = dirname(root); dir !== dirname(dir) && dir !== home; dir = dirname(dir)) {
-    if (holdsStore(dir)) return dir;
-    if (existsSync(join(dir, '.git'))) return null;
-  }
-  return null;
-}
-
-/** The warning for storeAbove(root) !== null, said by commands that use the local store. */
-function storeAboveWarning(cwd: string, above: string): string {
-  const dir = relative(cwd, above) || '.';
-  return `no local store here, but ${join(dir, STORE_DIR)} holds one: run px in ${dir} or pass --project ${dir} to use it (a px.config.json there makes its subdirectories use it too).`;
-}
-
-/**
- * The project's local store, for the commands that use it (`px secret`, `px run`, `px server`):
- * warns when the store is probably in an ancestor, and names it by its path from cwd.
- */
-export async function openLocalStore(options: { root: string; cwd: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn: (line: string) => void }): Promise<{ store: LocalStore; label: string }> {
-  const above = storeAbove(options.root, options.env.HOME ?? options.env.USERPROFILE);
-  if (above) options.warn(storeAboveWarning(options.cwd, above));
+export async function openLocalStore(options: {
+  root: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  keychain?: Keychain;
+  warn: (line: string) => void;
+  namespace?: string;
+}): Promise<{ store: LocalStore; label: string }> {
   // Loaded only for the local target: its crypto and file code are not needed to talk HTTP.
   const { LocalStore } = await import('./local-store.js');
-  const store = await LocalStore.open({ root: options.root, env: options.env, keychain: options.keychain, warn: options.warn });
+  const store = await LocalStore.open({ root: options.root, env: options.env, keychain: options.keychain, warn: options.warn, namespace: options.namespace });
   return { store, label: localLabel(options.cwd, options.root) };
 }
 
 export const SERVER_TOKEN_FILE = join('.px', 'server-token');
 export const LOGIN_SERVICE = 'px login';
 
-export function resolveTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv, project: Project): Target {
+/** `envName`: the environment, whose `envs.<env>.url` comes before the top-level `url`. */
+export function resolveTarget(flagUrl: string | undefined, env: NodeJS.ProcessEnv, project: Project, envName?: string): Target {
   // An empty --url (`--url "$UNSET"`) is a mistake, not a request for the local store.
   if (flagUrl !== undefined) return { kind: 'url', url: checkUrl(flagUrl, '--url'), source: '--url' };
   if (env.PX_URL) return { kind: 'url', url: checkUrl(env.PX_URL, 'PX_URL'), source: 'PX_URL' };
+  const envUrl = envName === undefined ? undefined : project.manifest?.envs[envName]?.url;
+  if (envUrl !== undefined) return { kind: 'url', url: checkUrl(envUrl, 'px.config.json'), source: 'px.config.json' };
   if (project.config.url) return { kind: 'url', url: checkUrl(project.config.url, 'px.config.json'), source: 'px.config.json' };
   return { kind: 'local', root: project.root };
 }
@@ -134,6 +124,8 @@ export interface OpenOptions {
   keychain?: Keychain;
   timeoutSeconds: number;
   warn: (line: string) => void;
+  /** The environment's namespace of the local store (default development). */
+  namespace?: string;
   /** Plain http:// to a non-loopback host allowed (`--insecure`). */
   insecure?: boolean;
   /** Tests only: how the endpoint client reaches the network. */
@@ -172,6 +164,11 @@ export class StoreBackend implements SecretsBackend {
   }
   bulkPut(entries: SecretEntry[]): Promise<BulkResult> {
     return this.store.bulkPut(entries);
+  }
+  async values(names?: string[]): Promise<Map<string, string>> {
+    const all = await this.store.values();
+    if (!names) return all;
+    return new Map(names.flatMap((name) => (all.has(name) ? [[name, all.get(name)!] as const] : [])));
   }
   async versions(name: string): Promise<VersionMeta[]> {
     const versions = await this.store.versions(name);

@@ -1,4 +1,4 @@
-// The secrets endpoint (PRODUCT.md API) over any SecretStore. Used by `px server` and by
+// The secrets endpoint (README "The secrets endpoint API") over any SecretStore. Used by `px server` and by
 // TestDevServer. Responses and events never carry a value.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';

@@ -1,4 +1,4 @@
-// The value rules (PRODUCT.md "Names and values"): any UTF-8 text up to 64 KiB, never empty.
+// The value rules: any UTF-8 text up to 64 KiB, never empty.
 import { describe, expect, it } from 'vitest';
 import { nameProblem, valueProblem, valueWarnings } from '../../src/core/names.js';
 
@@ -13,7 +13,7 @@ describe('valueProblem', () => {
     expect(valueProblem('x'.repeat(64 * 1024 + 1))).toBe('the value is larger than 64 KiB');
     expect(valueProblem('\u00e9'.repeat(32 * 1024 + 1))).toBe('the value is larger than 64 KiB');
     for (const value of ['secret\uD800', '\uDC00secret', 'a\uD83Db']) expect(valueProblem(value)).toBe('the value is not valid UTF-8 text');
-    // Only whitespace is allowed (PRODUCT.md: any UTF-8 text), with a warning.
+    // Only whitespace is allowed (any UTF-8 text), with a warning.
     for (const value of [' ', '\n', ' \t\r\n ']) {
       expect(valueProblem(value)).toBeNull();
       expect(valueWarnings(value)).toEqual(['is only whitespace (px run will not mask it)']);

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthRejected } from '../../src/core/errors.js';
-import { isLoopbackHost, resolveToken, storeAbove } from '../../src/core/target.js';
+import { isLoopbackHost, resolveToken } from '../../src/core/target.js';
 import { failure } from '../helpers/failure.js';
 import { MemoryKeychain } from '../helpers/memory-keychain.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
@@ -44,40 +44,5 @@ describe('resolveToken', () => {
     for (const url of ['http://127.attacker.invalid:8787', 'http://127.0.0.1.attacker.invalid']) {
       await expect(resolveToken(url, {}, project.root, new MemoryKeychain())).rejects.toThrow(AuthRejected);
     }
-  });
-});
-
-describe('storeAbove', () => {
-  let project: TempProject;
-  beforeEach(() => {
-    project = tempProject();
-  });
-  afterEach(() => project.cleanup());
-  const store = (dir: string): void => {
-    mkdirSync(join(dir, '.px'), { recursive: true });
-    writeFileSync(join(dir, '.px', 'secrets.enc'), 'x');
-  };
-
-  it('finds the store of an ancestor, up to the repository root', () => {
-    const sub = join(project.root, 'repo', 'app', 'src');
-    mkdirSync(sub, { recursive: true });
-    store(join(project.root, 'repo'));
-    expect(storeAbove(sub, undefined)).toBe(join(project.root, 'repo'));
-    expect(storeAbove(join(project.root, 'repo'), undefined)).toBeNull();
-  });
-
-  it('does not look past a repository root or the home directory, and ignores a .px without a store', () => {
-    const repo = join(project.root, 'outer', 'repo');
-    mkdirSync(join(repo, '.git', 'x'), { recursive: true });
-    mkdirSync(join(repo, 'app'), { recursive: true });
-    store(join(project.root, 'outer'));
-    expect(storeAbove(join(repo, 'app'), undefined)).toBeNull();
-    expect(storeAbove(repo, undefined)).toBeNull();
-    const home = join(project.root, 'home');
-    mkdirSync(join(home, 'proj'), { recursive: true });
-    store(home);
-    expect(storeAbove(join(home, 'proj'), home)).toBeNull();
-    mkdirSync(join(project.root, 'empty', '.px', 'child'), { recursive: true });
-    expect(storeAbove(join(project.root, 'empty', '.px', 'child'), undefined)).toBeNull();
   });
 });

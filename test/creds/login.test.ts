@@ -34,7 +34,7 @@ describe('px login', () => {
     expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /secrets 200']);
     const listed = await px(['secret', 'list', '--json', '--url', server.url]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual({ secrets: [], count: 0 });
+    expect(JSON.parse(listed.stdout)).toEqual({ target: server.url, env: 'development', secrets: [], missing: [], count: 0 });
   });
 
   it('takes the URL from PX_URL or px.config.json like px secret', async () => {

@@ -30,7 +30,7 @@ it('is written on the first run (0600 in a 0700 directory) and used by the next,
   for (const file of files) expect(statSync(join(cacheDir(), file)).mode & 0o777).toBe(0o600);
   const written = files.map((file) => statSync(join(cacheDir(), file)).mtimeMs);
   // Runs from the caches: the fast path, the CLI and an error path; nothing is rewritten.
-  expect(px(['secret', 'list', '--json']).stdout).toBe('{"secrets":[],"count":0}\n');
+  expect(px(['secret', 'list', '--json']).stdout).toBe('{"target":"local store (.px)","env":"development","secrets":[],"missing":[],"count":0}\n');
   expect(px(['secret', 'delete', 'NOPE', '--yes']).stderr).toBe('error: No secret named NOPE in local store (.px).\n');
   expect(px(['secret', 'delete', '--help']).stdout).toBe(help.stdout);
   expect(files.map((file) => statSync(join(cacheDir(), file)).mtimeMs)).toEqual(written);

@@ -1,6 +1,6 @@
 // `px run` as users run it: the built binary, a real child process, pipes.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
@@ -108,18 +108,15 @@ describe('px run', () => {
     expect(flag.stderr).toMatch(/^error: px run reads secrets from the local store only.*\(from --url\).*drop --url to use the local store\.$/m);
   });
 
-  it('from a subdirectory without a store of its own, says where the store is (and --project reaches it)', () => {
+  it('from a subdirectory, uses the store of the project root (the nearest .px/ above)', () => {
     const sub = join(project.root, 'app', 'src');
     mkdirSync(sub, { recursive: true });
     const script = 'console.log(String(process.env.OPENAI_API_KEY))';
     const here = spawnSync('node', [PX, ...child(script)], { cwd: sub, encoding: 'utf8', env: project.env });
     expect(here.status, here.stderr).toBe(0);
-    expect(here.stdout).toBe('undefined\n');
-    expect(here.stderr).toContain(`warning: no local store here, but ${join('..', '..', '.px')} holds one: run px in ${join('..', '..')} or pass --project ${join('..', '..')} to use it`);
-    const there = spawnSync('node', [PX, '--project', join('..', '..'), ...child(script)], { cwd: sub, encoding: 'utf8', env: project.env });
-    expect(there.status, there.stderr).toBe(0);
-    expect(there.stdout).toBe('***\n');
-    expect(there.stderr).toBe('');
+    expect(here.stdout).toBe('***\n');
+    expect(here.stderr).toBe('');
+    expect(existsSync(join(sub, '.px'))).toBe(false);
   });
 
   it('says so when the command is missing (exit 2) or cannot be found (exit 127)', () => {

@@ -113,7 +113,7 @@ describe('responses that are JSON but not the API', () => {
     server.failNext(200, { secrets: [{ name: 'A', createdAt: 't1', updatedAt: 't2', value: 'leaked-by-a-bad-endpoint' }], count: 1 });
     const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ secrets: [{ name: 'A', createdAt: 't1', updatedAt: 't2' }], count: 1 });
+    expect(JSON.parse(result.stdout)).toEqual({ target: server.url, env: 'development', secrets: [{ name: 'A', createdAt: 't1', updatedAt: 't2', status: 'not in manifest' }], missing: [], count: 1 });
   });
 
   it('an error text is one plain line, and a value the endpoint echoes back is masked', async () => {

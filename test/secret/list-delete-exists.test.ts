@@ -39,25 +39,29 @@ describe('px secret list', () => {
     expect(result.stdout).not.toContain('canary');
   });
 
-  it('--json prints exactly {secrets:[{name,createdAt,updatedAt}],count}', async () => {
+  it('--json prints exactly {target,env,secrets:[{name,createdAt,updatedAt,status}],missing,count}', async () => {
     await server.store.put('B', canary(1));
     await server.store.put('A', canary(2));
     const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const body = JSON.parse(result.stdout);
-    expect(Object.keys(body)).toEqual(['secrets', 'count']);
+    expect(Object.keys(body)).toEqual(['target', 'env', 'secrets', 'missing', 'count']);
+    expect(body.target).toBe(server.url);
+    expect(body.env).toBe('development');
+    expect(body.missing).toEqual([]);
     expect(body.count).toBe(2);
     expect(body.secrets.map((s: { name: string }) => s.name)).toEqual(['A', 'B']);
     for (const secret of body.secrets) {
-      expect(Object.keys(secret)).toEqual(['name', 'createdAt', 'updatedAt']);
+      expect(Object.keys(secret)).toEqual(['name', 'createdAt', 'updatedAt', 'status']);
+      expect(secret.status).toBe('not in manifest');
       expect(new Date(secret.createdAt).toISOString()).toBe(secret.createdAt);
     }
   });
 
   it('--json on an empty store', async () => {
     const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
-    expect(JSON.parse(result.stdout)).toEqual({ secrets: [], count: 0 });
+    expect(JSON.parse(result.stdout)).toEqual({ target: server.url, env: 'development', secrets: [], missing: [], count: 0 });
   });
 
   it('marks names from .env.secrets.example as configured or missing', async () => {
@@ -67,7 +71,7 @@ describe('px secret list', () => {
     const result = await runPx(['secret', 'list'], { cwd: project.root, env });
     expect(result.stdout).toMatch(/^DATABASE_URL\s.*configured$/m);
     expect(result.stdout).toMatch(/^STRIPE_SECRET_KEY\s.*missing$/m);
-    expect(result.stdout).toMatch(/^EXTRA\s.*not in example$/m);
+    expect(result.stdout).toMatch(/^EXTRA\s.*not in manifest$/m);
     expect(result.stdout).toMatch(/2 secrets, 1 from \.env\.secrets\.example missing/);
   });
 

@@ -69,7 +69,7 @@ describe('names that change how a command runs', () => {
         expect(response.status, name).toBe(400);
         expect((await response.json()).error.startsWith(`${name} cannot be a secret name: `), name).toBe(true);
       }
-      const bulk = await post('/secrets/bulk', { secrets: [{ name: 'FINE', value: canary(1) }, { name: 'LD_PRELOAD', value: '/tmp/evil.so' }] });
+      const bulk = await post('/secrets/bulk', { secrets: [{ name: 'FINE', value: canary(1) }, { name: 'LD_PRELOAD', value: './evil.so' }] });
       expect(bulk.status).toBe(400);
       expect((await bulk.json()).entries).toEqual([{ index: 1, name: 'LD_PRELOAD', error: `LD_PRELOAD ${WHY}` }]);
       expect(await server.store.list()).toEqual([]);

@@ -2,6 +2,7 @@ import { unlink } from 'node:fs/promises';
 import type { SecretEntry } from '../../core/backend.js';
 import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { PxError, Refused, UsageError } from '../../core/errors.js';
+import type { Manifest } from '../../core/manifest/types.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
 import { line, warn, type Io } from '../../cli/io.js';
@@ -18,11 +19,11 @@ interface ImportArgs extends GlobalArgs {
 }
 
 /** Parses and checks the whole file before anything is stored; every problem is reported by line. */
-export function readCredentialsFile(path: ImportSource, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
+export function readCredentialsFile(path: ImportSource, shownAs: string, root: string, manifest?: Manifest): { entries: SecretEntry[]; warnings: string[] } {
   if (typeof path === 'string' && isSecretsFile(path)) {
     throw new UsageError(`${shownAs} holds runtime secrets: send them to the endpoint with \`px secret import ${shownAs}\`, not to the keychain.`);
   }
-  const runtimeNames = runtimeSecretNames(root);
+  const runtimeNames = runtimeSecretNames(root, manifest);
   return readImportEntries(path, shownAs, (name) => runtimeRefusal(name, runtimeNames));
 }
 
@@ -34,7 +35,7 @@ export async function importCredentials(io: Io, args: ImportArgs): Promise<numbe
 async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
   const { project, creds } = openCredentials(io, args);
   const { path, shownAs } = await importSource(io, args.file, project.root, DEPLOY_FILE);
-  const { entries, warnings } = readCredentialsFile(path, shownAs, project.root);
+  const { entries, warnings } = readCredentialsFile(path, shownAs, project.root, project.manifest);
   for (const warning of warnings) warn(io, warning);
   if (!args.yes && !io.interactive) {
     throw new UsageError(`Importing ${entries.length} credentials needs confirmation and this run cannot prompt: pass --yes.`);

@@ -26,7 +26,7 @@ async function set(io: Io, args: SetArgs): Promise<number> {
   refuseValueInName('px creds set', args.name);
   assertValidName(args.name);
   const { project, creds } = openCredentials(io, args);
-  const refusal = runtimeRefusal(args.name, runtimeSecretNames(project.root));
+  const refusal = runtimeRefusal(args.name, runtimeSecretNames(project.root, project.manifest));
   if (refusal) throw new UsageError(`${refusal}, not in the keychain.`);
   // Ask the keychain first: an unreachable one fails (exit 4) before anything is typed.
   const exists = await creds.has(args.name);

@@ -1,7 +1,9 @@
 import { Refused, UsageError } from '../../core/errors.js';
 import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
-import { line, type Io } from '../../cli/io.js';
+import { checkValue } from '../../core/manifest/manifest.js';
+import type { Manifest } from '../../core/manifest/types.js';
+import { line, warn, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
 import { readSecretValue, refuseValueInName } from '../../cli/secret-value.js';
 import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
@@ -12,9 +14,9 @@ interface CreateArgs extends GlobalArgs {
   force?: boolean;
 }
 
-export function checkSecretName(name: string, root: string): void {
+export function checkSecretName(name: string, root: string, manifest?: Manifest): void {
   assertValidName(name);
-  if (deployCredentialNames(root).has(name)) {
+  if (deployCredentialNames(root, manifest).has(name)) {
     throw new UsageError(`${name} is a deploy credential: keep it in the keychain with \`px creds set ${name}\`, not in runtime secrets.`);
   }
 }
@@ -28,8 +30,9 @@ export async function createSecret(io: Io, args: CreateArgs): Promise<number> {
 
 async function create(io: Io, args: CreateArgs): Promise<number> {
   refuseValueInName('px secret create', args.name);
-  checkSecretName(args.name, projectOf(io, args).root);
-  const { backend, target } = await openSecrets(io, args);
+  const project = projectOf(io, args);
+  checkSecretName(args.name, project.root, project.manifest);
+  const { backend, target, env } = await openSecrets(io, args, project);
   try {
     const exists = await backend.exists(args.name);
     if (exists && !args.force) {
@@ -39,6 +42,10 @@ async function create(io: Io, args: CreateArgs): Promise<number> {
       }
     }
     const value = await readSecretValue(io, { name: args.name, flagValue: args.value, target });
+    const { problem, warnings, undeclared } = checkValue(project.manifest, env.name, args.name, value);
+    if (problem) throw new UsageError(`${problem}; nothing was stored.`);
+    if (undeclared) warn(io, `${args.name} is not in px.config.json's secrets: add it there so teammates and \`px secret validate\` know of it.`);
+    for (const warning of warnings) warn(io, `${warning}.`);
     await backend.put(args.name, value);
     line(io.stdout, `${exists ? 'Updated' : 'Created'} ${args.name} in ${target}.`);
     return 0;

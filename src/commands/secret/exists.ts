@@ -6,7 +6,7 @@ interface ExistsArgs extends GlobalArgs {
   name: string;
 }
 
-/** Exit 0 when it exists, 1 when not (PRODUCT.md). */
+/** Exit 0 when it exists, 1 when not (README "Exit codes"). */
 export async function secretExists(io: Io, args: ExistsArgs): Promise<number> {
   assertValidName(args.name, 'find');
   const { backend, target } = await openSecrets(io, args);

@@ -9,7 +9,9 @@ import { chunkEntries } from '../../core/chunks.js';
 import { line, warn, type Io } from '../../cli/io.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
+import { environmentOf, openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
+import { checkValue, DEFAULT_ENV } from '../../core/manifest/manifest.js';
+import type { Manifest } from '../../core/manifest/types.js';
 
 interface ImportArgs extends GlobalArgs {
   file?: string;
@@ -21,14 +23,25 @@ interface ImportArgs extends GlobalArgs {
 type Action = 'create' | 'update';
 
 /** Parses and checks the whole file before anything is sent; every problem is reported by line. */
-export function readImportFile(path: ImportSource, shownAs: string, root: string): { entries: SecretEntry[]; warnings: string[] } {
+export function readImportFile(path: ImportSource, shownAs: string, root: string, manifest?: Manifest, env: string = DEFAULT_ENV): { entries: SecretEntry[]; warnings: string[] } {
   if (typeof path === 'string' && isDeployFile(path)) {
     throw new UsageError(`${shownAs} holds deploy credentials: store them in the keychain with \`px creds import ${shownAs}\`.`);
   }
-  const deployNames = deployCredentialNames(root);
-  return readImportEntries(path, shownAs, (name) =>
-    deployNames.has(name) ? `${name} is a deploy credential: keep it in .env.deploy and use \`px creds import\`` : null,
-  );
+  const deployNames = deployCredentialNames(root, manifest);
+  const result = readImportEntries(path, shownAs, (name, value) => {
+    if (deployNames.has(name)) return `${name} is a deploy credential: keep it in .env.deploy and use \`px creds import\``;
+    return manifest ? checkValue(manifest, env, name, value).problem : null;
+  });
+  if (manifest) {
+    for (const entry of result.entries) {
+      result.warnings.push(...checkValue(manifest, env, entry.name, entry.value).warnings);
+    }
+    const unknown = result.entries.filter((entry) => !manifest.secrets.has(entry.name)).map((entry) => entry.name);
+    if (unknown.length > 0 && manifest.source === 'px.config.json') {
+      result.warnings.push(`${unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in px.config.json's secrets`);
+    }
+  }
+  return result;
 }
 
 async function send(io: Io, backend: SecretsBackend, entries: SecretEntry[]): Promise<{ created: number; updated: number }> {
@@ -56,12 +69,13 @@ export async function importSecrets(io: Io, args: ImportArgs): Promise<number> {
 async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
   const project = projectOf(io, args);
   const { path, shownAs } = await importSource(io, args.file, project.root, SECRETS_FILE);
-  const { entries, warnings } = readImportFile(path, shownAs, project.root);
+  const env = environmentOf(io, args, project);
+  const { entries, warnings } = readImportFile(path, shownAs, project.root, project.manifest, env.name);
   for (const warning of warnings) warn(io, warning);
   if (!args.yes && !args.dryRun && !io.interactive) {
     throw new UsageError(`Importing ${entries.length} secrets needs confirmation and this run cannot prompt: pass --yes (or --dry-run to preview).`);
   }
-  const { backend, target } = await openSecrets(io, args);
+  const { backend, target } = await openSecrets(io, args, project);
   try {
     const existing = new Set((await backend.list()).map((secret) => secret.name));
     await checkPlaintextIgnored(io, project.root, { extra: typeof path === 'string' ? path : undefined, prompt: !args.json && !args.dryRun });

@@ -1,7 +1,8 @@
-import type { SecretMeta } from '../../core/backend.js';
-import { readExampleNames, SECRETS_EXAMPLE } from '../../core/examples.js';
+import { manifestSecret } from '../../core/manifest/manifest.js';
+import { secretStatus, type SecretStatus } from '../../core/manifest/plan.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
+import { declaredIn, readStoredState } from './stored-state.js';
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
@@ -12,12 +13,12 @@ export interface ListRow {
   name: string;
   createdAt?: string;
   updatedAt?: string;
-  status?: Status;
+  status?: SecretStatus;
 }
 
 /**
- * Stored names (`px secret list`, `px creds list`), plus the onboarding view when an example file
- * lists the names a project expects: each stored one configured or extra, each absent one missing.
+ * Stored names (`px creds list`), plus the onboarding view when an example file lists the names a
+ * project expects: each stored one configured or extra, each absent one missing.
  */
 export function onboardingRows<T extends { name: string }>(stored: T[], expected: string[] | null): Array<Partial<T> & { name: string; status?: Status }> {
   if (!expected) return stored;
@@ -27,38 +28,43 @@ export function onboardingRows<T extends { name: string }>(stored: T[], expected
   return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
-  const { backend, target, project } = await openSecrets(io, args);
-  let secrets: SecretMeta[];
-  try {
-    secrets = await backend.list();
-  } finally {
-    await backend.close?.();
-  }
+  const session = await openSecrets(io, args);
+  const { backend, target, project, env } = session;
+  const state = await readStoredState(session, { values: true });
+  const { manifest } = project;
+  const now = Date.now();
+  const stored: ListRow[] = [...state.stored.values()].map(({ name, createdAt, updatedAt }) => ({
+    name,
+    createdAt,
+    updatedAt,
+    status: secretStatus(manifestSecret(manifest, name, env.name), { updatedAt }, state.values?.get(name), now),
+  }));
+  const missing = [...manifest.secrets.keys()].filter((name) => !state.stored.has(name)).sort();
   if (args.json) {
-    const body = { secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length };
-    line(io.stdout, JSON.stringify(body));
+    line(io.stdout, JSON.stringify({ target: backend.label, env: env.name, secrets: stored, missing, count: stored.length }));
     return 0;
   }
-  const expected = readExampleNames(project.root, SECRETS_EXAMPLE);
-  const rows = onboardingRows(secrets, expected);
-  const exampleFile = expected ? SECRETS_EXAMPLE : undefined;
+  const rows: ListRow[] = [...stored, ...missing.map((name): ListRow => ({ name, status: 'missing' }))].sort(byName);
+  const exampleFile = declaredIn(session);
   if (io.interactive) {
-    (await io.ui()).secretTable({ target, rows, count: secrets.length, exampleFile });
+    (await io.ui()).secretTable({ target, rows, count: stored.length, exampleFile });
     return 0;
   }
-  printPlain(io, target, rows, secrets.length, exampleFile);
+  printPlain(io, target, rows, stored.length, exampleFile);
   return 0;
 }
 
 function printPlain(io: Io, target: string, rows: ListRow[], count: number, exampleFile?: string): void {
   line(io.stdout, `Target: ${target}`);
-  if (count === 0) line(io.stdout, 'No secrets yet. Add one with `px secret create NAME` or import a file with `px secret import`.');
+  if (count === 0) line(io.stdout, 'No secrets yet. Add one with `px secret create NAME`, import a file with `px secret import`, or run `px setup`.');
   const width = Math.max(4, ...rows.map((row) => row.name.length));
   const when = (iso?: string): string => (iso ?? '-').padEnd(24);
   if (rows.length > 0) line(io.stdout, `${'NAME'.padEnd(width)}  ${'CREATED'.padEnd(24)}  ${'UPDATED'.padEnd(24)}${exampleFile ? '  STATUS' : ''}`.trimEnd());
   for (const row of rows) {
-    const status = row.status === 'extra' ? 'not in example' : (row.status ?? '');
+    const status = exampleFile ? (row.status ?? '') : '';
     line(io.stdout, `${row.name.padEnd(width)}  ${when(row.createdAt)}  ${when(row.updatedAt)}${status ? `  ${status}` : ''}`.trimEnd());
   }
   const missing = rows.filter((row) => row.status === 'missing').length;

@@ -1,0 +1,91 @@
+// Strategies, statuses, environments: what the manifest says about each secret.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadManifest, resolveEnvironment, validationProblems } from '../../src/core/manifest/manifest.js';
+import { parseConfigText } from '../../src/core/manifest/parse.js';
+import { planRows, resolveSecret, secretStatus, strategyFor } from '../../src/core/manifest/plan.js';
+import { tempProject, type TempProject } from '../helpers/project.js';
+
+const EXAMPLE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'product-manifest.json'), 'utf8');
+const manifest = loadManifest('/nonexistent', parseConfigText(EXAMPLE, 'px.config.json'));
+
+describe('strategies', () => {
+  it('the desktop plan of the example: strip, generate, prompt, delegate', () => {
+    const rows = planRows(manifest.secrets.values(), 'development', 'desktop', () => false);
+    const by = Object.fromEntries(rows.map((row) => [row.name, row.strategy]));
+    expect(by).toMatchObject({ DATABASE_URL: 'strip', JWT_SECRET: 'generate', OPENROUTER_API_KEY: 'prompt', VAULT_DB_PASSWORD: 'delegate' });
+  });
+
+  it('infrastructure is held on the local tier and without a tier, stripped from the others', () => {
+    const infra = { class: 'infrastructure' as const, tiers: {} };
+    expect(strategyFor(infra)).toBe('prompt');
+    expect(strategyFor(infra, 'local')).toBe('prompt');
+    expect(strategyFor(infra, 'cloud')).toBe('strip');
+    expect(strategyFor({ class: 'user_prompt', tiers: { cloud: 'delegate' } }, 'cloud')).toBe('delegate');
+  });
+});
+
+describe('statuses and validation', () => {
+  const day = 86_400_000;
+  const now = Date.parse('2026-06-01T00:00:00.000Z');
+  const old = new Date(now - 91 * day).toISOString();
+  const fresh = new Date(now - day).toISOString();
+  const jwt = resolveSecret(manifest.secrets.get('JWT_SECRET')!, 'development');
+
+  it('configured, missing, stale, invalid, not in manifest', () => {
+    expect(secretStatus(jwt, { updatedAt: fresh }, 'A'.repeat(32), now)).toBe('configured');
+    expect(secretStatus(jwt, undefined, undefined, now)).toBe('missing');
+    expect(secretStatus(jwt, { updatedAt: old }, 'A'.repeat(32), now)).toBe('stale');
+    expect(secretStatus(jwt, { updatedAt: fresh }, 'short', now)).toBe('invalid');
+    expect(secretStatus(undefined, { updatedAt: fresh }, 'x', now)).toBe('not in manifest');
+  });
+
+  it('validate: required ones px holds, per environment; never a value', () => {
+    const stored = new Map([['JWT_SECRET', { updatedAt: old }], ['OPENROUTER_API_KEY', { updatedAt: fresh }]]);
+    const values = new Map([['JWT_SECRET', 'B'.repeat(40)], ['OPENROUTER_API_KEY', 'canary-not-sk']]);
+    const dev = validationProblems(manifest, 'development', undefined, stored, values, now);
+    expect(dev.map((p) => [p.name, p.problem])).toEqual([['JWT_SECRET', 'stale'], ['OPENROUTER_API_KEY', 'invalid'], ['DATABASE_URL', 'missing']]);
+    for (const problem of dev) expect(problem.message).not.toContain('canary');
+    expect(dev[1].message).toContain('OPENROUTER_API_KEY does not match its format /^sk-or-/');
+    const prod = validationProblems(manifest, 'production', undefined, stored, values, now).map((p) => p.name);
+    expect(prod).toContain('SMTP_PASSWORD');
+    const desktop = validationProblems(manifest, 'development', 'desktop', stored, values, now).map((p) => p.name);
+    expect(desktop).not.toContain('DATABASE_URL');
+  });
+});
+
+describe('resolveEnvironment', () => {
+  it('--env, then PX_ENV, then default, then development', () => {
+    expect(resolveEnvironment('staging', { PX_ENV: 'production' }, manifest)).toMatchObject({ name: 'staging', source: '--env', isDefault: false });
+    expect(resolveEnvironment(undefined, { PX_ENV: 'production' }, manifest)).toMatchObject({ name: 'production', source: 'PX_ENV' });
+    expect(resolveEnvironment(undefined, {}, { ...manifest, defaultEnv: 'staging' })).toMatchObject({ name: 'staging', isDefault: true });
+    expect(resolveEnvironment(undefined, {}, { envs: {}, envsDeclared: false })).toMatchObject({ name: 'development', source: 'built-in', isDefault: true });
+  });
+
+  it('refuses a bad name without repeating it, and an undeclared one by name', () => {
+    expect(() => resolveEnvironment('canary-Secret-Value!', {}, manifest)).toThrow(/^The environment from --env is not a valid name/);
+    expect(() => resolveEnvironment('qa', {}, manifest)).toThrow(/^The environment from --env is not one of px.config.json's \(staging, production, development\)/);
+    expect(resolveEnvironment('qa', {}, { envs: {}, envsDeclared: false }).name).toBe('qa');
+  });
+});
+
+describe('loadManifest without px.config.json', () => {
+  let project: TempProject;
+  beforeEach(() => {
+    project = tempProject();
+  });
+  afterEach(() => project.cleanup());
+
+  it('every name of .env.secrets.example is a required user_prompt secret; .env.deploy.example names are credentials', () => {
+    mkdirSync(project.root, { recursive: true });
+    writeFileSync(join(project.root, '.env.secrets.example'), 'API_KEY=\n# comment\nexport DB_URL=\nFLY_API_TOKEN=\n');
+    writeFileSync(join(project.root, '.env.deploy.example'), 'MY_DEPLOY_TOKEN=\n');
+    const fallback = loadManifest(project.root, null);
+    expect(fallback.source).toBe('example files');
+    expect([...fallback.secrets.keys()]).toEqual(['API_KEY', 'DB_URL']);
+    expect(fallback.secrets.get('API_KEY')).toMatchObject({ class: 'user_prompt', required: true, sensitive: true });
+    expect([...fallback.credentials.keys()]).toEqual(['MY_DEPLOY_TOKEN']);
+    expect(loadManifest(join(project.root, 'none'), null).source).toBe('none');
+  });
+});
