@@ -11,6 +11,7 @@ import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { accessRoutes } from './access-routes.js';
 import { authenticate, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
+import { planRoute, type PlanSource } from './plan-route.js';
 import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
@@ -40,6 +41,8 @@ export interface AppOptions {
   storeFor?: (scope: Scope) => SecretStore | undefined;
   /** Called once per request, after the response is decided (TestDevServer's request log). */
   onEvent?: (event: AuditEvent) => void;
+  /** The project's manifest plan, for `GET /plan` (px server inside a project). */
+  plan?: PlanSource;
   /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
   onError?: (error: unknown) => void;
   /** For `GET /healthz`: false while the server drains or its store is unreachable. */
@@ -74,7 +77,7 @@ function entryProblem(entry: unknown): string | null {
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
-  const { store, onEvent, onError, healthy } = options;
+  const { store, onEvent, onError, healthy, plan } = options;
   const access = options.access ?? new MemoryAccessStore();
   const scope = options.scope ?? DEFAULT_SCOPE;
   const storeFor =
@@ -153,6 +156,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   });
 
   accessRoutes(app, { access, fail, readJson, inScope, limitBody, serverScope: scope, storeFor, hasAdminToken: options.token !== undefined });
+  // The manifest's plan, with what the caller's environment holds: for whoever may list it.
+  app.get('/plan', guard('secrets.list', fail), inScope);
+  planRoute(app, { plan, storeOf, fail });
 
   // History records who changed a secret by the token's name.
   const callerName = (c: Context<Env>): string => c.get('caller')!.name;
@@ -217,6 +223,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
     ['/healthz', 'GET'],
+    ['/plan', 'GET'],
     ...VERSION_ROUTES,
     ['/tokens', 'GET, POST'],
     ['/tokens/:id', 'DELETE'],
