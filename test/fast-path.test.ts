@@ -138,7 +138,8 @@ describe('the fast path, derived from the registry', () => {
         expect(full, argv.join(' ')).toHaveProperty('path', spec.path);
         expect(comparable(spec, fast!.args), argv.join(' ')).toEqual(comparable(spec, (full as { args: Record<string, unknown> }).args));
       }
-    });
+      // Hundreds of full yargs parses: seconds of CPU, and far more wall time on a loaded machine.
+    }, 120_000);
 
     it(`px ${spec.path}: every other shape goes to the full CLI`, () => {
       for (const argv of refusedShapes(spec)) expect(matchFastPath(REGISTRY, argv), argv.join(' ')).toBeNull();
