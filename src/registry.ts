@@ -186,6 +186,18 @@ const COMMANDS: Registry['commands'] = [
     examples: [['$0 secret rollback STRIPE_SECRET_KEY --to 3', 'Undo a mistaken --force']],
     handler: lazy(() => import('./commands/secret/rollback.js'), 'rollbackSecret'),
   },
+  {
+    path: 'secret rotate',
+    describe: 'Give a secret a new value: generated from its generator, else typed (hidden) or piped; the old one stays in history',
+    positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
+    flags: { yes: YES },
+    examples: [
+      ['$0 secret rotate JWT_SECRET', 'A new generated value, after a confirmation'],
+      ['printf %s "$NEW_KEY" | $0 secret rotate STRIPE_SECRET_KEY --yes', 'A value a person provides, from a pipe'],
+    ],
+    readsValue: true,
+    handler: lazy(() => import('./commands/secret/rotate.js'), 'rotateSecret'),
+  },
   { path: 'creds', describe: 'Deploy credentials in the OS keychain, scoped to this project' },
   {
     path: 'creds set',
