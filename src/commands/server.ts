@@ -11,6 +11,7 @@ import { ensureAdminToken } from '../server/admin-token.js';
 import { isLoopbackHost, openLocalStore, targetLine } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import type { Io } from '../cli/io.js';
+import { guardStoreUrlArgument } from '../cli/store-url-argument.js';
 import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 import type { Environment } from '../core/manifest/manifest.js';
 
@@ -48,17 +49,19 @@ async function tlsOf(args: ServerArgs, warnings: string[]): Promise<{ cert: Buff
   return undefined;
 }
 
-async function openStore(io: Io, args: ServerArgs, root: string, env: Environment, warn: (text: string) => void): Promise<{ store: SecretStore; label: string }> {
+/** The store, the line the log names it by, and `target`: the store alone, as `px secret plan --json` names it. */
+async function openStore(io: Io, args: ServerArgs, root: string, env: Environment, warn: (text: string) => void): Promise<{ store: SecretStore; label: string; target: string }> {
   const url = args.store ?? io.env.PX_STORE_URL;
   if (args.memory && url) throw new UsageError(`--memory and ${args.store ? '--store' : 'PX_STORE_URL'} exclude each other: pick one store.`);
-  if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)' };
+  if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)', target: 'memory store' };
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
+    guardStoreUrlArgument(args.store, warn);
     const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
-    return { store, label: store.label };
+    return { store, label: store.label, target: store.label };
   }
   const opened = await openLocalStore({ root, cwd: io.cwd, env: io.env, warn, namespace: env.name });
-  return { store: opened.store, label: targetLine(opened.label, env) };
+  return { store: opened.store, label: targetLine(opened.label, env), target: opened.label };
 }
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
@@ -74,7 +77,10 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   for (const text of warnings) log('warn', text);
   // The environment served: the local store's namespace, and the scope of the tokens it makes.
   const env = environmentOf(io, args, project);
-  const { store, label } = await openStore(io, args, project.root, env, (text) => log('warn', text));
+  const { store, label, target } = await openStore(io, args, project.root, env, (text) => log('warn', text));
+  // GET /plan answers from the project's manifest, in the environment this server runs in.
+  const { manifestPlan } = await import('../server/plan-route.js');
+  const plan = project.manifest.source === 'none' ? undefined : manifestPlan(project.manifest, env.name, target);
   await ensurePxDir(project.root);
   const scope: Scope = { project: projectName(project.root), env: env.name };
   let access: AccessStore;
@@ -95,6 +101,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     token: envToken,
     access,
     scope,
+    plan,
     host: args.host,
     port: args.port,
     limits: { maxConnections: args.maxConnections },
