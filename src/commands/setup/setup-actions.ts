@@ -52,8 +52,9 @@ export async function setupActions(backend: SecretsBackend, target: string, need
       await backend.put(name, value);
       return { length: [...value].length };
     },
-    prompts: plan.toAsk.map(({ name, label, description, required }) => ({ name, label, description, required })),
+    prompts: plan.toAsk.map(({ name, label, description, required, sensitive, format }) => ({ name, label, description, required, sensitive, format })),
     checkValue: (name, value) => valueRefusal(needs, name, value),
+    checkFormat: (name, value) => needs.formatProblem(name, value),
     save: async (name, value) => void (await backend.put(name, value)),
     summarize: () => summarize(backend, needs),
   };
