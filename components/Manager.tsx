@@ -2,11 +2,11 @@ import { Box, Text } from 'ink';
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Confirm } from './Confirm.js';
 import { useKeypress, type Keypress } from './keypress.js';
-import { formatVerdict, HiddenInput } from './HiddenInput.js';
 import { LineInput } from './LineInput.js';
 import { filterRows, fit, type HistoryEntry, type ImportPlan, type ManagerActions, type PaneData, type PaneId } from './manager-model.js';
 import { EnvironmentSwitcher, HelpPanel, HistoryPanel, ImportPanel } from './ManagerPanels.js';
 import { SetupWizard } from './SetupWizard.js';
+import { ValuePrompt } from './ValuePrompt.js';
 import type { SetupActions, SetupOutcome } from './setup-model.js';
 import { credentialHeight, ManagerLists } from './ManagerLists.js';
 import { useTerminalSize } from './terminal-size.js';
@@ -211,14 +211,6 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
     );
   };
 
-  // The manifest's rules for the value being typed: its format, checked at each key, and whether it is a secret at all.
-  const valueName = mode.kind === 'value' ? mode.name : undefined;
-  const valueRules = useMemo(() => {
-    if (valueName === undefined) return undefined;
-    const format = actions.formatOf?.(pane, valueName, env);
-    return { check: format ? formatVerdict(format.format, format.problem) : undefined, visible: actions.sensitive?.(pane, valueName, env) === false };
-  }, [actions, pane, env, valueName]);
-
   const width = columns - 1;
   const status = `px · ${label || '…'} · ${env}`;
   const body = (): React.ReactElement => {
@@ -240,17 +232,7 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
       case 'confirm-replace':
         return <Confirm message={`${mode.name} already exists in ${label}. Replace it?`} onAnswer={(yes) => (yes ? setMode({ kind: 'value', name: mode.name, attempt: 0 }) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
       case 'value':
-        return (
-          <HiddenInput
-            key={mode.attempt}
-            label={`Value for ${mode.name}:`}
-            problem={mode.problem}
-            check={valueRules?.check}
-            visible={valueRules?.visible}
-            onSubmit={(value) => valueEntered(mode.name, value, mode.attempt)}
-            onCancel={() => back('Cancelled; nothing changed.')}
-          />
-        );
+        return <ValuePrompt key={mode.attempt} actions={actions} pane={pane} env={env} name={mode.name} problem={mode.problem} onSubmit={(value) => valueEntered(mode.name, value, mode.attempt)} onCancel={() => back('Cancelled; nothing changed.')} />;
       case 'confirm-delete':
         return <Confirm message={`Delete ${mode.name} from ${label}? This cannot be undone.`} onAnswer={(yes) => (yes ? run(`Deleting ${mode.name}…`, async () => (await actions.remove(pane, mode.name, env), `Deleted ${mode.name} from ${label}.`)) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
       case 'confirm-generate':
