@@ -50,22 +50,22 @@ it('formats are checked with the manifest’s sentence, never the value', () => 
   expect(needs.formatProblem('UNDECLARED', 'anything')).toBeNull();
 });
 
-it('generators follow the manifest (length, charset) and their values match the format', () => {
+it('generators follow the manifest (length, charset) and their values match the format', async () => {
   writeSetupManifest(project.root);
   const needs = needsOf();
-  expect(needs.generate('JWT_SECRET')).toMatch(/^[A-Za-z0-9]{32}$/);
-  expect(needs.generate('SESSION_KEY')).toMatch(/^[0-9a-f]{64}$/);
-  expect(needs.generate('JWT_SECRET')).not.toBe(needs.generate('JWT_SECRET'));
-  expect(() => needs.generate('UNDECLARED')).toThrow(/not declared in px.config.json/);
+  expect(await needs.generate('JWT_SECRET')).toMatch(/^[A-Za-z0-9]{32}$/);
+  expect(await needs.generate('SESSION_KEY')).toMatch(/^[0-9a-f]{64}$/);
+  expect(await needs.generate('JWT_SECRET')).not.toBe(await needs.generate('JWT_SECRET'));
+  await expect(needs.generate('UNDECLARED')).rejects.toThrow(/not declared in px.config.json/);
 });
 
-it('a tier that generates a secret with no generator of its own: 32 random alnum characters', () => {
+it('a tier that generates a secret with no generator of its own: 32 random alnum characters', async () => {
   const manifest = { tiers: ['ci'], secrets: { TEST_TOKEN: { class: 'user_prompt', tiers: { ci: 'generate' } } } };
   writeSetupManifest(project.root, manifest);
   expect(provided('development').TEST_TOKEN).toBe('prompt');
   const needs = needsOf('development', 'ci');
   expect(needs.secrets[0]).toMatchObject({ provide: 'generate', generatable: true });
-  expect(needs.generate('TEST_TOKEN')).toMatch(/^[A-Za-z0-9]{32}$/);
+  expect(await needs.generate('TEST_TOKEN')).toMatch(/^[A-Za-z0-9]{32}$/);
 });
 
 it('statuses: configured, missing, invalid (when the value can be read), stale, not in manifest', () => {

@@ -4,12 +4,12 @@
 // status. A project that declares nothing gets empty lists; the commands then say how to declare.
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_GENERATOR } from '../../core/manifest/charsets.js';
-import { generateValue } from '../../core/manifest/generate.js';
 import { DEFAULT_ENV, deployCredentialsOf, manifestSecret } from '../../core/manifest/manifest.js';
 import { formatProblem, resolveSecret, secretStatus, strategyFor } from '../../core/manifest/plan.js';
 import type { Manifest } from '../../core/manifest/types.js';
 import type { Project } from '../../core/project.js';
 import type { RowStatus } from '../../../components/manager-model.js';
+import { generateMatching } from '../secret/generate.js';
 
 export interface NeededSecret {
   name: string;
@@ -39,14 +39,11 @@ export interface ProjectNeeds {
   credentials: string[];
   /** Why `value` breaks NAME's format, naming the rule, never the value; null when it passes or NAME has none. */
   formatProblem(name: string, value: string): string | null;
-  /** A new value from NAME's generator that matches its format; throws when it has none. */
-  generate(name: string): string;
+  /** A new value from NAME's generator that matches its format; rejects when NAME is not declared. */
+  generate(name: string): Promise<string>;
   /** The status of a stored or declared name; undefined when the project declares nothing. */
   status(name: string, stored: { updatedAt: string } | undefined, value?: string): RowStatus | undefined;
 }
-
-/** A format that random values rarely match (`^[A-Z]`) gets this many draws before px gives up. */
-const MAX_DRAWS = 1000;
 
 /** The project's default environment, then the ones px.config.json declares, then `current`, each once. */
 export function environmentsOf(manifest: Pick<Manifest, 'defaultEnv' | 'envs'>, current: string): string[] {
@@ -84,16 +81,11 @@ export function projectNeeds(project: Project, env: string, tier?: string): Proj
       const secret = resolved(name);
       return secret ? formatProblem(secret, value) : null;
     },
-    generate(name) {
+    async generate(name) {
       const secret = resolved(name);
       if (!secret) throw new UsageError(`${name} is not declared in px.config.json: generate it with \`px secret generate ${name}\`.`);
       // A tier that generates a secret whose entry names no generator gets px's default one.
-      const generator = secret.generator ?? DEFAULT_GENERATOR;
-      for (let draw = 0; draw < MAX_DRAWS; draw++) {
-        const value = generateValue(generator);
-        if (!formatProblem(secret, value)) return value;
-      }
-      throw new UsageError(`${name}: ${MAX_DRAWS} generated values all failed its format; change the generator or the format in px.config.json. Nothing was stored.`);
+      return generateMatching(manifest, env, name, secret.generator ?? DEFAULT_GENERATOR);
     },
     status(name, stored, value) {
       if (!declared) return undefined;

@@ -48,7 +48,7 @@ export async function setupActions(backend: SecretsBackend, target: string, need
     target,
     toGenerate: plan.toGenerate.map((secret) => secret.name),
     async generate(name) {
-      const value = needs.generate(name);
+      const value = await needs.generate(name);
       await backend.put(name, value);
       return { length: [...value].length };
     },

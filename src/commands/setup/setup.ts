@@ -55,7 +55,7 @@ async function unattended(io: Io, backend: SecretsBackend, target: string, needs
   line(io.stdout, 'Step 1: Generate secrets');
   if (plan.toGenerate.length === 0) line(io.stdout, '  Nothing to generate.');
   for (const secret of plan.toGenerate) {
-    const value = needs.generate(secret.name);
+    const value = await needs.generate(secret.name);
     await backend.put(secret.name, value);
     line(io.stdout, `  ✓ ${secret.name} generated (${[...value].length} chars)`);
   }

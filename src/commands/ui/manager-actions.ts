@@ -172,7 +172,7 @@ export class ManagerSession implements ManagerActions {
   }
 
   async generate(name: string, env: string): Promise<{ length: number }> {
-    const value = this.needs(env).generate(name);
+    const value = await this.needs(env).generate(name);
     await (await this.open(env)).backend.put(name, value);
     return { length: [...value].length };
   }
