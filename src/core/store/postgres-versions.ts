@@ -18,14 +18,15 @@ export interface WrittenVersion {
 
 /** `rows`: [name, sealed value] pairs with distinct names, all sealed under `keyId`. */
 export async function writeVersions(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<WrittenVersion[]> {
-  const input = rows.map(([name, sealed]) => [name, sealed.toString('base64')]);
-  // The names again as an array, so that both lookups below are index scans of the primary key:
-  // a join with `input` (of unknown size to the planner) read every row of the scope, which made
-  // one create cost milliseconds of the database's CPU in a store of 10,000 secrets.
+  // Two arrays, names and base64 values: no JSON to build and parse. The names array also makes
+  // both lookups below index scans of the primary key: a join with `input` (of unknown size to the
+  // planner) read every row of the scope, which made one create cost milliseconds of the
+  // database's CPU in a store of 10,000 secrets.
   const names = rows.map(([name]) => name);
+  const values = rows.map(([, sealed]) => sealed.toString('base64'));
   return sql<WrittenVersion[]>`
     with input as (
-      select r ->> 0 as name, decode(r ->> 1, 'base64') as value from json_array_elements(${sql.json(input)}::json) as r
+      select i.name, decode(i.value, 'base64') as value from unnest(${names}::text[], ${values}::text[]) as i(name, value)
     ), prev as (
       select s.name, s.version, s.key_id, s.value, s.updated_at, s.by, s.rollback_of
       from px_secrets s where s.scope = ${scope} and s.name = any(${names}::text[])
