@@ -264,6 +264,24 @@ const COMMANDS: Registry['commands'] = [
     handler: lazy(() => import('./commands/logout.js'), 'logout'),
   },
   {
+    path: 'endpoint',
+    describe: 'Check a secrets endpoint against the API px expects',
+  },
+  {
+    path: 'endpoint check',
+    describe: 'Check that an endpoint follows the secrets endpoint API (in scratch names PX_CHECK_*, removed afterwards)',
+    flags: {
+      url: { type: 'string', describe: 'Endpoint URL (else PX_URL, then "url" in px.config.json)' },
+      json: { type: 'boolean', describe: 'Print one JSON report: {url, passed, checks: [{id, title, status, expected, got}], counts, left}' },
+      insecure: { type: 'boolean', describe: 'Allow plain http to another machine' },
+    },
+    examples: [
+      ['$0 endpoint check --url https://secrets.example.com', 'Check an endpoint with PX_TOKEN or the token of px login'],
+      ['$0 endpoint check --json', 'Check the endpoint of px.config.json, as JSON'],
+    ],
+    handler: lazy(() => import('./commands/endpoint/check.js'), 'runEndpointCheck'),
+  },
+  {
     path: 'server',
     describe: 'Serve secrets over HTTP(S): the local store, --memory, or PostgreSQL for a team (--store)',
     flags: {
