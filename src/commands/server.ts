@@ -65,7 +65,7 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
   if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)' };
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
-    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
+    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 18 });
     return { store, label: store.label };
   }
   const env = environmentOf(io, args, projectOf(io, args));
