@@ -100,5 +100,7 @@ export function fit(text: string, width: number): string {
 export function rowText(row: ManagerRow, columns: number, now: Date): { name: string; updated: string; status: string } {
   // The last column is left free: writing into it makes some terminals wrap.
   const nameWidth = Math.max(8, columns - 1 - 2 - UPDATED_WIDTH - 2 - STATUS_WIDTH - 2);
-  return { name: fit(row.name, nameWidth), updated: fit(relativeTime(row.updatedAt, now), UPDATED_WIDTH), status: fit(row.status ?? '', STATUS_WIDTH) };
+  // A stale row is marked as `px secret list` marks it, so it stands out without colour too.
+  const status = row.status === 'stale' ? '! stale' : (row.status ?? '');
+  return { name: fit(row.name, nameWidth), updated: fit(relativeTime(row.updatedAt, now), UPDATED_WIDTH), status: fit(status, STATUS_WIDTH) };
 }
