@@ -68,7 +68,8 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
     guardStoreUrlArgument(args.store, warn);
-    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
+    // 18 connections for writes and 2 for reads (postgres-store.ts): 20 per server, as before.
+    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 18 });
     return { store, label: store.label, target: store.label };
   }
   const env = environmentOf(io, args, projectOf(io, args));
