@@ -12,9 +12,8 @@
 // get/set/delete; the bus itself is probed first (below), because a bus that accepts connections
 // and never answers would block that constructor for good. `findCredentials` has no timeout and
 // ignores its AbortSignal, so enumeration runs in a child process that is killed at the deadline.
-// node:child_process and node:net are imported where used: this module is on the start-up path
-// of `px secret list`, which never needs them.
-import { createRequire } from 'node:module';
+// node:child_process, node:net and node:module are imported where used: this module is on the
+// start-up path of `px secret list`, which never needs them.
 import type { AsyncEntry } from '@napi-rs/keyring';
 import { AuthRejected } from './errors.js';
 
@@ -129,6 +128,7 @@ findCredentialsAsync(process.argv[2]).then(
 );`;
 
 async function enumerate(service: string, withValues: boolean, env: NodeJS.ProcessEnv): Promise<Array<[string, string]>> {
+  const { createRequire } = await import('node:module');
   const library = createRequire(import.meta.url).resolve('@napi-rs/keyring');
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
