@@ -186,6 +186,18 @@ const COMMANDS: Registry['commands'] = [
     examples: [['$0 secret rollback STRIPE_SECRET_KEY --to 3', 'Undo a mistaken --force']],
     handler: lazy(() => import('./commands/secret/rollback.js'), 'rollbackSecret'),
   },
+  {
+    path: 'secret rotate',
+    describe: 'Give a secret a new value: generated from its generator, else typed (hidden) or piped; the old one stays in history',
+    positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
+    flags: { yes: YES },
+    examples: [
+      ['$0 secret rotate JWT_SECRET', 'A new generated value, after a confirmation'],
+      ['printf %s "$NEW_KEY" | $0 secret rotate STRIPE_SECRET_KEY --yes', 'A value a person provides, from a pipe'],
+    ],
+    readsValue: true,
+    handler: lazy(() => import('./commands/secret/rotate.js'), 'rotateSecret'),
+  },
   { path: 'creds', describe: 'Deploy credentials in the OS keychain, scoped to this project' },
   {
     path: 'creds set',
@@ -264,6 +276,24 @@ const COMMANDS: Registry['commands'] = [
     handler: lazy(() => import('./commands/logout.js'), 'logout'),
   },
   {
+    path: 'endpoint',
+    describe: 'Check a secrets endpoint against the API px expects',
+  },
+  {
+    path: 'endpoint check',
+    describe: 'Check that an endpoint follows the secrets endpoint API (in scratch names PX_CHECK_*, removed afterwards)',
+    flags: {
+      url: { type: 'string', describe: 'Endpoint URL (else PX_URL, then "url" in px.config.json)' },
+      json: { type: 'boolean', describe: 'Print one JSON report: {url, passed, checks: [{id, title, status, expected, got}], counts, left}' },
+      insecure: { type: 'boolean', describe: 'Allow plain http to another machine' },
+    },
+    examples: [
+      ['$0 endpoint check --url https://secrets.example.com', 'Check an endpoint with PX_TOKEN or the token of px login'],
+      ['$0 endpoint check --json', 'Check the endpoint of px.config.json, as JSON'],
+    ],
+    handler: lazy(() => import('./commands/endpoint/check.js'), 'runEndpointCheck'),
+  },
+  {
     path: 'server',
     describe: 'Serve secrets over HTTP(S): the local store, --memory, or PostgreSQL for a team (--store)',
     flags: {
@@ -271,13 +301,13 @@ const COMMANDS: Registry['commands'] = [
       host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; another needs TLS or --insecure)' },
       memory: { type: 'boolean', describe: 'Serve an empty in-memory store, for trying px out' },
       'max-connections': { type: 'number', default: DEFAULT_MAX_CONNECTIONS, describe: 'Open connections it takes at once; more are refused' },
-      store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL)' },
+      store: { type: 'string', describe: 'postgres://… URL of a team store (else PX_STORE_URL, which keeps a password out of ps)' },
       'tls-cert': { type: 'string', describe: 'PEM certificate chain: serve HTTPS' },
       'tls-key': { type: 'string', describe: 'PEM private key for --tls-cert' },
     },
     examples: [
       ['$0 server', "Serve this project's local store on 127.0.0.1:8787"],
-      ['$0 server --store "$PX_STORE_URL" --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem', 'A team server on PostgreSQL'],
+      ['$0 server --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem', 'A team server on PostgreSQL: its URL in PX_STORE_URL, not in the arguments ps shows'],
     ],
     handler: lazy(() => import('./commands/server.js'), 'runServer'),
   },
@@ -292,7 +322,7 @@ const COMMANDS: Registry['commands'] = [
     },
     examples: [
       ['$0 store rotate-key', "Re-encrypt this project's local store"],
-      ['$0 store rotate-key --store "$PX_STORE_URL"', 'Re-encrypt a team store in batches'],
+      ['PX_STORE_URL=postgres://px@db.internal/px $0 store rotate-key', 'Re-encrypt a team store in batches (password from PGPASSWORD)'],
     ],
     handler: lazy(() => import('./commands/store/rotate-key.js'), 'rotateKey'),
   },

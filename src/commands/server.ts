@@ -10,6 +10,7 @@ import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE, targetLine } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import type { Io } from '../cli/io.js';
+import { guardStoreUrlArgument } from '../cli/store-url-argument.js';
 import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ServerArgs extends GlobalArgs {
@@ -65,6 +66,7 @@ async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: st
   if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)' };
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
+    guardStoreUrlArgument(args.store, warn);
     const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
     return { store, label: store.label };
   }
