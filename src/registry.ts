@@ -216,7 +216,7 @@ const COMMANDS: Registry['commands'] = [
     path: 'creds list',
     suggestFor: ['ls'],
     describe: "List this project's deploy credential names (never values)",
-    flags: { json: { type: 'boolean', describe: 'Print {"credentials":[{name,setAt?}],"count":N,"missing":[names from .env.deploy.example]}' } },
+    flags: { json: { type: 'boolean', describe: 'Print {"credentials":[{name,setAt?,stale?}],"count":N,"missing":[names from .env.deploy.example]}' } },
     examples: [['$0 creds list', 'Which credentials are stored, and which .env.deploy.example names are missing']],
     handler: lazy(() => import('./commands/creds/list.js'), 'listCredentials'),
   },
