@@ -111,10 +111,10 @@ export class ManagerSession implements ManagerActions {
   checkName(pane: PaneId, name: string): string | null {
     const problem = nameProblem(name);
     if (problem) return `Not a valid name: ${problem}.`;
-    if (pane === 'secrets' && deployCredentialNames(this.project.root).has(name)) {
+    if (pane === 'secrets' && deployCredentialNames(this.project.root, this.project.manifest).has(name)) {
       return `${name} is a deploy credential: it belongs in the keychain (Tab, then n).`;
     }
-    const refusal = pane === 'credentials' ? runtimeRefusal(name, runtimeSecretNames(this.project.root)) : null;
+    const refusal = pane === 'credentials' ? runtimeRefusal(name, runtimeSecretNames(this.project.root, this.project.manifest)) : null;
     return refusal ? `${refusal} (Tab, then n).` : null;
   }
 
