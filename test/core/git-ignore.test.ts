@@ -9,7 +9,7 @@ import { runPx, startPx } from '../helpers/px-session.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 
 let project: TempProject;
-const git = (...args: string[]) => spawnSync('git', args, { cwd: project.root, encoding: 'utf8' });
+const git = (...args: string[]) => spawnSync('git', args, { cwd: project.root, encoding: 'utf8', env: project.env });
 
 beforeEach(() => {
   project = tempProject();

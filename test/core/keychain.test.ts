@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { busSocketPath, ENTRY_OPTIONS, keychainFailureReason, keychainUnreachableReason } from '../../src/core/keychain.js';
+import { childEnv } from '../helpers/child-env.js';
 
 describe('keychain', () => {
   it.runIf(process.platform === 'linux')('with the Secret Service pinned, no Secret Service means a refusal, not another store', () => {
@@ -14,7 +15,7 @@ describe('keychain', () => {
       } catch (e) { say('refused: ' + e.message); }`;
     const result = spawnSync(process.execPath, ['-e', script], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/px-test-bus' },
+      env: childEnv({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/px-test-bus' }),
     });
     expect(result.stdout).toMatch(/^refused: .*D-?Bus/i);
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -95,15 +96,18 @@ describe('npm pack', () => {
   it('installs into an empty directory and runs', { timeout: 240_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'px-pack-'));
     try {
-      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_ignore_scripts: 'true' } })
+      // npm needs where its cache, registry and proxy are (the user's own npm settings), and nothing else.
+      const npmSettings = Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(npm_config_(cache|registry|userconfig)|https?_proxy|no_proxy)$/i.test(key)));
+      const npmEnv = childEnv({ HOME: process.env.HOME, ...npmSettings, npm_config_ignore_scripts: 'true' });
+      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: npmEnv })
         .trim()
         .split('\n')
         .pop()!;
-      execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore' });
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball)], { cwd: dir, stdio: 'ignore' });
+      execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore', env: npmEnv });
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball)], { cwd: dir, stdio: 'ignore', env: npmEnv });
       const bin = join(dir, 'node_modules', '.bin', 'px');
-      expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toBe(`${VERSION}\n`);
-      expect(execFileSync(bin, ['secret', 'list', '--help'], { encoding: 'utf8' })).toMatch(/--json/);
+      expect(execFileSync(bin, ['--version'], { encoding: 'utf8', env: project.env })).toBe(`${VERSION}\n`);
+      expect(execFileSync(bin, ['secret', 'list', '--help'], { encoding: 'utf8', env: project.env })).toMatch(/--json/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
