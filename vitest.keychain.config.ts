@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/keychain/**/*.test.{ts,tsx}'],
     fileParallelism: false,
+    setupFiles: ['test/setup/openapi-responses.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

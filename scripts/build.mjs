@@ -6,6 +6,7 @@
 // CommonJS, so no run starts Node's ES module loader and bin/px.cjs can keep a V8 code cache of
 // each file. The files share no objects but plain data (argv, streams, env) and exit codes.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,3 +148,10 @@ await build({
     ]),
   ],
 });
+
+// px-secrets/spec: the endpoint conformance suite for a backend's own tests (package.json
+// "exports"), as ES module and CommonJS, readable, with its type declarations.
+for (const [format, outfile] of [['esm', 'dist/spec.mjs'], ['cjs', 'dist/spec.cjs']]) {
+  await build({ entryPoints: ['src/spec.ts'], outfile, bundle: true, platform: 'node', target: 'node20', format, legalComments: 'linked', logLevel: 'warning' });
+}
+execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.spec-types.json'], { stdio: 'inherit' });

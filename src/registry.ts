@@ -187,6 +187,18 @@ const COMMANDS: Registry['commands'] = [
     examples: [['$0 secret rollback STRIPE_SECRET_KEY --to 3', 'Undo a mistaken --force']],
     handler: lazy(() => import('./commands/secret/rollback.js'), 'rollbackSecret'),
   },
+  {
+    path: 'secret rotate',
+    describe: 'Give a secret a new value: generated from its generator, else typed (hidden) or piped; the old one stays in history',
+    positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
+    flags: { yes: YES },
+    examples: [
+      ['$0 secret rotate JWT_SECRET', 'A new generated value, after a confirmation'],
+      ['printf %s "$NEW_KEY" | $0 secret rotate STRIPE_SECRET_KEY --yes', 'A value a person provides, from a pipe'],
+    ],
+    readsValue: true,
+    handler: lazy(() => import('./commands/secret/rotate.js'), 'rotateSecret'),
+  },
   { path: 'creds', describe: 'Deploy credentials in the OS keychain, scoped to this project' },
   {
     path: 'creds set',
@@ -263,6 +275,24 @@ const COMMANDS: Registry['commands'] = [
     flags: { url: ENDPOINT_URL },
     examples: [['$0 logout --url https://secrets.example.com', 'Forget the stored token']],
     handler: lazy(() => import('./commands/logout.js'), 'logout'),
+  },
+  {
+    path: 'endpoint',
+    describe: 'Check a secrets endpoint against the API px expects',
+  },
+  {
+    path: 'endpoint check',
+    describe: 'Check that an endpoint follows the secrets endpoint API (in scratch names PX_CHECK_*, removed afterwards)',
+    flags: {
+      url: { type: 'string', describe: 'Endpoint URL (else PX_URL, then "url" in px.config.json)' },
+      json: { type: 'boolean', describe: 'Print one JSON report: {url, passed, checks: [{id, title, status, expected, got}], counts, left}' },
+      insecure: { type: 'boolean', describe: 'Allow plain http to another machine' },
+    },
+    examples: [
+      ['$0 endpoint check --url https://secrets.example.com', 'Check an endpoint with PX_TOKEN or the token of px login'],
+      ['$0 endpoint check --json', 'Check the endpoint of px.config.json, as JSON'],
+    ],
+    handler: lazy(() => import('./commands/endpoint/check.js'), 'runEndpointCheck'),
   },
   {
     path: 'server',

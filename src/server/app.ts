@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
 import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
+import { planRoute, type PlanSource } from './plan-route.js';
 import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
@@ -26,6 +27,8 @@ export interface AppOptions {
   token: string;
   /** Called once per request, after the response is decided. */
   onEvent?: (event: AuditEvent) => void;
+  /** The project's manifest plan, for `GET /plan` (px server inside a project). */
+  plan?: PlanSource;
   /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
   onError?: (error: unknown) => void;
   /** For `GET /healthz`: false while the server drains or its store is unreachable. */
@@ -61,7 +64,7 @@ function entryProblem(entry: unknown): string | null {
   return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
 }
 
-export function createApp({ store, token, onEvent, onError, healthy }: AppOptions): Hono<Env> {
+export function createApp({ store, token, onEvent, onError, healthy, plan }: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
   const expected = digest(token);
 
@@ -132,6 +135,8 @@ export function createApp({ store, token, onEvent, onError, healthy }: AppOption
     return c.json({ secrets: secrets.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt })), count: secrets.length });
   });
 
+  planRoute(app, { plan, storeOf: () => store, fail });
+
   // Until tokens have names, the one admin token is who changes things.
   versionRoutes(app, { storeOf: () => store, callerName: () => 'admin token', fail });
 
@@ -191,6 +196,7 @@ export function createApp({ store, token, onEvent, onError, healthy }: AppOption
     ['/secrets/:name/exists', 'GET'],
     ['/secrets/:name', 'DELETE'],
     ['/healthz', 'GET'],
+    ['/plan', 'GET'],
     ...VERSION_ROUTES,
   ];
   for (const [path, methods] of allowed) {

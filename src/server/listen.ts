@@ -38,6 +38,28 @@ export interface ServerOptions extends AppOptions {
   limits?: Partial<ConnectionLimits>;
   /** Called when a connection is refused because maxConnections are open. */
   onConnectionRefused?: (limit: number) => void;
+  /** Sees each answer of the app before it is sent; TestDevServer's tests check them against the API document. */
+  observe?: (exchange: ObservedExchange) => void;
+}
+
+export interface ObservedExchange {
+  method: string;
+  path: string;
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+function observing(fetch: Fetch, observe: (exchange: ObservedExchange) => void): Fetch {
+  return async (request) => {
+    const response = await fetch(request);
+    // Read before answering, so a test that got its answer has had it checked too.
+    const body = await response.clone().text();
+    observe({ method: request.method, path: new URL(request.url).pathname, status: response.status, headers: response.headers, body });
+    return response;
+  };
 }
 
 export interface RunningServer {
@@ -50,9 +72,10 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8787;
-  const { host: _host, port: _port, tls, wrap, limits: _limits, onConnectionRefused: _refused, ...appOptions } = options;
+  const { host: _host, port: _port, tls, wrap, observe, limits: _limits, onConnectionRefused: _refused, ...appOptions } = options;
   const app = createApp(appOptions);
-  const listener = getRequestListener(app.fetch) as RequestListener;
+  const fetch: Fetch = observe ? observing(app.fetch, observe) : app.fetch;
+  const listener = getRequestListener(fetch) as RequestListener;
   const handler = wrap ? wrap(listener) : listener;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const httpOptions = {

@@ -3,11 +3,18 @@
 import { randomBytes } from 'node:crypto';
 import { MemoryStore } from '../core/store.js';
 import { FaultSwitchedServer, type LoggedRequest } from './fault-switches.js';
-import { startServer, type RunningServer } from './listen.js';
+import { startServer, type ObservedExchange, type RunningServer } from './listen.js';
+import type { PlanSource } from './plan-route.js';
 
 export type { LoggedRequest };
 
 export class TestDevServer extends FaultSwitchedServer {
+  /**
+   * Called with every answer the endpoint code gives (never the injected faults), in every
+   * TestDevServer of the process: the test setup checks each one against docs/openapi.yaml.
+   */
+  static readonly observers = new Set<(exchange: ObservedExchange) => void>();
+
   private constructor(
     readonly store: MemoryStore,
     readonly token: string,
@@ -16,7 +23,7 @@ export class TestDevServer extends FaultSwitchedServer {
     super();
   }
 
-  static async start(options: { token?: string } = {}): Promise<TestDevServer> {
+  static async start(options: { token?: string; plan?: PlanSource } = {}): Promise<TestDevServer> {
     const server = new TestDevServer(new MemoryStore(), options.token ?? randomBytes(24).toString('base64url'));
     server.running = await startServer({
       store: server.store,
@@ -24,7 +31,9 @@ export class TestDevServer extends FaultSwitchedServer {
       host: '127.0.0.1',
       port: 0,
       onEvent: (event) => server.requests.push({ method: event.method, path: event.route, ...(event.name ? { name: event.name } : {}), status: event.status }),
+      plan: options.plan,
       wrap: (listener) => server.faults.wrap(listener),
+      observe: TestDevServer.observers.size > 0 ? (exchange) => TestDevServer.observers.forEach((observer) => observer(exchange)) : undefined,
     });
     return server;
   }

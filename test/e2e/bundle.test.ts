@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 import { childEnv } from '../helpers/child-env.js';
+import { OWN_FAILURES } from '../helpers/values-route.js';
+import { startFaultyEndpoint } from '../helpers/faulty-endpoint.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PX = join(ROOT, 'bin', 'px.cjs');
@@ -93,7 +95,7 @@ describe('built px', () => {
 });
 
 describe('npm pack', () => {
-  it('installs into an empty directory and runs', { timeout: 240_000 }, () => {
+  it('installs into an empty directory and runs; px-secrets/spec imports and checks an endpoint', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'px-pack-'));
     try {
       // npm needs where its cache, registry and proxy are (the user's own npm settings), and nothing else.
@@ -108,6 +110,25 @@ describe('npm pack', () => {
       const bin = join(dir, 'node_modules', '.bin', 'px');
       expect(execFileSync(bin, ['--version'], { encoding: 'utf8', env: project.env })).toBe(`${VERSION}\n`);
       expect(execFileSync(bin, ['secret', 'list', '--help'], { encoding: 'utf8', env: project.env })).toMatch(/--json/);
+      // px-secrets/spec, as a backend's tests import it (ES module) or require it (CommonJS).
+      writeFileSync(
+        join(dir, 'check.mjs'),
+        "import { checkEndpoint } from 'px-secrets/spec';\n" +
+          'const report = await checkEndpoint({ url: process.env.URL, token: process.env.TOKEN });\n' +
+          "console.log(JSON.stringify({ passed: report.passed, failed: report.checks.filter((c) => c.status === 'failed').map((c) => c.id) }));\n",
+      );
+      const endpoint = await startFaultyEndpoint('none');
+      const checked = await new Promise<string>((resolve) => {
+        const child = spawn('node', ['check.mjs'], { cwd: dir, env: childEnv({ URL: endpoint.url, TOKEN: endpoint.token }) });
+        let out = '';
+        child.stdout.on('data', (chunk) => (out += chunk));
+        child.on('close', () => resolve(out));
+      });
+      await endpoint.close();
+      expect(JSON.parse(checked)).toEqual({ passed: OWN_FAILURES.length === 0, failed: OWN_FAILURES });
+      const required = execFileSync('node', ['-e', "const s = require('px-secrets/spec'); console.log(typeof s.checkEndpoint, typeof s.EndpointCheckRefused)"], { cwd: dir, encoding: 'utf8', env: childEnv() });
+      expect(required.trim()).toBe('function function');
+      expect(readdirSync(join(dir, 'node_modules', 'px-secrets', 'dist', 'types'))).toContain('spec.d.ts');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

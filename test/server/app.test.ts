@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/core/store.js';
 import { createApp, type AuditEvent } from '../../src/server/app.js';
+import { responseProblems } from '../helpers/openapi.js';
 import { CANARY, canary } from '../helpers/project.js';
 
 const TOKEN = 'test-token';
@@ -16,7 +17,10 @@ function setup() {
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, allow: response.headers.get('allow'), text: await response.text() };
+    const text = await response.text();
+    // Every answer, odd requests included, is one docs/openapi.yaml describes.
+    expect(responseProblems({ method, path: path.split('?')[0], status: response.status, headers: response.headers, body: text })).toEqual([]);
+    return { status: response.status, allow: response.headers.get('allow'), text };
   };
   return { events, call };
 }

@@ -37,6 +37,17 @@ export function generatorFor(manifest: Manifest, env: string, args: Pick<Generat
   return DEFAULT_GENERATOR;
 }
 
+/** A value from `generator` that passes NAME's format (drawn again when it does not). */
+export async function generateMatching(manifest: Manifest, env: string, name: string, generator: Generator): Promise<string> {
+  const { generateValue } = await import('../../core/manifest/generate.js');
+  let value = generateValue(generator);
+  for (let attempt = 1; checkValue(manifest, env, name, value).problem && attempt < MAX_ATTEMPTS; attempt++) value = generateValue(generator);
+  if (checkValue(manifest, env, name, value).problem) {
+    throw new UsageError(`${name}: ${MAX_ATTEMPTS} generated values all failed its format; change the generator or the format in px.config.json. Nothing was stored.`);
+  }
+  return value;
+}
+
 /** Keys typed before the question shows must not answer it, nor be echoed. */
 export function generateSecret(io: Io, args: GenerateArgs): Promise<number> {
   return withKeystrokesHeld(io, () => generate(io, args));
@@ -55,11 +66,7 @@ async function generate(io: Io, args: GenerateArgs): Promise<number> {
         throw new Declined(`Kept the existing ${args.name}; nothing changed.`);
       }
     }
-    const { generateValue } = await import('../../core/manifest/generate.js');
-    let value = generateValue(generator);
-    for (let attempt = 1; checkValue(project.manifest, env.name, args.name, value).problem && attempt < MAX_ATTEMPTS; attempt++) value = generateValue(generator);
-    const { problem } = checkValue(project.manifest, env.name, args.name, value);
-    if (problem) throw new UsageError(`${args.name}: ${MAX_ATTEMPTS} generated values all failed its format; change the generator or the format in px.config.json. Nothing was stored.`);
+    const value = await generateMatching(project.manifest, env.name, args.name, generator);
     await backend.put(args.name, value);
     line(io.stdout, `${exists ? 'Replaced' : 'Generated'} ${args.name} in ${target} (${describeGenerator(generator)}).`);
     return 0;

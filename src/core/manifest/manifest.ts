@@ -99,7 +99,7 @@ export function validationProblems(
     const bad = value === undefined ? null : formatProblem(secret, value);
     if (bad) problems.push({ name: spec.name, problem: 'invalid', message: `${bad}: replace it with \`px secret create ${spec.name} --force\`.` });
     else if (isStale(secret, meta.updatedAt, now)) {
-      const how = secret.generator ? `px secret rotate ${spec.name}` : `px secret create ${spec.name} --force`;
+      const how = `px secret rotate ${spec.name}`;
       problems.push({ name: spec.name, problem: 'stale', message: `${spec.name} was last set ${meta.updatedAt.slice(0, 10)}, more than ${secret.rotateAfterDays} days ago: rotate it (\`${how}\`).` });
     }
   }
