@@ -13,6 +13,8 @@ export default defineConfig({
   test: {
     include: [...ENDPOINT_SUITES, 'test/postgres/**/*.test.ts'],
     globalSetup: ['test/postgres/global-setup.ts'],
+    // Every answer of the team server checked against docs/openapi.yaml, as in the default run.
+    setupFiles: ['test/setup/openapi-responses.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -14,12 +14,14 @@ export interface SecretTableProps {
   rows: SecretRow[];
   count: number;
   exampleFile?: string;
+  /** Said after the count: how many are stale and how to rotate them. */
+  staleNote?: string;
 }
 
 const day = (iso?: string): string => (iso ? iso.replace('T', ' ').slice(0, 16) : '—');
 
 /** Names and times, never values. */
-export function SecretTable({ target, rows, count, exampleFile }: SecretTableProps): React.ReactElement {
+export function SecretTable({ target, rows, count, exampleFile, staleNote }: SecretTableProps): React.ReactElement {
   const width = Math.max(4, ...rows.map((row) => row.name.length));
   const missing = rows.filter((row) => row.status === 'missing').length;
   return (
@@ -46,6 +48,7 @@ export function SecretTable({ target, rows, count, exampleFile }: SecretTablePro
       <Text>
         {count} {count === 1 ? 'secret' : 'secrets'}
         {exampleFile && missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}
+        {staleNote ?? ''}
       </Text>
     </Box>
   );

@@ -10,6 +10,7 @@ import { ensurePxDir, openOwnFile, readPrivateFile } from '../core/px-dir.js';
 import { isLoopbackHost, openLocalStore, SERVER_TOKEN_FILE, targetLine } from '../core/target.js';
 import { MemoryStore, type SecretStore } from '../core/store.js';
 import type { Io } from '../cli/io.js';
+import { guardStoreUrlArgument } from '../cli/store-url-argument.js';
 import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ServerArgs extends GlobalArgs {
@@ -59,18 +60,21 @@ async function tlsOf(args: ServerArgs, warnings: string[]): Promise<{ cert: Buff
   return undefined;
 }
 
-async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: string) => void): Promise<{ store: SecretStore; label: string }> {
+/** The store, the line the log names it by, and `target`: the store alone, as `px secret plan --json` names it. */
+async function openStore(io: Io, args: ServerArgs, root: string, warn: (text: string) => void): Promise<{ store: SecretStore; label: string; target: string }> {
   const url = args.store ?? io.env.PX_STORE_URL;
   if (args.memory && url) throw new UsageError(`--memory and ${args.store ? '--store' : 'PX_STORE_URL'} exclude each other: pick one store.`);
-  if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)' };
+  if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)', target: 'memory store' };
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
-    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20 });
-    return { store, label: store.label };
+    guardStoreUrlArgument(args.store, warn);
+    // 18 connections for writes and 2 for reads (postgres-store.ts): 20 per server, as before.
+    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 18 });
+    return { store, label: store.label, target: store.label };
   }
   const env = environmentOf(io, args, projectOf(io, args));
   const opened = await openLocalStore({ root, cwd: io.cwd, env: io.env, warn, namespace: env.name });
-  return { store: opened.store, label: targetLine(opened.label, env) };
+  return { store: opened.store, label: targetLine(opened.label, env), target: opened.label };
 }
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
@@ -84,7 +88,11 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   const { jsonLog } = await import('../server/log.js');
   const log = jsonLog(io.stderr);
   for (const text of warnings) log('warn', text);
-  const { store, label } = await openStore(io, args, project.root, (text) => log('warn', text));
+  // GET /plan answers from the project's manifest, in the environment this server runs in.
+  const planEnv = project.manifest.source === 'none' ? undefined : environmentOf(io, args, project).name;
+  const { store, label, target } = await openStore(io, args, project.root, (text) => log('warn', text));
+  const { manifestPlan } = await import('../server/plan-route.js');
+  const plan = planEnv === undefined ? undefined : manifestPlan(project.manifest, planEnv, target);
   const { token, where } = await serverToken(io, project.root);
   await ensurePxDir(project.root);
   // Appended to in place: opened without following a link, the user's own, kept 0600.
@@ -96,6 +104,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   const server = await startServer({
     store,
     token,
+    plan,
     host: args.host,
     port: args.port,
     limits: { maxConnections: args.maxConnections },

@@ -2,13 +2,13 @@
 // TestDevServer. Responses and events never carry a value.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
 import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { planRoute, type PlanSource } from './plan-route.js';
+import { bodyOf, readBody } from './request-body.js';
 import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
@@ -104,19 +104,14 @@ export function createApp({ store, token, onEvent, onError, healthy, plan }: App
     await next();
   });
 
-  // Only on routes that read a body: the middleware wraps the request body in a stream, which
-  // on every GET would cost a quarter of the throughput and most of the server's memory.
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`) });
+  // Only on routes that read a body.
+  const limitBody = readBody(MAX_BODY_BYTES, (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`));
 
   // Decoded strictly: invalid UTF-8 would otherwise be stored with U+FFFD in place of its bytes,
   // a changed value that nobody asked for. The usage error becomes a 400 (onError below).
   const readJson = async (c: Context<Env>): Promise<unknown> => {
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await c.req.arrayBuffer();
-    } catch {
-      return undefined;
-    }
+    const bytes = bodyOf(c);
+    if (bytes === undefined) return undefined;
     let text: string;
     try {
       text = STRICT_UTF8.decode(bytes);

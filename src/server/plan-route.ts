@@ -1,13 +1,28 @@
 // `GET /plan?tier=T`: what the project's manifest says each secret needs in tier T (its class,
 // the tier's strategy, whether it is required and present), as `px secret plan --json` prints it,
 // for deployment tools. Names and strategies only, never a value. Served when `px server` runs
-// inside a project; elsewhere (an in-memory server) the route says there is no manifest.
+// inside a project that declares secrets (px.config.json or example files); elsewhere the route
+// says there is no manifest.
 import type { Context, Hono } from 'hono';
-import { PxError } from '../core/errors.js';
+import { PxError, UsageError } from '../core/errors.js';
+import { planRows } from '../core/manifest/plan.js';
+import type { Manifest } from '../core/manifest/types.js';
 import type { SecretStore } from '../core/store.js';
 
 /** The plan of `tier` given the names the store holds; throws a usage error for a tier the manifest does not declare. */
 export type PlanSource = (tier: string, stored: Set<string>) => Record<string, unknown>;
+
+/**
+ * The plan source of `px server` in a project: its manifest in environment `env`, shaped as
+ * `px secret plan --json` prints it (`target` names the store the server serves).
+ */
+export function manifestPlan(manifest: Pick<Manifest, 'secrets' | 'tiers'>, env: string, target: string): PlanSource {
+  return (tier, stored) => {
+    // Not repeated: a tier's shape does not tell it from a pasted value.
+    if (manifest.tiers && !manifest.tiers.includes(tier)) throw new UsageError(`The tier given is not one of px.config.json's tiers (${manifest.tiers.join(', ')}).`);
+    return { target, env, tier, secrets: planRows(manifest.secrets.values(), env, tier, (name) => stored.has(name)) };
+  };
+}
 
 /** What a tier may look like in a URL; anything else is refused without being repeated. */
 const TIER = /^[a-z][a-z0-9_-]{0,31}$/;

@@ -4,15 +4,18 @@
 // test of the worker, as starting one costs seconds). A loopback proxy in front of it
 // keeps the request log (method, path, name, status; never a body) and the fault switches; `store`
 // is a PostgresStore on the same database and key, so a test's direct writes are what the server reads.
+// Its observers see each answer, so the test setup checks the team server against docs/openapi.yaml too.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll } from 'vitest';
 import { join } from 'node:path';
 import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { auditRoute, validName } from '../../src/server/app.js';
 import { FaultSwitchedServer, type LoggedRequest } from '../../src/server/fault-switches.js';
+import type { ObservedExchange } from '../../src/server/listen.js';
 import { createDatabase, testStoreKey, type TestDatabase } from './postgres.js';
 import { startPxServer, type PxServerProcess } from './px-server-process.js';
 import { childEnv } from '../helpers/child-env.js';
@@ -20,6 +23,8 @@ import { childEnv } from '../helpers/child-env.js';
 export type { LoggedRequest };
 
 export class TestDevServer extends FaultSwitchedServer {
+  /** As TestDevServer's: sees every answer of the px server behind the proxy (never an injected fault). */
+  static readonly observers = new Set<(exchange: ObservedExchange) => void>();
   private readonly agent = new Agent({ keepAlive: true });
   private proxy?: Server;
   private proxyUrl = '';
@@ -77,14 +82,37 @@ export class TestDevServer extends FaultSwitchedServer {
     const path = (request.url ?? '/').split('?')[0]!;
     const upstream = forward(`${this.backend.server.url}${request.url ?? '/'}`, { method: request.method, headers: request.headers, agent: this.agent });
     upstream.on('error', () => response.destroy());
+    // A server that answers before reading the whole body (413) closes the connection while the
+    // body is still being written; the EPIPE then arrives after the answer, when the request no
+    // longer listens on that connection. The answer has been passed on: the error needs no more.
+    upstream.on('socket', (socket) => {
+      if (guarded.has(socket)) return;
+      guarded.add(socket);
+      socket.on('error', () => undefined);
+    });
     upstream.on('response', (answer) => {
       const name = validName(nameOf(request.method ?? 'GET', path, body));
       this.requests.push({ method: request.method ?? 'GET', path: auditRoute(path), ...(name ? { name } : {}), status: answer.statusCode ?? 0 });
       response.writeHead(answer.statusCode ?? 502, answer.headers);
+      if (TestDevServer.observers.size > 0) observeAnswer(request.method ?? 'GET', path, answer);
       answer.pipe(response);
     });
     upstream.end(body);
   }
+}
+
+/** Hands the whole answer to the observers before the client has all of it (this listener runs before pipe's). */
+function observeAnswer(method: string, path: string, answer: IncomingMessage): void {
+  const parts: Buffer[] = [];
+  answer.on('data', (chunk: Buffer) => parts.push(chunk));
+  answer.on('end', () => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+    }
+    const exchange: ObservedExchange = { method, path, status: answer.statusCode ?? 0, headers, body: Buffer.concat(parts).toString('utf8') };
+    for (const observer of TestDevServer.observers) observer(exchange);
+  });
 }
 
 interface Backend {
@@ -98,6 +126,8 @@ interface Backend {
 }
 
 const idle: Backend[] = [];
+/** Connections to px servers that already carry the EPIPE listener (kept-alive ones are reused). */
+const guarded = new WeakSet<Socket>();
 const running = new Set<Backend>();
 // Nothing outlives the test file (each file gets this module afresh): its idle servers stop after
 // its last test, and any still running are killed if the worker exits first.

@@ -49,15 +49,23 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   }
   const rows: ListRow[] = [...stored, ...missing.map((name): ListRow => ({ name, status: 'missing' }))].sort(byName);
   const exampleFile = declaredIn(session);
+  const staleNote = staleSecretsNote(rows.filter((row) => row.status === 'stale').map((row) => row.name));
   if (io.interactive) {
-    (await io.ui()).secretTable({ target, rows, count: stored.length, exampleFile });
+    (await io.ui()).secretTable({ target, rows, count: stored.length, exampleFile, staleNote });
     return 0;
   }
-  printPlain(io, target, rows, stored.length, exampleFile);
+  printPlain(io, target, rows, stored.length, exampleFile, staleNote);
   return 0;
 }
 
-function printPlain(io: Io, target: string, rows: ListRow[], count: number, exampleFile?: string): void {
+/** What the count line adds for stale secrets: which ones, and how to rotate them. */
+export function staleSecretsNote(stale: string[]): string {
+  if (stale.length === 0) return '';
+  if (stale.length === 1) return `, 1 stale: rotate it with \`px secret rotate ${stale[0]}\``;
+  return `, ${stale.length} stale (${stale.join(', ')}): rotate each with \`px secret rotate NAME\``;
+}
+
+function printPlain(io: Io, target: string, rows: ListRow[], count: number, exampleFile: string | undefined, staleNote: string): void {
   line(io.stdout, `Target: ${target}`);
   if (count === 0) line(io.stdout, 'No secrets yet. Add one with `px secret create NAME`, import a file with `px secret import`, or run `px setup`.');
   const width = Math.max(4, ...rows.map((row) => row.name.length));
@@ -68,5 +76,5 @@ function printPlain(io: Io, target: string, rows: ListRow[], count: number, exam
     line(io.stdout, `${row.name.padEnd(width)}  ${when(row.createdAt)}  ${when(row.updatedAt)}${status ? `  ${status}` : ''}`.trimEnd());
   }
   const missing = rows.filter((row) => row.status === 'missing').length;
-  line(io.stdout, `${count} ${count === 1 ? 'secret' : 'secrets'}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}`);
+  line(io.stdout, `${count} ${count === 1 ? 'secret' : 'secrets'}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${staleNote}`);
 }

@@ -78,7 +78,7 @@ export function jsonTemplate(manifest: Manifest, tier: string | undefined): stri
   if (tier !== undefined) doc.tiers = manifest.tiers ?? [tier];
   doc.secrets = Object.fromEntries(neededSecrets(manifest, tier).map((spec) => [spec.name, entryJson(spec)]));
   if (tier === undefined && manifest.credentials.size > 0) {
-    doc.credentials = Object.fromEntries([...manifest.credentials].map(([name, spec]) => [name, spec.description ? { description: spec.description } : {}]));
+    doc.credentials = Object.fromEntries([...manifest.credentials].map(([name, spec]) => [name, Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))]));
   }
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

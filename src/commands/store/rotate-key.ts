@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { LocalStore } from '../../core/local-store.js';
 import { line, warn, type Io } from '../../cli/io.js';
 import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
+import { guardStoreUrlArgument } from '../../cli/store-url-argument.js';
 
 interface RotateArgs extends GlobalArgs {
   store?: string;
@@ -26,6 +27,7 @@ export async function rotateKey(io: Io, args: RotateArgs): Promise<number> {
 async function rotatePostgres(io: Io, args: RotateArgs, url: string): Promise<number> {
   const { PostgresStore } = await import('../../core/store/postgres-store.js');
   const { rotatePostgresKey } = await import('../../core/store/postgres-rotation.js');
+  guardStoreUrlArgument(args.store, (text) => warn(io, text));
   const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn: (text) => warn(io, text), max: 2 });
   try {
     const report = await rotatePostgresKey(store, {

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames, SECRETS_EXAMPLE } from '../examples.js';
 import { envNameProblem, type ParsedConfig } from './parse.js';
 import { formatProblem, heldByPx, isStale, resolveSecret, strategyFor } from './plan.js';
-import type { Manifest, ResolvedSecret, SecretSpec } from './types.js';
+import type { CredentialSpec, Manifest, ResolvedSecret, SecretSpec } from './types.js';
 
 export const DEFAULT_ENV = 'development';
 
@@ -23,7 +23,7 @@ function exampleSpec(name: string): SecretSpec {
  */
 export function loadManifest(root: string, config: ParsedConfig | null): Manifest {
   const deployExample = readExampleNames(root, DEPLOY_EXAMPLE) ?? [];
-  const credentials = new Map<string, { description?: string }>(config?.credentials ?? []);
+  const credentials = new Map<string, CredentialSpec>(config?.credentials ?? []);
   for (const name of deployExample) if (!credentials.has(name)) credentials.set(name, {});
   const base = { credentials, tiers: config?.tiers, envs: config?.envs ?? {}, envsDeclared: config?.envsDeclared ?? false, defaultEnv: config?.defaultEnv };
   if (config?.secrets) return { ...base, source: 'px.config.json', secrets: config.secrets };

@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.js';
 import { nameProblem } from '../names.js';
 import { DEFAULT_GENERATOR, MAX_GENERATED_LENGTH, MIN_GENERATED_LENGTH, sampleValues } from './charsets.js';
-import { CHARSETS, SECRET_CLASSES, type Charset, STRATEGIES, type EnvOverride, type Generator, type SecretSpec, type Strategy } from './types.js';
+import { CHARSETS, SECRET_CLASSES, type Charset, STRATEGIES, type CredentialSpec, type EnvOverride, type Generator, type SecretSpec, type Strategy } from './types.js';
 
 export const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const TIER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -24,7 +24,7 @@ export interface ParsedConfig {
   tiers?: string[];
   /** undefined when the file has no `secrets` (the example files then declare them). */
   secrets?: Map<string, SecretSpec>;
-  credentials?: Map<string, { description?: string }>;
+  credentials?: Map<string, CredentialSpec>;
 }
 
 type Json = Record<string, unknown>;
@@ -113,6 +113,12 @@ class Checker {
   }
 }
 
+/** A rotation period: whole days, 1 to 36500 (a hundred years). */
+function rotationDays(c: Checker, days: unknown, path: string): number {
+  if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 36_500) c.fail(path, 'must be a whole number of days from 1 to 36500');
+  return days as number;
+}
+
 function secretSpec(c: Checker, name: string, value: unknown, path: string, tiers: string[] | undefined, envs: string[] | undefined): SecretSpec {
   const raw = c.object(value, path, SECRET_KEYS);
   if (!SECRET_CLASSES.includes(raw.class as never)) c.fail(`${path}.class`, `must be one of ${list(SECRET_CLASSES)}`);
@@ -131,11 +137,7 @@ function secretSpec(c: Checker, name: string, value: unknown, path: string, tier
     const prompt = c.object(raw.prompt, `${path}.prompt`, ['label', 'description']);
     spec.prompt = { label: c.string(prompt.label, `${path}.prompt.label`), description: c.string(prompt.description, `${path}.prompt.description`) };
   }
-  if (raw.rotateAfterDays !== undefined) {
-    const days = raw.rotateAfterDays;
-    if (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 36_500) c.fail(`${path}.rotateAfterDays`, 'must be a whole number of days from 1 to 36500');
-    spec.rotateAfterDays = days as number;
-  }
+  if (raw.rotateAfterDays !== undefined) spec.rotateAfterDays = rotationDays(c, raw.rotateAfterDays, `${path}.rotateAfterDays`);
   const generator = spec.generator ?? (spec.class === 'per_install_generated' ? DEFAULT_GENERATOR : undefined);
   c.generatorMatches(generator, spec.format, `${path}.generator`);
   if (raw.tiers !== undefined) {
@@ -202,8 +204,10 @@ export function parseConfig(value: unknown, file: string): ParsedConfig {
   if (raw.credentials !== undefined) {
     config.credentials = new Map();
     for (const [name, entry] of c.namedEntries(raw.credentials, '$.credentials', nameProblem)) {
-      const e = c.object(entry, `$.credentials.${name}`, ['description']);
-      config.credentials.set(name, { description: c.string(e.description, `$.credentials.${name}.description`) });
+      const e = c.object(entry, `$.credentials.${name}`, ['description', 'rotateAfterDays']);
+      const credential: CredentialSpec = { description: c.string(e.description, `$.credentials.${name}.description`) };
+      if (e.rotateAfterDays !== undefined) credential.rotateAfterDays = rotationDays(c, e.rotateAfterDays, `$.credentials.${name}.rotateAfterDays`);
+      config.credentials.set(name, credential);
     }
   }
   if (raw.secrets !== undefined) {

@@ -39,6 +39,13 @@ export interface SecretSpec {
   envs: Record<string, EnvOverride>;
 }
 
+/** One entry of `credentials`: a deploy credential, kept in the OS keychain. */
+export interface CredentialSpec {
+  description?: string;
+  /** Older than this (since px last set it), it is `stale` in `px creds list` and the UI. */
+  rotateAfterDays?: number;
+}
+
 /** A secret as one environment sees it: overrides applied, `format` compiled. */
 export interface ResolvedSecret extends Omit<SecretSpec, 'envs'> {
   formatRegex?: RegExp;
@@ -50,7 +57,7 @@ export interface Manifest {
   /** `secrets` in file order. */
   secrets: Map<string, SecretSpec>;
   /** Deploy credentials the project declares (`credentials`, or `.env.deploy.example`). */
-  credentials: Map<string, { description?: string }>;
+  credentials: Map<string, CredentialSpec>;
   /** Declared tiers; undefined when the manifest does not restrict them. */
   tiers?: string[];
   /** Declared environments (their own `url`, if any). */
