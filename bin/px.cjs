@@ -7,10 +7,28 @@
 // shebang cannot pass portably). `px run` and `px deploy` forward the signal to their command.
 if (process.platform !== 'win32') process.on('SIGUSR1', () => undefined);
 const args = process.argv.slice(2);
+const launcherModule = module;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(`${require('../package.json').version}\n`);
+  writeStdout(`${require('../package.json').version}\n`);
 } else {
   load('px.cjs').main(args);
+}
+
+/**
+ * Writes to file descriptor 1 directly: process.stdout on a pipe would load Node's net and stream
+ * modules (a third of this path's cost) for one line. A pipe left non-blocking by another program
+ * may refuse the write (EAGAIN): the stream then takes what is left. A closed pipe is not an error.
+ */
+function writeStdout(text) {
+  const fs = require('node:fs');
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += fs.writeSync(1, bytes, done);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(bytes.subarray(done));
+    else if (error.code !== 'EPIPE') throw error;
+  }
 }
 
 /**
@@ -29,7 +47,9 @@ function run(name) {
   const fs = require('node:fs');
   const path = require('node:path');
   const vm = require('node:vm');
-  const { createRequire } = require('node:module');
+  // Module.createRequire is what node:module exports; asking the loader's own class for it
+  // skips loading node:module, which brings Node's ES module loader along.
+  const { createRequire } = launcherModule.constructor;
   const file = path.join(__dirname, '..', 'dist', name);
   let source;
   try {
