@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretsClient, SecretsError } from '../../src/client/index.js';
 import { LocalStore } from '../../src/core/local-store.js';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
+import { childEnv } from '../helpers/child-env.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -101,7 +102,7 @@ describe('px secret types', () => {
     );
     writeFileSync(join(project.root, 'package.json'), JSON.stringify({ type: 'module' }));
     const app = (name: string) => `import { createSecretsClient } from 'px-secrets/client';\nconst secrets = createSecretsClient();\nexport const key: Promise<string> = secrets.get('${name}');\n`;
-    const tsc = () => spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project.root], { cwd: project.root, encoding: 'utf8' });
+    const tsc = () => spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project.root], { cwd: project.root, encoding: 'utf8', env: childEnv() });
     writeFileSync(join(project.root, 'app.ts'), app('OPENAI_API_KEY'));
     const good = tsc();
     expect(good.status, good.stdout).toBe(0);
