@@ -82,6 +82,7 @@ const COMMANDS: Registry['commands'] = [
   },
   {
     path: 'secret get',
+    suggestFor: ['show', 'print', 'cat'],
     describe: 'Print a value to stdout (to a pipe; on a terminal only with --reveal)',
     positionals: [{ name: 'name', label: 'NAME', required: true, complete: 'secret' }],
     flags: { reveal: { type: 'boolean', describe: 'Print it even when stdout is a terminal' } },
@@ -234,12 +235,12 @@ const COMMANDS: Registry['commands'] = [
     positionals: [{ name: 'file', label: 'FILE', describe: 'dotenv file (default: .env.deploy at the project root)' }],
     flags: {
       yes: YES,
-      force: { type: 'boolean', describe: 'Replace credentials that are already stored' },
+      force: { type: 'boolean', describe: 'The same as --yes: one confirmation covers replacing, in both imports' },
       'remove-file': { type: 'boolean', describe: 'Delete the file after a successful import' },
     },
     examples: [
       ['$0 creds import', 'Import .env.deploy, then decide whether to delete it'],
-      ['$0 creds import .env.deploy --yes --force --remove-file', 'Without questions'],
+      ['$0 creds import .env.deploy --yes --remove-file', 'Without questions (replacing what is stored)'],
     ],
     handler: lazy(() => import('./commands/creds/import.js'), 'importCredentials'),
   },

@@ -1,5 +1,7 @@
 // What a new user tried and tripped on: each answer is one clear line that says what to do, and
 // never repeats what may be a value.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useCredsProject } from './helpers/memory-keychain.js';
 import { CANARY, canary, tempProject, type TempProject } from './helpers/project.js';
@@ -72,6 +74,37 @@ describe('parse errors', () => {
     const result = await px(['secret', 'delete', 'NOPE']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: No secret named NOPE in local store (.px).\n');
+  });
+});
+
+describe("the project's own declarations", () => {
+  let project: TempProject;
+  beforeEach(() => {
+    project = tempProject();
+  });
+  afterEach(() => project.cleanup());
+  const px = (args: string[], stdin = '') => runPx(args, { cwd: project.root, env: { ...project.env, PX_KEYCHAIN: 'off' }, stdin });
+
+  it('GITHUB_TOKEN declared as a runtime secret is one: the built-in deploy list only guards undeclared names', async () => {
+    const refused = await px(['secret', 'create', 'GITHUB_TOKEN'], canary(1));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/GITHUB_TOKEN is a deploy credential/);
+    writeFileSync(join(project.root, 'px.config.json'), JSON.stringify({ secrets: { GITHUB_TOKEN: { class: 'user_prompt' } } }));
+    const created = await px(['secret', 'create', 'GITHUB_TOKEN'], canary(1));
+    expect(created.code, created.stderr).toBe(0);
+    const imported = await px(['secret', 'import', '-', '--yes'], `GITHUB_TOKEN=${canary(2)}\n`);
+    expect(imported.code, imported.stderr).toBe(0);
+    const ran = await px(['run', '--', process.execPath, '-e', 'process.stdout.write(String(process.env.GITHUB_TOKEN === process.argv[1]))', canary(2)]);
+    expect(ran.stdout).toBe('true');
+    expect((await px(['creds', 'set', 'GITHUB_TOKEN'], canary(3))).stderr).toMatch(/GITHUB_TOKEN is a runtime secret/);
+  });
+
+  it('so is one that .env.secrets.example lists, when there is no manifest', async () => {
+    writeFileSync(join(project.root, '.env.secrets.example'), 'GITHUB_TOKEN=\n');
+    const created = await px(['secret', 'create', 'GITHUB_TOKEN'], canary(1));
+    expect(created.code, created.stderr).toBe(0);
+    const listed = await px(['secret', 'list', '--json']);
+    expect(JSON.parse(listed.stdout).secrets.map((secret: { name: string; status: string }) => [secret.name, secret.status])).toEqual([['GITHUB_TOKEN', 'configured']]);
   });
 });
 

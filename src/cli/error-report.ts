@@ -1,13 +1,14 @@
 // One owner of exit: any error becomes one line on stderr and an exit code.
-import { Cancelled, exitCodeFor, fromSystemError, PxError } from '../core/errors.js';
+import { Cancelled, Declined, exitCodeFor, fromSystemError, PxError } from '../core/errors.js';
 import { line, type Io } from './io.js';
 
 export function report(io: Io, thrown: unknown): number {
   if (io.env.PX_DEBUG === '1' && thrown instanceof Error && thrown.stack) line(io.stderr, thrown.stack);
   const error = fromSystemError(thrown) ?? thrown;
   if (error instanceof PxError) {
-    const color = io.color && !(error instanceof Cancelled);
-    line(io.stderr, color ? `\u001b[31merror:\u001b[39m ${error.message}` : `error: ${error.message}`);
+    // A No or a Ctrl+C at a question is the user's choice, not something that went wrong.
+    if (error instanceof Declined || error instanceof Cancelled) line(io.stderr, error.message);
+    else line(io.stderr, io.color ? `\u001b[31merror:\u001b[39m ${error.message}` : `error: ${error.message}`);
     for (const detail of error.details) line(io.stderr, `  ${detail}`);
     return exitCodeFor(error);
   }

@@ -1,14 +1,10 @@
-// What yargs says about a command line it cannot parse, as one sentence px would say: which
-// command, what is missing, what was probably meant. Commands that read a secret value never
-// echo what they did not understand: it may be the value, typed where the name or a flag goes.
+// A refused command line as one sentence px would say: which command, what is missing, what was
+// probably meant. It is worded from what the registry says is wrong (./argv-problem.ts), never
+// from yargs' messages. Commands that read a secret value never echo what they did not
+// understand: it may be the value, typed where the name or a flag goes.
 
-import { commandPath, findCommand, flagsOf, nextWords, valueFlagNames, type CommandSpec, type Registry } from './command-spec.js';
-
-/** The positional a command demands, as its help names it (NAME). */
-function demanded(registry: Registry, key: string): string | undefined {
-  const slot = findCommand(registry, key.split(' '))?.positionals?.find((candidate) => candidate.required);
-  return slot ? (slot.label ?? slot.name.toUpperCase()) : undefined;
-}
+import { commandsMeant, type ParseProblem } from './argv-problem.js';
+import { commandPath, findCommand, flagsOf, nextWords, type CommandSpec, type Registry } from './command-spec.js';
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -34,93 +30,78 @@ function closest(word: string, choices: readonly string[]): string | undefined {
 /** A word px repeats in an error: one that looks like a mistyped command or flag, never like a value. */
 const shown = (word: string | undefined): word is string => word !== undefined && /^[a-z][a-z-]{0,20}$/.test(word);
 
-/** The first word after the command path, skipping flags and their arguments. */
-function wordAfter(registry: Registry, argv: readonly string[], path: readonly string[]): string | undefined {
-  const takesValue = valueFlagNames(registry);
-  let seen = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') return undefined;
-    if (arg.startsWith('-')) {
-      if (takesValue.has(arg)) i++;
-      continue;
-    }
-    if (seen++ === path.length) return arg;
-  }
-  return undefined;
-}
-
-/** A `--word` given to a command that is a typo of one of its flags (`--frce`): never a value. */
-function mistypedFlag(registry: Registry, spec: CommandSpec, argv: readonly string[]): { given: string; meant: string } | undefined {
+/** The long flag (`--frce`) among `given` that is a typo of one of the command's flags: never a value. */
+function mistypedFlag(registry: Registry, spec: CommandSpec, given: readonly string[]): { given: string; meant: string } | undefined {
   const flags = Object.entries(flagsOf(registry, spec)).filter(([, flag]) => !flag.hidden).map(([name]) => name);
-  for (const arg of argv) {
-    if (arg === '--') break;
+  for (const arg of given) {
     const word = /^--([a-z][a-z-]{0,20})$/.exec(arg)?.[1];
-    if (!word || flags.includes(word) || (word.startsWith('no-') && flags.includes(word.slice(3)))) continue;
-    const meant = closest(word, flags);
+    const meant = word ? closest(word, flags) : undefined;
     if (meant) return { given: arg, meant: `--${meant}` };
   }
   return undefined;
 }
 
-/**
- * One line (without `error: `) for a command line px refused: `message` is what yargs said;
- * `dashValue` marks `--value -…`, refused before yargs sees it.
- */
-export function describeParseError(registry: Registry, message: string, argv: readonly string[], dashValue = false): string {
-  const path = commandPath(registry, argv);
+/** "create, list or import" */
+const choices = (words: string[]): string => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
+
+function unknownCommand(registry: Registry, argv: readonly string[], path: string[], word: string): string {
   const command = ['px', ...path].join(' ');
+  const group = path.length === 0 ? 'command' : `${path.join(' ')} command`;
+  if (path.length === 0 && word === 'help') {
+    const about = commandPath(registry, argv.slice(argv.indexOf('help') + 1));
+    return `px help is not a command: run \`${['px', ...about].join(' ')} --help\`.`;
+  }
+  if (path.length === 0 && word === 'version') return 'px version is not a command: run `px --version`.';
+  const guess = commandsMeant(registry, path, word)[0] ?? (shown(word) ? closest(word, nextWords(registry, path, true)) : undefined);
+  // The word is repeated only next to the command it is a typo of: anything else may be a value
+  // (a passphrase is lowercase words and dashes too).
+  if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;
+  return `Unknown ${group} ${word}: did you mean \`${command} ${guess}\`? Run \`${command} --help\` for usage.`;
+}
+
+function unknownArguments(registry: Registry, spec: CommandSpec, flags: readonly string[], words: number): string {
+  const command = `px ${spec.path}`;
   const help = `Run \`${command} --help\` for usage.`;
-  const key = path.join(' ');
-  const spec = findCommand(registry, path);
-  if (dashValue) {
-    return `--value takes the value right after it, and one that starts with - must be written --value=VALUE (or piped); nothing was stored. ${help}`;
-  }
-  const unknown = /^Unknown arguments?: (.*)$/.exec(message.split('\n')[0]);
-  const mistyped = unknown && spec ? mistypedFlag(registry, spec, argv) : undefined;
+  const mistyped = mistypedFlag(registry, spec, flags);
   if (mistyped) return `Unknown flag ${mistyped.given}: did you mean ${mistyped.meant}? ${help}`;
-  if (unknown && spec?.passThrough) {
-    return `${command} takes the command to run after --: \`${command} -- CMD ARGS…\` (px's own flags go before the --). ${help}`;
-  }
-  if (unknown && spec?.readsValue) {
-    const positional = demanded(registry, key);
-    const takes = positional ? `${positional} and flags` : 'flags only';
+  if (spec.passThrough) return `${command} takes the command to run after --: \`${command} -- CMD ARGS…\` (px's own flags go before the --). ${help}`;
+  if (spec.readsValue) {
+    const positional = spec.positionals?.find((slot) => slot.required);
+    const takes = positional ? `${positional.label ?? positional.name.toUpperCase()} and flags` : 'flags only';
     const secretFlags = Object.entries(flagsOf(registry, spec)).filter(([, flag]) => flag.secret).map(([name]) => `--${name}`);
     const sources = secretFlags.length === 0 ? 'a pipe or the hidden prompt' : `a pipe, the hidden prompt or ${secretFlags.join(', ')}`;
     return `${command} got arguments it does not take (not shown, in case one is a secret value): it takes ${takes}, and the value comes from ${sources}. Nothing was stored. ${help}`;
   }
-  const positional = demanded(registry, key);
-  if (/^Not enough non-option arguments/.test(message) && positional) {
-    return `${command} needs a ${positional}: ${command} ${positional}. ${help}`;
-  }
-  const meant = /^Did you mean (\S+)\?/.exec(message);
-  const group = path.length === 0 ? 'command' : spec && !spec.handler ? `${spec.path} command` : undefined;
-  if ((unknown || meant) && group) {
-    const word = wordAfter(registry, argv, path);
-    if (path.length === 0 && word === 'help') {
-      const about = commandPath(registry, argv.slice(argv.indexOf('help') + 1));
-      return `px help is not a command: run \`${['px', ...about].join(' ')} --help\`.`;
+  // Repeat only flags given as --name: any other word may be a value.
+  const visible = flags.filter((flag) => /^--[a-z][a-z-]{0,20}(=|$)/.test(flag)).map((flag) => flag.split('=')[0]);
+  const hidden = flags.length - visible.length + words;
+  const it = hidden === 1 ? 'it is' : 'one is';
+  const named = visible.length > 0 ? `Unknown ${visible.length === 1 ? 'flag' : 'flags'}: ${visible.join(', ')}` : `Unknown ${hidden === 1 ? 'argument' : 'arguments'}`;
+  const rest = hidden === 0 ? '' : visible.length > 0 ? ` (and ${hidden} more, not shown in case ${it} a value)` : ` (not shown, in case ${it} a value)`;
+  return `${named}${rest}. ${help}`;
+}
+
+/** One line (without `error: `) for a command line px refused. */
+export function describeParseError(registry: Registry, problem: ParseProblem, argv: readonly string[]): string {
+  const command = ['px', ...problem.path].join(' ');
+  const help = `Run \`${command} --help\` for usage.`;
+  const spec = findCommand(registry, problem.path);
+  switch (problem.kind) {
+    case 'dash-value':
+      return `--value takes the value right after it, and one that starts with - must be written --value=VALUE (or piped); nothing was stored. ${help}`;
+    case 'repeated':
+      return `--${problem.flag} was given more than once: give it once. ${help}`;
+    case 'no-command':
+      return problem.path.length === 0 ? 'Name a command; px --help lists them.' : `Name a ${problem.path.join(' ')} command: ${choices(nextWords(registry, problem.path, true))}.`;
+    case 'unknown-command':
+      return unknownCommand(registry, argv, problem.path, problem.word);
+    case 'unknown':
+      return spec ? unknownArguments(registry, spec, problem.flags, problem.words) : `Unknown arguments. ${help}`;
+    case 'missing':
+      return `${command} needs a ${problem.label}: ${command} ${problem.label}. ${help}`;
+    case 'other': {
+      const sentence = problem.message.split('\n')[0].trim();
+      return `${/[.?!]$/.test(sentence) ? sentence : `${sentence}.`} ${help}`;
     }
-    if (path.length === 0 && word === 'version') return 'px version is not a command: run `px --version`.';
-    const choices = nextWords(registry, path, true);
-    const asked = choices.find((choice) => word !== undefined && findCommand(registry, [...path, choice])?.suggestFor?.includes(word));
-    // yargs suggests from far away (`add` → get); px only names a command the word is close to.
-    const guess = asked ?? (shown(word) ? closest(word, choices) : meant && !word ? meant[1] : undefined);
-    // The word is repeated only next to the command it is a typo of: anything else may be a value
-    // (a passphrase is lowercase words and dashes too).
-    if (!shown(word) || !guess) return `Unknown ${group} (not shown, in case it is a value): ${command} --help lists them.`;
-    return `Unknown ${group} ${word}: did you mean \`${command} ${guess}\`? ${help}`;
   }
-  if (unknown) {
-    // Repeat only flags (given as --name): any other word may be a value.
-    const words = unknown[1].split(', ');
-    const visible = words.filter((word) => shown(word) && argv.some((arg) => arg === `--${word}` || arg.startsWith(`--${word}=`)));
-    const hidden = words.length - visible.length;
-    const it = hidden === 1 ? 'it is' : 'one is';
-    const named = visible.length > 0 ? `Unknown ${visible.length === 1 ? 'flag' : 'flags'}: ${visible.map((word) => `--${word}`).join(', ')}` : `Unknown ${hidden === 1 ? 'argument' : 'arguments'}`;
-    const rest = hidden === 0 ? '' : visible.length > 0 ? ` (and ${hidden} more, not shown in case ${it} a value)` : ` (not shown, in case ${it} a value)`;
-    return `${named}${rest}. ${help}`;
-  }
-  const sentence = message.split('\n')[0].trim();
-  return `${/[.?!]$/.test(sentence) ? sentence : `${sentence}.`} ${help}`;
 }

@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import { camelCase, commandPath, flagsOf, loadHandler, nextWords, wordsOf, type CommandSpec, type FlagSpec, type Registry } from './command-spec.js';
 import { runReported } from './error-report.js';
 import { line, type Io } from './io.js';
+import { findProblem, type ParseProblem } from './argv-problem.js';
 import { describeParseError } from './parse-errors.js';
 
 type Work = (io: Io) => Promise<number>;
@@ -26,9 +27,6 @@ function commandString(spec: CommandSpec): string {
   return [wordsOf(spec).at(-1), ...slots].join(' ');
 }
 
-/** "create, list or import" */
-const choices = (words: string[]): string => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
-
 /** Commands that run another program take everything after `--` verbatim. */
 function splitPassThrough(registry: Registry, argv: string[]): { own: string[]; rest: string[] } {
   const dash = argv.indexOf('--');
@@ -45,10 +43,8 @@ function addCommands(registry: Registry, parser: Argv, words: string[], rest: st
     if (!spec.handler) {
       parser.command(word, spec.describe, (group: Argv) => {
         for (const [name, flag] of own) group.option(name, yargsOption(flag, true));
-        const children = nextWords(registry, wordsOf(spec), true);
-        return addCommands(registry, group, wordsOf(spec), rest, schedule)
-          .demandCommand(1, `Name a ${spec.path} command: ${choices(children)}.`)
-          .strict();
+        // px words the refusal itself (parse-errors.ts), from the registry.
+        return addCommands(registry, group, wordsOf(spec), rest, schedule).demandCommand(1).strict();
       });
       continue;
     }
@@ -90,7 +86,7 @@ function buildParser(registry: Registry, argv: string[], rest: string[], schedul
     .version(VERSION);
   for (const [name, flag] of Object.entries(registry.globals)) parser.option(name, yargsOption(flag, true));
   return addCommands(registry, parser, [], rest, schedule)
-    .demandCommand(1, 'Name a command; px --help lists them.')
+    .demandCommand(1)
     .recommendCommands()
     .strict()
     .help()
@@ -116,38 +112,38 @@ function dashAfterSecretFlag(registry: Registry, argv: string[]): boolean {
 /** Runs px with `argv` (without node and script) and returns the exit code. */
 export async function runParser(registry: Registry, argv: string[], io: Io): Promise<number> {
   let work: Work | undefined;
-  let parseError: Error | undefined;
+  let yargsError: Error | undefined;
   let parsed: Record<string, unknown> | undefined;
   let output = '';
   const { own, rest } = splitPassThrough(registry, argv);
-  if (dashAfterSecretFlag(registry, own)) {
-    line(io.stderr, `error: ${describeParseError(registry, '', own, true)}`);
+  const refuse = (problem: ParseProblem): number => {
+    line(io.stderr, `error: ${describeParseError(registry, problem, own)}`);
     return 2;
-  }
+  };
+  if (dashAfterSecretFlag(registry, own)) return refuse({ kind: 'dash-value', path: commandPath(registry, own) });
   const parser = buildParser(registry, own, rest, (next) => {
     work = next;
   });
   try {
     await parser.parseAsync(own, {}, (error: Error | undefined, args: Record<string, unknown>, out: string) => {
-      parseError = error ?? undefined;
+      yargsError = error ?? undefined;
       parsed = args;
       output = out;
     });
   } catch (error) {
-    parseError = error as Error;
+    yargsError = error as Error;
   }
-  if (!parseError) {
-    const repeated = repeatedFlag(registry, own, parsed);
-    if (repeated) parseError = new Error(`--${repeated} was given more than once: give it once`);
-    // Words after `--` land in `_` unchecked; only commands that run another take them.
-    const words = (parsed?._ as unknown[] | undefined) ?? [];
-    const commandWords = commandPath(registry, own).length;
-    if (!repeated && rest.length === 0 && words.length > commandWords) parseError = new Error(`Unknown arguments: ${words.slice(commandWords).join(', ')}`);
+  const path = commandPath(registry, own);
+  if (yargsError) {
+    // What is wrong comes from the registry; yargs' own sentence only when the registry cannot say.
+    return refuse(findProblem(registry, own) ?? { kind: 'other', path, message: yargsError.message });
   }
-  if (parseError) {
-    line(io.stderr, `error: ${describeParseError(registry, parseError.message, own)}`);
-    return 2;
-  }
+  // What yargs accepts and px does not: a flag given twice that the command takes once (yargs
+  // hands over an array), and words after `--` for a command that runs nothing (yargs puts them in `_`).
+  const repeated = repeatedFlag(registry, own, parsed);
+  if (repeated) return refuse({ kind: 'repeated', path, flag: repeated });
+  const words = (parsed?._ as unknown[] | undefined) ?? [];
+  if (rest.length === 0 && words.length > path.length) return refuse({ kind: 'unknown', path, flags: [], words: words.length - path.length });
   if (output) line(io.stdout, output);
   if (!work) return 0;
   return runReported(io, work);

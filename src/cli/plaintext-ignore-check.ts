@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { DEPLOY_FILE, SECRETS_FILE } from '../core/examples.js';
-import { addToGitignore, gitIgnoreState } from '../core/git-ignore.js';
+import { addToGitignore, gitIgnoreState, trackedFileFix } from '../core/git-ignore.js';
 import { line, warn, type Io } from './io.js';
 import { askConfirm } from './prompts.js';
 
@@ -23,7 +23,7 @@ export async function checkPlaintextIgnored(io: Io, root: string, options: { ext
     if (!existsSync(join(root, file))) continue;
     const state = gitIgnoreState(root, file);
     if (state === 'tracked') {
-      warn(io, `${file} is tracked by git (staged or committed): remove it with \`git rm --cached ${file}\`, add it to .gitignore, and if it was ever committed, replace the secrets it held.`);
+      warn(io, trackedFileFix(root, file));
     } else if (state === 'not-ignored') {
       const offer = io.interactive && options.prompt !== false;
       if (offer && (await askConfirm(io, `${file} holds plaintext secrets and is not git-ignored. Add it to .gitignore?`, true))) {

@@ -55,6 +55,12 @@ export class Refused extends PxError {
     super('refused', message, options);
   }
 }
+/** The user answered No at a question: not an error, so it is said without `error:` (exit 1). */
+export class Declined extends PxError {
+  constructor(message: string) {
+    super('refused', message);
+  }
+}
 export class Unreachable extends PxError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('unreachable', message, options);
@@ -71,7 +77,7 @@ export class EndpointError extends PxError {
   }
 }
 export class Cancelled extends PxError {
-  constructor(message = 'Cancelled.') {
+  constructor(message = 'Cancelled; nothing changed.') {
     super('cancelled', message);
   }
 }

@@ -28,19 +28,32 @@ export function readExampleNames(root: string, file: string): string[] | null {
   return names;
 }
 
-/** Deploy credential names: the well-known list plus this project's .env.deploy.example and manifest `credentials`. */
-export function deployCredentialNames(root: string, manifest?: Pick<Manifest, 'credentials'>): Set<string> {
-  return new Set([...WELL_KNOWN_DEPLOY_CREDENTIALS, ...(readExampleNames(root, DEPLOY_EXAMPLE) ?? []), ...(manifest?.credentials.keys() ?? [])]);
+/** What the project itself declares: its example files and manifest. A name both claim is a deploy credential. */
+function declaredNames(root: string, manifest?: Pick<Manifest, 'credentials' | 'secrets'>): { deploy: Set<string>; runtime: Set<string> } {
+  const deploy = new Set([...(readExampleNames(root, DEPLOY_EXAMPLE) ?? []), ...(manifest?.credentials.keys() ?? [])]);
+  const runtime = [...(readExampleNames(root, SECRETS_EXAMPLE) ?? []), ...(manifest?.secrets.keys() ?? [])];
+  return { deploy, runtime: new Set(runtime.filter((name) => !deploy.has(name))) };
 }
 
 /**
- * Runtime secret names: the well-known list plus this project's .env.secrets.example and manifest, minus any
- * deploy credential (a name both lists claim belongs to the keychain, so it always has a home).
+ * Deploy credential names: this project's .env.deploy.example and manifest `credentials`, plus the
+ * well-known list for names the project does not declare as runtime secrets (its own declaration
+ * wins: a project may run on GITHUB_TOKEN).
+ */
+export function deployCredentialNames(root: string, manifest?: Pick<Manifest, 'credentials' | 'secrets'>): Set<string> {
+  const declared = declaredNames(root, manifest);
+  return new Set([...declared.deploy, ...[...WELL_KNOWN_DEPLOY_CREDENTIALS].filter((name) => !declared.runtime.has(name))]);
+}
+
+/**
+ * Runtime secret names: this project's .env.secrets.example and manifest `secrets`, plus the
+ * well-known list minus every deploy credential (a name both lists claim belongs to the keychain,
+ * so it always has a home).
  */
 export function runtimeSecretNames(root: string, manifest?: Pick<Manifest, 'credentials' | 'secrets'>): Set<string> {
+  const declared = declaredNames(root, manifest);
   const deploy = deployCredentialNames(root, manifest);
-  const names = [...WELL_KNOWN_RUNTIME_SECRETS, ...(readExampleNames(root, SECRETS_EXAMPLE) ?? []), ...(manifest?.secrets.keys() ?? [])];
-  return new Set(names.filter((name) => !deploy.has(name)));
+  return new Set([...declared.runtime, ...[...WELL_KNOWN_RUNTIME_SECRETS].filter((name) => !deploy.has(name))]);
 }
 
 const isEnvFile = (path: string, kind: string): boolean => {

@@ -31,6 +31,22 @@ export function gitIgnoreState(root: string, file: string): IgnoreState | null {
   return ignored === 1 ? 'not-ignored' : null;
 }
 
+/** Whether .gitignore's rules name `file`, tracked or not (git ignores the rules for a tracked file). */
+export function listedInGitignore(root: string, file: string): boolean {
+  return git(root, ['check-ignore', '--no-index', '-q', '--', file])?.status === 0;
+}
+
+/**
+ * What to do about a tracked plaintext file: take it out of the index, add it to .gitignore unless
+ * it is listed there already (then that part would be wrong advice), replace what it held.
+ */
+export function trackedFileFix(root: string, file: string): string {
+  const listed = listedInGitignore(root, file);
+  return listed
+    ? `${file} is tracked by git (staged or committed) although .gitignore lists it, which does not apply to a tracked file: remove it from the index with \`git rm --cached ${file}\` (the file stays), and if it was ever committed, replace the secrets it held.`
+    : `${file} is tracked by git (staged or committed): remove it with \`git rm --cached ${file}\`, add it to .gitignore, and if it was ever committed, replace the secrets it held.`;
+}
+
 /** Appends `entry` to root/.gitignore, atomically, keeping the file's mode (0644 when new). */
 export async function addToGitignore(root: string, entry: string): Promise<void> {
   const path = join(root, '.gitignore');

@@ -17,6 +17,7 @@
 import type { AsyncEntry } from '@napi-rs/keyring';
 import { AuthRejected } from './errors.js';
 import type { SecretService } from './secret-service.js';
+import { visibleText } from './visible-text.js';
 
 export const KEYCHAIN_TIMEOUT_MS = 5000;
 /** As long as the library's Secret Service client waits for one reply. */
@@ -60,15 +61,26 @@ export function keychainUnreachableReason(env: NodeJS.ProcessEnv, platform = pro
   return null;
 }
 
-function describe(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+/**
+ * Why a keychain call failed, as a few words for keychainUnavailable. The library's messages
+ * (`Platform failure: DBus error: …`, `zbus error: org.freedesktop.DBus.Error.…`) are its own,
+ * so the match is on the D-Bus error names and the wording of the daemons behind it.
+ */
+export function keychainFailureReason(error: unknown): string {
+  const message = visibleText((error instanceof Error ? error.message : String(error)).split('\n')[0]);
   // First: "did not receive a reply" explains itself with "…policy blocked the reply".
   if (/Did not receive a reply|timed? ?out/i.test(message)) return 'the Secret Service did not answer';
   if (/IsLocked|\blocked\b|prompt was dismissed/i.test(message)) return 'it is locked';
   if (/no result found/i.test(message)) return 'the Secret Service has no default keyring to store items in';
-  if (/ServiceUnknown|not provided by any|org\.freedesktop\.secrets/i.test(message)) return 'no Secret Service is running';
+  if (/Spawn\.|exited with status|killed by signal/i.test(message)) return 'the Secret Service could not be started: the program the D-Bus session starts for it exited';
+  if (/ServiceUnknown|NameHasNoOwner|not provided by any/i.test(message)) return 'no Secret Service is running';
   if (/Failed to connect|No such file|Connection refused|autolaunch/i.test(message)) return 'the D-Bus session bus is not reachable';
-  if (/dbus/i.test(message)) return 'the D-Bus session bus did not answer';
+  // Any other D-Bus error: the bus answered px's probe before this call, so it came from the
+  // Secret Service behind it (a broken or half-started daemon), named by its D-Bus error name.
+  if (/d-?bus|zbus/i.test(message)) {
+    const name = /\b((?:org|com)\.[A-Za-z0-9_.]*\.Error\.[A-Za-z0-9_.]+)/.exec(message)?.[1];
+    return `the Secret Service failed the request${name ? ` (${name})` : ''}`;
+  }
   return `it refused the request: ${message.slice(0, 160)}`;
 }
 
@@ -83,7 +95,7 @@ async function withTimeout<T>(work: () => Promise<T>): Promise<T> {
     return await Promise.race([work(), timeout]);
   } catch (error) {
     if (error instanceof AuthRejected) throw error;
-    throw keychainUnavailable(describe(error), error);
+    throw keychainUnavailable(keychainFailureReason(error), error);
   } finally {
     clearTimeout(timer);
   }
@@ -132,7 +144,12 @@ findCredentialsAsync(process.argv[2]).then(
 
 async function enumerate(service: string, withValues: boolean, env: NodeJS.ProcessEnv): Promise<Array<[string, string]>> {
   const { createRequire } = await import('node:module');
-  const library = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+  let library: string;
+  try {
+    library = createRequire(import.meta.url).resolve('@napi-rs/keyring');
+  } catch (error) {
+    throw keychainUnavailable(keychainFailureReason(error), error);
+  }
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', ENUMERATE, library, service, withValues ? 'values' : 'names'], {
@@ -149,11 +166,11 @@ async function enumerate(service: string, withValues: boolean, env: NodeJS.Proce
     }, KEYCHAIN_TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(keychainUnavailable(describe(error), error));
+      reject(keychainUnavailable(keychainFailureReason(error), error));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(keychainUnavailable(describe(err || `exit ${code}`)));
+      if (code !== 0) return reject(keychainUnavailable(keychainFailureReason(err || `exit ${code}`)));
       try {
         resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as Array<[string, string]>);
       } catch (error) {
@@ -175,8 +192,10 @@ export function openKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
   // The bus is checked first, under its own deadline; then the entry's call gets one.
   const onEntry = async <T>(service: string, account: string, call: (entry: AsyncEntry) => Promise<T>): Promise<T> => {
     await check();
-    const { AsyncEntry } = await import('@napi-rs/keyring');
-    return withTimeout(async () => call(new AsyncEntry(service, account, ENTRY_OPTIONS)));
+    return withTimeout(async () => {
+      const { AsyncEntry } = await import('@napi-rs/keyring');
+      return call(new AsyncEntry(service, account, ENTRY_OPTIONS));
+    });
   };
   // Linux: a lookup is first tried over px's own D-Bus connection (secret-service.ts), one per run;
   // what that leaves undecided (undefined) goes to the library.

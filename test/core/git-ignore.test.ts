@@ -9,7 +9,7 @@ import { runPx, startPx } from '../helpers/px-session.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 
 let project: TempProject;
-const git = (...args: string[]) => spawnSync('git', args, { cwd: project.root, encoding: 'utf8' });
+const git = (...args: string[]) => spawnSync('git', args, { cwd: project.root, encoding: 'utf8', env: project.env });
 
 beforeEach(() => {
   project = tempProject();
@@ -101,6 +101,24 @@ describe('the check in px commands', () => {
     expect(git('add', '.env.deploy').status).toBe(0);
     const result = await runPx(['creds', 'import', '--yes'], { cwd: project.root, env: project.env, keychain });
     expect(result.stderr).toMatch(/warning: \.env\.deploy is tracked by git \(staged or committed\): remove it with `git rm --cached \.env\.deploy`/);
+  });
+
+  it('a tracked file that .gitignore already lists is told to leave the index, not to be added to .gitignore', async () => {
+    writeFileSync(join(project.root, '.gitignore'), '.env.secrets\n');
+    expect(git('add', '.env.deploy', '.gitignore').status).toBe(0);
+    expect(git('add', '-f', '.env.secrets').status).toBe(0);
+    const result = await runPx(['creds', 'import', '--yes'], { cwd: project.root, env: project.env, keychain });
+    expect(result.code, result.stderr).toBe(0);
+    const warnings = result.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+    expect(warnings.find((line) => line.includes('.env.secrets'))).toBe(
+      'warning: .env.secrets is tracked by git (staged or committed) although .gitignore lists it, which does not apply to a tracked file: ' +
+        'remove it from the index with `git rm --cached .env.secrets` (the file stays), and if it was ever committed, replace the secrets it held.',
+    );
+    expect(warnings.find((line) => line.includes('.env.deploy'))).toMatch(/\.env\.deploy is tracked by git \(staged or committed\): remove it with `git rm --cached \.env\.deploy`, add it to \.gitignore/);
+    expect(git('rm', '-q', '--cached', '.env.secrets', '.env.deploy').status).toBe(0);
+    const after = await runPx(['creds', 'import', '--yes'], { cwd: project.root, env: project.env, keychain });
+    expect(after.stderr).not.toMatch(/\.env\.secrets (is tracked|holds plaintext)/);
+    expect(after.stderr).toMatch(/\.env\.deploy holds plaintext secrets and is not git-ignored/);
   });
 
   it('is not run by px secret list (kept off the start-up path)', async () => {

@@ -18,7 +18,7 @@ describe('px creds import', () => {
     writeDeploy(`# deploy\nexport CLOUDFLARE_API_TOKEN=${canary(1)}\nFLY_API_TOKEN="${canary(2)}"\n`);
     const result = await px(['creds', 'import', '--yes']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe(`Imported 2 into the OS keychain (${creds.service}): 2 new, 0 replaced.\n`);
+    expect(result.stdout).toBe(`Imported 2 into the OS keychain (${creds.service}): 2 created, 0 updated.\n`);
     expect(result.stderr).toMatch(/create CLOUDFLARE_API_TOKEN/);
     expect(result.stderr).toMatch(/\.env\.deploy still holds the credentials in plaintext/);
     expect(await stored()).toEqual(new Map([['CLOUDFLARE_API_TOKEN', canary(1)], ['FLY_API_TOKEN', canary(2)]]));
@@ -77,17 +77,19 @@ describe('px creds import', () => {
     expect(creds.keychain.items.size).toBe(0);
   });
 
-  it('replacing stored credentials needs --force on a non-interactive run (exit 1)', async () => {
+  it('replaces stored credentials with --yes, as secret import does; --force means the same as --yes', async () => {
     await creds.keychain.set(creds.service, 'FLY_API_TOKEN', canary(1));
     writeDeploy(`FLY_API_TOKEN=${canary(2)}\nCLOUDFLARE_API_TOKEN=${canary(3)}\n`);
-    const refused = await px(['creds', 'import', '--yes']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/FLY_API_TOKEN is already in the keychain for this project: pass --force/);
-    expect(await stored()).toEqual(new Map([['FLY_API_TOKEN', canary(1)]]));
-    const forced = await px(['creds', 'import', '--yes', '--force']);
-    expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain('1 new, 1 replaced');
+    const replaced = await px(['creds', 'import', '--yes']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stderr).toMatch(/update FLY_API_TOKEN/);
+    expect(replaced.stdout).toContain(': 1 created, 1 updated.');
     expect((await stored()).get('FLY_API_TOKEN')).toBe(canary(2));
+    writeDeploy(`FLY_API_TOKEN=${canary(4)}\n`);
+    const forced = await px(['creds', 'import', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain(': 0 created, 1 updated.');
+    expect((await stored()).get('FLY_API_TOKEN')).toBe(canary(4));
   });
 
   it('with the keychain unavailable exits 4, stores nothing and keeps the file', async () => {
@@ -114,7 +116,7 @@ describe('px creds import on a TTY', () => {
   it('previews, confirms, stores, then offers to delete the file (default No keeps it)', async () => {
     writeDeploy(`FLY_API_TOKEN=${canary(1)}\n`);
     const session = startPx(['creds', 'import'], options({ interactive: true }));
-    await session.waitForFrame(/Store 1 in the keychain\?/);
+    await session.waitForFrame(/Import 1 credential into the OS keychain[^\n]*\?/);
     expect(session.frames().join('\n')).toMatch(/create.*FLY_API_TOKEN/);
     await session.type('y');
     await session.press('enter');
@@ -136,22 +138,35 @@ describe('px creds import on a TTY', () => {
     expect(existsSync(deployFile())).toBe(false);
   });
 
-  it('names the replacements in the question; No stores nothing (exit 1)', async () => {
+  it('names the replacements in the question; No stores nothing (exit 1) and is not an error: line', async () => {
     await creds.keychain.set(creds.service, 'FLY_API_TOKEN', canary(1));
     writeDeploy(`FLY_API_TOKEN=${canary(2)}\n`);
-    const session = startPx(['creds', 'import', '--yes'], options({ interactive: true }));
-    await session.waitForFrame(/Store 1 in the keychain, replacing 1\?/);
+    const session = startPx(['creds', 'import'], options({ interactive: true }));
+    await session.waitForFrame(/Import 1 credential into the OS keychain[^\n]*, replacing 1\?/);
     await session.press('enter');
     const result = await session.done;
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/nothing was stored/);
+    expect(result.stderr).toBe('Import cancelled; nothing was stored.\n');
+    expect((await stored()).get('FLY_API_TOKEN')).toBe(canary(1));
+  });
+
+  it('Ctrl+C at the offer to delete the file: the import stands, the file is kept, exit 0', async () => {
+    writeDeploy(`FLY_API_TOKEN=${canary(1)}\n`);
+    const session = startPx(['creds', 'import', '--yes'], options({ interactive: true }));
+    await session.waitForFrame(/Delete the plaintext \.env\.deploy now\?/);
+    await session.press('ctrl-c');
+    const result = await session.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/error:|Cancelled/);
+    expect(result.stderr).toMatch(/\.env\.deploy still holds the credentials in plaintext/);
+    expect(existsSync(deployFile())).toBe(true);
     expect((await stored()).get('FLY_API_TOKEN')).toBe(canary(1));
   });
 
   it('Esc at the confirmation cancels with exit 130 and stores nothing', async () => {
     writeDeploy(`FLY_API_TOKEN=${canary(1)}\n`);
     const session = startPx(['creds', 'import'], options({ interactive: true }));
-    await session.waitForFrame(/Store 1 in the keychain\?/);
+    await session.waitForFrame(/Import 1 credential into the OS keychain[^\n]*\?/);
     await session.press('escape');
     expect((await session.done).code).toBe(130);
     expect(creds.keychain.items.size).toBe(0);

@@ -61,9 +61,11 @@ describe('px creds set', () => {
     expect(creds.keychain.items.size).toBe(0);
   });
 
-  it('refuses names the project lists in .env.secrets.example, unless they are deploy credentials too', async () => {
+  it('refuses names the project lists in .env.secrets.example, even well-known deploy ones, unless .env.deploy.example lists them too', async () => {
     writeFileSync(join(creds.project.root, '.env.secrets.example'), 'APP_SIGNING_KEY=\nGITHUB_TOKEN=\n');
     expect((await px(['creds', 'set', 'APP_SIGNING_KEY'], { stdin: 'x' })).code).toBe(2);
+    expect((await px(['creds', 'set', 'GITHUB_TOKEN'], { stdin: 'x' })).stderr).toMatch(/GITHUB_TOKEN is a runtime secret/);
+    writeFileSync(join(creds.project.root, '.env.deploy.example'), 'GITHUB_TOKEN=\n');
     expect((await px(['creds', 'set', 'GITHUB_TOKEN'], { stdin: 'x' })).code).toBe(0);
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
+import { childEnv } from '../helpers/child-env.js';
 import { OWN_FAILURES } from '../helpers/values-route.js';
 import { startFaultyEndpoint } from '../helpers/faulty-endpoint.js';
 
@@ -97,15 +98,18 @@ describe('npm pack', () => {
   it('installs into an empty directory and runs; px-secrets/spec imports and checks an endpoint', { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'px-pack-'));
     try {
-      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_ignore_scripts: 'true' } })
+      // npm needs where its cache, registry and proxy are (the user's own npm settings), and nothing else.
+      const npmSettings = Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(npm_config_(cache|registry|userconfig)|https?_proxy|no_proxy)$/i.test(key)));
+      const npmEnv = childEnv({ HOME: process.env.HOME, ...npmSettings, npm_config_ignore_scripts: 'true' });
+      const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: npmEnv })
         .trim()
         .split('\n')
         .pop()!;
-      execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore' });
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball)], { cwd: dir, stdio: 'ignore' });
+      execFileSync('npm', ['init', '-y'], { cwd: dir, stdio: 'ignore', env: npmEnv });
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball)], { cwd: dir, stdio: 'ignore', env: npmEnv });
       const bin = join(dir, 'node_modules', '.bin', 'px');
-      expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toBe(`${VERSION}\n`);
-      expect(execFileSync(bin, ['secret', 'list', '--help'], { encoding: 'utf8' })).toMatch(/--json/);
+      expect(execFileSync(bin, ['--version'], { encoding: 'utf8', env: project.env })).toBe(`${VERSION}\n`);
+      expect(execFileSync(bin, ['secret', 'list', '--help'], { encoding: 'utf8', env: project.env })).toMatch(/--json/);
       // px-secrets/spec, as a backend's tests import it (ES module) or require it (CommonJS).
       writeFileSync(
         join(dir, 'check.mjs'),
@@ -115,14 +119,14 @@ describe('npm pack', () => {
       );
       const endpoint = await startFaultyEndpoint('none');
       const checked = await new Promise<string>((resolve) => {
-        const child = spawn('node', ['check.mjs'], { cwd: dir, env: { ...process.env, URL: endpoint.url, TOKEN: endpoint.token } });
+        const child = spawn('node', ['check.mjs'], { cwd: dir, env: childEnv({ URL: endpoint.url, TOKEN: endpoint.token }) });
         let out = '';
         child.stdout.on('data', (chunk) => (out += chunk));
         child.on('close', () => resolve(out));
       });
       await endpoint.close();
       expect(JSON.parse(checked)).toEqual({ passed: OWN_FAILURES.length === 0, failed: OWN_FAILURES });
-      const required = execFileSync('node', ['-e', "const s = require('px-secrets/spec'); console.log(typeof s.checkEndpoint, typeof s.EndpointCheckRefused)"], { cwd: dir, encoding: 'utf8' });
+      const required = execFileSync('node', ['-e', "const s = require('px-secrets/spec'); console.log(typeof s.checkEndpoint, typeof s.EndpointCheckRefused)"], { cwd: dir, encoding: 'utf8', env: childEnv() });
       expect(required.trim()).toBe('function function');
       expect(readdirSync(join(dir, 'node_modules', 'px-secrets', 'dist', 'types'))).toContain('spec.d.ts');
     } finally {

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY } from '../../src/registry.js';
 import { completionFor } from '../../src/cli/completion.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 let project: TempProject;
 let env: NodeJS.ProcessEnv;
 
-const hasShell = (shell: string): boolean => spawnSync(shell, ['-c', 'exit 0']).status === 0;
+const hasShell = (shell: string): boolean => spawnSync(shell, ['-c', 'exit 0'], { env: childEnv() }).status === 0;
 /** Locally a missing shell skips its case; CI installs them all (.ci/run), so there it fails. */
 const shellCase = (shell: string) => (hasShell(shell) || process.env.CI ? it : it.skip);
 

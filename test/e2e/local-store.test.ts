@@ -54,8 +54,8 @@ describe('local store (no endpoint configured)', () => {
     for (const file of files(project.env.HOME!)) expect(readFileSync(file).includes(CANARY), file).toBe(false);
     // .px/ ignores itself, so the project's own .gitignore is left alone.
     expect(readFileSync(join(project.root, '.px', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
-    expect(spawnSync('git', ['init', '-q'], { cwd: project.root }).status).toBe(0);
-    expect(spawnSync('git', ['check-ignore', '-q', '.px/secrets.enc'], { cwd: project.root }).status).toBe(0);
+    expect(spawnSync('git', ['init', '-q'], { cwd: project.root, env: project.env }).status).toBe(0);
+    expect(spawnSync('git', ['check-ignore', '-q', '.px/secrets.enc'], { cwd: project.root, env: project.env }).status).toBe(0);
     expect(px(['secret', 'delete', 'OPENAI_API_KEY', '--yes']).status).toBe(0);
     expect(names()).toEqual([]);
   });
@@ -212,12 +212,12 @@ describe('px server', () => {
   });
 
   it('started first in a git repository, it leaves nothing under .px/ for git to add', async () => {
-    expect(spawnSync('git', ['init', '-q'], { cwd: project.root }).status).toBe(0);
+    expect(spawnSync('git', ['init', '-q'], { cwd: project.root, env: project.env }).status).toBe(0);
     const server = await startServer();
     expect(px(['secret', 'create', 'VIA_SERVER'], { input: canary(1), env: { PX_URL: server.url } }).status).toBe(0);
     expect(px(['secret', 'create', 'DIRECT'], { input: canary(2) }).status).toBe(0);
     expect(existsSync(join(project.root, '.px', 'server-token'))).toBe(true);
-    const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: project.root, encoding: 'utf8' });
+    const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: project.root, encoding: 'utf8', env: project.env });
     expect(status.stdout.split('\n').filter((path) => path.includes('.px'))).toEqual([]);
   });
 

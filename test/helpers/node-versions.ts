@@ -6,13 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { childEnv } from '../helpers/child-env.js';
 
 export const NODE_MAJORS = [20, 22, 24] as const;
 export const NODES_REQUIRED = process.env.PX_TEST_REQUIRE_NODES === '1';
 const REPO = join(import.meta.dirname, '..', '..');
 
 const majorOf = (binary: string): number | null => {
-  const result = spawnSync(binary, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+  const result = spawnSync(binary, ['-p', 'process.versions.node'], { encoding: 'utf8', env: childEnv() });
   return result.status === 0 ? Number(result.stdout.split('.')[0]) : null;
 };
 

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { childEnv } from '../helpers/child-env.js';
 
 export interface TestDatabase {
   name: string;
@@ -43,7 +44,7 @@ export function pgDump(database: string): string {
   const { port, password, bin } = cluster();
   const result = spawnSync(join(bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'px', database], {
     encoding: 'utf8',
-    env: { ...process.env, PGPASSWORD: password },
+    env: childEnv({ PGPASSWORD: password }),
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`pg_dump failed: ${result.stderr}`);

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childEnv } from '../helpers/child-env.js';
 
 export interface TempProject {
   root: string;
@@ -15,7 +16,7 @@ export function tempProject(): TempProject {
   const home = join(base, 'home');
   mkdirSync(root, { recursive: true });
   mkdirSync(home, { recursive: true });
-  const env: NodeJS.ProcessEnv = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH };
+  const env = childEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config') });
   return { root, env, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 

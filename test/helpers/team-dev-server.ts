@@ -18,6 +18,7 @@ import { FaultSwitchedServer, type LoggedRequest } from '../../src/server/fault-
 import type { ObservedExchange } from '../../src/server/listen.js';
 import { createDatabase, testStoreKey, type TestDatabase } from './postgres.js';
 import { startPxServer, type PxServerProcess } from './px-server-process.js';
+import { childEnv } from '../helpers/child-env.js';
 
 export type { LoggedRequest };
 
@@ -142,7 +143,7 @@ async function launch(token: string, reusable: boolean): Promise<Backend> {
   const database = await createDatabase();
   const home = mkdtempSync(join(tmpdir(), 'px-team-'));
   // The URL holds the database password: in the environment, not in argv where ps shows it.
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH, PX_TOKEN: token, PX_STORE_KEY: key, PX_STORE_URL: database.url };
+  const env = childEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PX_TOKEN: token, PX_STORE_KEY: key, PX_STORE_URL: database.url });
   const server = await startPxServer([], { cwd: home, env });
   const store = await PostgresStore.open({ url: database.url, env: { PX_STORE_KEY: key }, max: 2 });
   const backend = { server, store, database, home, token, reusable };

@@ -2,6 +2,7 @@
 // capture-pane to read the screen.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { childEnv } from '../helpers/child-env.js';
 
 export class TmuxTerminal {
   private readonly socket = `px-test-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -20,7 +21,7 @@ export class TmuxTerminal {
   private tmux(args: string[]): string {
     // The tmux server hands its environment to the session: only what it needs, so that nothing
     // of the developer's (XDG_CACHE_HOME, NO_COLOR, PX_*) reaches px; the session sets the rest.
-    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: childEnv({ TERM: 'xterm-256color' }) });
   }
 
   screen(): string {
@@ -50,7 +51,7 @@ export class TmuxTerminal {
   /** The process the pane's shell is running now (the command under test), by its parent's pid. */
   childPid(): number {
     const shell = this.tmux(['display-message', '-p', '-t', this.session, '#{pane_pid}']).trim();
-    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/);
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8', env: childEnv() }).trim().split(/\s+/);
     return Number(children[0]);
   }
 

@@ -7,6 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 import { PX, secretTool, sessionBus } from './session.js';
+import { childEnv } from '../helpers/child-env.js';
 
 let project: TempProject;
 let env: NodeJS.ProcessEnv;
@@ -84,7 +85,7 @@ describe('px creds in the Secret Service', () => {
   it('a credential stored by another tool under the project service is listed and deployed', () => {
     const stored = spawnSync('secret-tool', ['store', '--label', 'test', 'service', service, 'username', 'EXTERNAL_TOKEN'], {
       input: canary(3),
-      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: sessionBus() },
+      env: childEnv({ DBUS_SESSION_BUS_ADDRESS: sessionBus() }),
     });
     expect(stored.status).toBe(0);
     expect(JSON.parse(px(['creds', 'list', '--json']).stdout).credentials).toEqual([{ name: 'EXTERNAL_TOKEN' }]);

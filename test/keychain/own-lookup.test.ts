@@ -8,6 +8,7 @@ import { busSocketPath, ENTRY_OPTIONS, openKeychain } from '../../src/core/keych
 import { openSecretService } from '../../src/core/secret-service.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 import { inFreshSession, secretTool, sessionBus } from './session.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const SERVICE = `px own-lookup test ${process.pid}`;
 let project: TempProject;
@@ -21,7 +22,7 @@ afterEach(() => {
 });
 
 function store(value: string, ...attributes: string[]): void {
-  const stored = spawnSync('secret-tool', ['store', '--label', 'px test', 'service', SERVICE, ...attributes], { input: value, encoding: 'utf8', env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: sessionBus() } });
+  const stored = spawnSync('secret-tool', ['store', '--label', 'px test', 'service', SERVICE, ...attributes], { input: value, encoding: 'utf8', env: childEnv({ DBUS_SESSION_BUS_ADDRESS: sessionBus() }) });
   expect(stored.status, stored.stderr).toBe(0);
 }
 
@@ -40,7 +41,7 @@ it('reads what secret-tool stored, over one connection, as the library reads it;
   for (const account of ['PLAIN', 'WIDE']) expect(await library(account)).toBe(await own.lookup({ service: SERVICE, username: account }));
   expect(await library('ABSENT')).toBeNull();
   // And through the keychain px uses.
-  const keychain = openKeychain({ ...process.env, DBUS_SESSION_BUS_ADDRESS: sessionBus() });
+  const keychain = openKeychain(childEnv({ DBUS_SESSION_BUS_ADDRESS: sessionBus() }));
   expect(await keychain.get(SERVICE, 'WIDE')).toBe(wide);
   expect(await keychain.get(SERVICE, 'ABSENT')).toBeNull();
 });
@@ -50,7 +51,7 @@ it('two items under one name are left to the library, which refuses them as it a
   store(canary(4), 'username', 'TWICE', 'copy', '2');
   const own = await open();
   expect(await own.lookup({ service: SERVICE, username: 'TWICE' })).toBeUndefined();
-  const keychain = openKeychain({ ...process.env, DBUS_SESSION_BUS_ADDRESS: sessionBus() });
+  const keychain = openKeychain(childEnv({ DBUS_SESSION_BUS_ADDRESS: sessionBus() }));
   const viaPx = await keychain.get(SERVICE, 'TWICE').then(
     (value) => ({ value }),
     (error: Error) => ({ error: error.message }),

@@ -4,6 +4,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childEnv } from '../helpers/child-env.js';
 
 export const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 
@@ -17,7 +18,7 @@ export function sessionBus(): string {
 }
 
 export function secretTool(...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('secret-tool', args, { encoding: 'utf8', env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: sessionBus() } });
+  return spawnSync('secret-tool', args, { encoding: 'utf8', env: childEnv({ DBUS_SESSION_BUS_ADDRESS: sessionBus() }) });
 }
 
 /**

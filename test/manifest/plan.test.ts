@@ -77,13 +77,13 @@ describe('loadManifest without px.config.json', () => {
   });
   afterEach(() => project.cleanup());
 
-  it('every name of .env.secrets.example is a required user_prompt secret; .env.deploy.example names are credentials', () => {
+  it('every name of .env.secrets.example is a required user_prompt secret (a well-known deploy name too: the project declares it); .env.deploy.example names are credentials', () => {
     mkdirSync(project.root, { recursive: true });
     writeFileSync(join(project.root, '.env.secrets.example'), 'API_KEY=\n# comment\nexport DB_URL=\nFLY_API_TOKEN=\n');
     writeFileSync(join(project.root, '.env.deploy.example'), 'MY_DEPLOY_TOKEN=\n');
     const fallback = loadManifest(project.root, null);
     expect(fallback.source).toBe('example files');
-    expect([...fallback.secrets.keys()]).toEqual(['API_KEY', 'DB_URL']);
+    expect([...fallback.secrets.keys()]).toEqual(['API_KEY', 'DB_URL', 'FLY_API_TOKEN']);
     expect(fallback.secrets.get('API_KEY')).toMatchObject({ class: 'user_prompt', required: true, sensitive: true });
     expect([...fallback.credentials.keys()]).toEqual(['MY_DEPLOY_TOKEN']);
     expect(loadManifest(join(project.root, 'none'), null).source).toBe('none');

@@ -10,6 +10,7 @@ import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { canary } from '../helpers/project.js';
 import { createDatabase, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
 import { PX_BIN, startPxServer } from '../helpers/px-server-process.js';
+import { childEnv } from '../helpers/child-env.js';
 
 let database: TestDatabase;
 let home: string;
@@ -49,7 +50,7 @@ async function readAll(storeEnv: NodeJS.ProcessEnv): Promise<Map<string, string>
 beforeEach(async () => {
   database = await createDatabase();
   home = mkdtempSync(join(tmpdir(), 'px-rotate-'));
-  env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH };
+  env = childEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config') });
 });
 afterEach(async () => {
   await database.drop();
@@ -190,7 +191,7 @@ describe('px store rotate-key on the local store', () => {
     expect(await read()).toEqual(expected);
     const header = JSON.parse(readFileSync(join(project, '.px', 'secrets.enc'), 'utf8').split('\n')[0]!) as { storeId: string; keyId: string };
     expect(header.keyId).toBe(report.keyId);
-    const keyFiles = spawnSync('ls', [join(home, '.config', 'px', 'store-keys')], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const keyFiles = spawnSync('ls', [join(home, '.config', 'px', 'store-keys')], { encoding: 'utf8', env: childEnv() }).stdout.trim().split('\n');
     expect(keyFiles).toEqual([`${header.storeId}.${report.keyId}.key`]);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { CANARY, canary } from '../helpers/project.js';
 import { createDatabase, pgDump, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
 import { PX_BIN, startPxServer, type PxServerProcess } from '../helpers/px-server-process.js';
+import { childEnv } from '../helpers/child-env.js';
 
 let database: TestDatabase;
 let home: string;
@@ -39,7 +40,7 @@ function pxAsync(args: string[], input: string, extra: NodeJS.ProcessEnv): Promi
 beforeEach(async () => {
   database = await createDatabase();
   home = mkdtempSync(join(tmpdir(), 'px-team-test-'));
-  env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH, PX_TOKEN: TOKEN, PX_STORE_KEY: testStoreKey() };
+  env = childEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PX_TOKEN: TOKEN, PX_STORE_KEY: testStoreKey() });
 });
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop('SIGKILL');
@@ -147,12 +148,12 @@ describe('px server and TLS', () => {
   it('serves HTTPS with --tls-cert/--tls-key', async () => {
     const cert = join(home, 'cert.pem');
     const key = join(home, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8', env: childEnv() });
     expect(made.status, made.stderr).toBe(0);
     const server = await start(['--tls-cert', cert, '--tls-key', key]);
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpsRequest(`${server.url}/healthz`, { ca: [spawnSync('cat', [cert], { encoding: 'utf8' }).stdout] }, (response) => {
+      const req = httpsRequest(`${server.url}/healthz`, { ca: [spawnSync('cat', [cert], { encoding: 'utf8', env: childEnv() }).stdout] }, (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
       });

@@ -187,13 +187,27 @@ describe('px secret import on a TTY', () => {
     expect(bulkRequests()).toBe(1);
   });
 
-  it('No sends nothing (exit 1)', async () => {
-    write('.env.secrets', 'A=1\n');
+  it('No sends nothing (exit 1) and is not an error: line', async () => {
+    write('.env.secrets', 'A=long-enough\n');
     const px = startPx(['secret', 'import'], { cwd: project.root, env, interactive: true });
-    await px.waitForFrame(/Import 1 secrets into/);
+    await px.waitForFrame(/Import 1 secret into [^\n]*\?/);
     await px.type('n');
     await px.press('enter');
-    expect((await px.done).code).toBe(1);
+    const result = await px.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('Import cancelled; nothing was sent.\n');
     expect(bulkRequests()).toBe(0);
+  });
+
+  it('the question names what it replaces, as creds import does; y replaces', async () => {
+    await server.store.put('A', 'old-value');
+    write('.env.secrets', 'A=long-enough\nB=long-enough\n');
+    const px = startPx(['secret', 'import'], { cwd: project.root, env, interactive: true });
+    await px.waitForFrame(/Import 2 secrets into [^\n]*, replacing 1\?/);
+    await px.type('y');
+    await px.press('enter');
+    const result = await px.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(': 1 created, 1 updated.');
   });
 });

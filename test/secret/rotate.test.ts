@@ -140,7 +140,7 @@ describe('on a terminal, against an endpoint', () => {
     await kept.press('enter');
     const no = await kept.done;
     expect(no.code).toBe(1);
-    expect(no.stderr).toMatch(/Kept the current JWT_SECRET; nothing changed/);
+    expect(no.stderr).toBe('Kept the current JWT_SECRET; nothing changed.\n');
     expect(await stored('JWT_SECRET')).toBe(OLD_JWT);
 
     const yes = startPx(['secret', 'rotate', 'JWT_SECRET'], { cwd: project.root, env: endpointEnv, interactive: true });

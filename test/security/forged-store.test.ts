@@ -22,7 +22,7 @@ afterEach(() => base.cleanup());
 const env = (): NodeJS.ProcessEnv => ({ ...base.env, PX_KEYCHAIN: 'off' });
 const px = (cwd: string, args: string[], input = '') => spawnSync('node', [PX, ...args], { cwd, input, encoding: 'utf8', env: env() });
 const git = (cwd: string, ...args: string[]) => {
-  const result = spawnSync('git', ['-c', 'user.name=forger', '-c', 'user.email=forger@localhost', ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync('git', ['-c', 'user.name=forger', '-c', 'user.email=forger@localhost', ...args], { cwd, encoding: 'utf8', env: base.env });
   expect(result.status, result.stderr).toBe(0);
 };
 const keyDir = () => join(base.env.XDG_CONFIG_HOME!, 'px', 'store-keys');

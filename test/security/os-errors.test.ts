@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 const KEY = randomBytes(32).toString('hex');
@@ -26,21 +27,21 @@ const oneLine = (stderr: string) => expect(stderr.trimEnd().split('\n')).toHaveL
 const BIG = Array.from({ length: 48 }, (_, i) => ({ name: `BIG_${i}`, value: `${canary(i)}${'x'.repeat(60 * 1024)}` }));
 const tooBigHere = (() => {
   const extra = Object.fromEntries(BIG.map(({ name, value }) => [name, value]));
-  return spawnSync(process.execPath, ['-e', '0'], { env: { ...process.env, ...extra } }).error?.message.includes('E2BIG') === true;
+  return spawnSync(process.execPath, ['-e', '0'], { env: childEnv(extra) }).error?.message.includes('E2BIG') === true;
 })();
 
 /** A 256 KiB file system of its own (root only: a tmpfs mount), or null where none can be made. */
 function smallDisk(): { dir: string; remove: () => void } | null {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'px-full-'));
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]).status !== 0) {
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir], { env: childEnv() }).status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     return null;
   }
   return {
     dir,
     remove: () => {
-      spawnSync('umount', [dir]);
+      spawnSync('umount', [dir], { env: childEnv() });
       rmSync(dir, { recursive: true, force: true });
     },
   };

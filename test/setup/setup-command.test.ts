@@ -64,7 +64,7 @@ it('Esc before anything was saved: exit 130; after one was saved: says what and 
   await first.press('escape');
   const cancelled = await first.done;
   expect(cancelled.code).toBe(130);
-  expect(cancelled.stderr).toBe('error: Setup stopped; nothing was saved.\n');
+  expect(cancelled.stderr).toBe('Setup stopped; nothing was saved.\n');
   const second = startPx(['setup'], { cwd: project.root, env, interactive: true });
   await second.waitForFrame(/\(1 of 2\)/);
   await second.type(canary(5));

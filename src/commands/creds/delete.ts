@@ -1,4 +1,4 @@
-import { NotFound, Refused, UsageError } from '../../core/errors.js';
+import { NotFound, Declined, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
@@ -22,7 +22,7 @@ async function removeCredential(io: Io, args: DeleteArgs): Promise<number> {
     throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
   }
   if (!args.yes && !(await askConfirm(io, `Delete ${args.name} from the keychain for this project? This cannot be undone.`))) {
-    throw new Refused(`Kept ${args.name}; nothing changed.`);
+    throw new Declined(`Kept ${args.name}; nothing changed.`);
   }
   if (!(await creds.delete(args.name))) throw new NotFound(`No deploy credential named ${args.name} in the ${creds.label}.`);
   line(io.stdout, `Deleted ${args.name} from the ${creds.label}.`);

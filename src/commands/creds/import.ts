@@ -1,13 +1,14 @@
 import { unlink } from 'node:fs/promises';
 import type { SecretEntry } from '../../core/backend.js';
 import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
-import { PxError, Refused, UsageError } from '../../core/errors.js';
+import { Cancelled, Declined, PxError, UsageError } from '../../core/errors.js';
 import type { Manifest } from '../../core/manifest/types.js';
 import { DEPLOY_FILE, isSecretsFile, runtimeSecretNames } from '../../core/examples.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
 import { line, warn, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
-import { importSource, printPreview } from '../secret/import.js';
+import { importedLine, importQuestion, importSource, printPreview } from '../secret/import.js';
+import { count } from '../../cli/plural.js';
 import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 import { runtimeRefusal } from './set.js';
 
@@ -37,21 +38,20 @@ async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
   const { path, shownAs } = await importSource(io, args.file, project.root, DEPLOY_FILE);
   const { entries, warnings } = readCredentialsFile(path, shownAs, project.root, project.manifest);
   for (const warning of warnings) warn(io, warning);
-  if (!args.yes && !io.interactive) {
-    throw new UsageError(`Importing ${entries.length} credentials needs confirmation and this run cannot prompt: pass --yes.`);
+  // One rule for both imports: the preview names every replacement and one confirmation, or
+  // --yes, covers it all (--force, from before the rule, means the same as --yes).
+  const confirmed = Boolean(args.yes || args.force);
+  if (!confirmed && !io.interactive) {
+    throw new UsageError(`Importing ${count(entries.length, 'credential')} needs confirmation and this run cannot prompt: pass --yes.`);
   }
   const existing = new Set(await creds.names());
   const items = entries.map((entry) => ({ name: entry.name, action: existing.has(entry.name) ? ('update' as const) : ('create' as const) }));
-  const replacing = items.filter((item) => item.action === 'update').map((item) => item.name);
-  if (replacing.length > 0 && !args.force && !io.interactive) {
-    throw new Refused(`${replacing.join(', ')} ${replacing.length === 1 ? 'is' : 'are'} already in the keychain for this project: pass --force to replace ${replacing.length === 1 ? 'it' : 'them'}.`);
-  }
+  const updates = items.filter((item) => item.action === 'update').length;
   await checkPlaintextIgnored(io, project.root, { extra: typeof path === 'string' ? path : undefined });
   if (io.interactive) (await io.ui()).importPreview({ target: creds.label, file: shownAs, items, dryRun: false });
   else printPreview(io, creds.label, shownAs, items, false);
-  if (!args.yes || (replacing.length > 0 && !args.force)) {
-    const question = `Store ${entries.length} in the keychain${replacing.length > 0 ? `, replacing ${replacing.length}` : ''}?`;
-    if (!(await askConfirm(io, question))) throw new Refused('Import cancelled; nothing was stored.');
+  if (!confirmed && !(await askConfirm(io, importQuestion(entries.length, 'credential', `the ${creds.label}`, updates)))) {
+    throw new Declined('Import cancelled; nothing was stored.');
   }
   const stored: string[] = [];
   for (const entry of entries) {
@@ -64,7 +64,7 @@ async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
     }
     stored.push(entry.name);
   }
-  line(io.stdout, `Imported ${entries.length} into the ${creds.label}: ${entries.length - replacing.length} new, ${replacing.length} replaced.`);
+  line(io.stdout, importedLine(entries.length, `the ${creds.label}`, { created: entries.length - updates, updated: updates }));
   // Nothing to delete when the credentials came through a pipe.
   if (typeof path === 'string') await offerRemoval(io, path, shownAs, Boolean(args.removeFile));
   return 0;
@@ -72,7 +72,14 @@ async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
 
 /** The plaintext file is no longer needed: delete it when asked to (the prompt defaults to No). */
 async function offerRemoval(io: Io, path: string, shownAs: string, removeFile: boolean): Promise<void> {
-  const remove = removeFile || (io.interactive && (await askConfirm(io, `Delete the plaintext ${shownAs} now? Its credentials are in the keychain.`)));
+  let remove = removeFile;
+  if (!remove && io.interactive) {
+    // The import is done whatever the answer: Ctrl+C or Esc here only keeps the file (exit 0).
+    remove = await askConfirm(io, `Delete the plaintext ${shownAs} now? Its credentials are in the keychain.`).catch((error: unknown) => {
+      if (error instanceof Cancelled) return false;
+      throw error;
+    });
+  }
   if (remove) {
     await unlink(path);
     line(io.stdout, `Deleted ${shownAs}.`);

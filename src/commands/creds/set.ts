@@ -1,4 +1,4 @@
-import { Refused, UsageError } from '../../core/errors.js';
+import { Refused, UsageError, Declined } from '../../core/errors.js';
 import { runtimeSecretNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
@@ -33,7 +33,7 @@ async function set(io: Io, args: SetArgs): Promise<number> {
   if (exists && !args.force) {
     if (!io.interactive) throw new Refused(`${args.name} is already in the ${creds.label}: pass --force to replace it.`);
     if (!(await askConfirm(io, `${args.name} is already in the keychain for this project. Replace it?`))) {
-      throw new Refused(`Kept the existing ${args.name}; nothing changed.`);
+      throw new Declined(`Kept the existing ${args.name}; nothing changed.`);
     }
   }
   await checkPlaintextIgnored(io, project.root);

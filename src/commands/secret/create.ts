@@ -1,4 +1,4 @@
-import { Refused, UsageError } from '../../core/errors.js';
+import { Refused, UsageError, Declined } from '../../core/errors.js';
 import { deployCredentialNames } from '../../core/examples.js';
 import { assertValidName } from '../../core/names.js';
 import { checkValue } from '../../core/manifest/manifest.js';
@@ -38,7 +38,7 @@ async function create(io: Io, args: CreateArgs): Promise<number> {
     if (exists && !args.force) {
       if (!io.interactive) throw new Refused(`${args.name} already exists in ${target}: pass --force to replace it.`);
       if (!(await askConfirm(io, `${args.name} already exists in ${target}. Replace it?`))) {
-        throw new Refused(`Kept the existing ${args.name}; nothing changed.`);
+        throw new Declined(`Kept the existing ${args.name}; nothing changed.`);
       }
     }
     const value = await readSecretValue(io, { name: args.name, flagValue: args.value, target });

@@ -1,4 +1,4 @@
-import { NotFound, Refused, UsageError } from '../../core/errors.js';
+import { NotFound, Declined, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { line, type Io } from '../../cli/io.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
@@ -23,7 +23,7 @@ async function removeSecret(io: Io, args: DeleteArgs): Promise<number> {
       throw new UsageError(`Deleting ${args.name} needs confirmation and this run cannot prompt: pass --yes.`);
     }
     if (!args.yes && !(await askConfirm(io, `Delete ${args.name} from ${target}? This cannot be undone.`))) {
-      throw new Refused(`Kept ${args.name}; nothing changed.`);
+      throw new Declined(`Kept ${args.name}; nothing changed.`);
     }
     await backend.delete(args.name);
     line(io.stdout, `Deleted ${args.name} from ${target}.`);

@@ -1,4 +1,4 @@
-import { Refused, UsageError } from '../../core/errors.js';
+import { Refused, UsageError, Declined } from '../../core/errors.js';
 import { CHARSETS, type Charset, type Generator } from '../../core/manifest/types.js';
 import { DEFAULT_GENERATOR, describeGenerator, MAX_GENERATED_LENGTH, MIN_GENERATED_LENGTH } from '../../core/manifest/charsets.js';
 import { checkValue, manifestSecret } from '../../core/manifest/manifest.js';
@@ -63,7 +63,7 @@ async function generate(io: Io, args: GenerateArgs): Promise<number> {
     if (exists && !args.force) {
       if (!io.interactive) throw new Refused(`${args.name} already exists in ${target}: pass --force to replace it with a generated value.`);
       if (!(await askConfirm(io, `${args.name} already exists in ${target}. Replace it with a generated value?`))) {
-        throw new Refused(`Kept the existing ${args.name}; nothing changed.`);
+        throw new Declined(`Kept the existing ${args.name}; nothing changed.`);
       }
     }
     const value = await generateMatching(project.manifest, env.name, args.name, generator);

@@ -3,10 +3,11 @@ import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
 import { readImportEntries, type ImportSource } from '../../core/dotenv.js';
 import { MAX_BODY_BYTES } from '../../core/limits.js';
 import { readPipedBytes } from '../../core/stdin.js';
-import { Refused, UsageError } from '../../core/errors.js';
+import { Declined, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
 import { line, warn, type Io } from '../../cli/io.js';
+import { count } from '../../cli/plural.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
 import { environmentOf, openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
@@ -73,7 +74,7 @@ async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
   const { entries, warnings } = readImportFile(path, shownAs, project.root, project.manifest, env.name);
   for (const warning of warnings) warn(io, warning);
   if (!args.yes && !args.dryRun && !io.interactive) {
-    throw new UsageError(`Importing ${entries.length} secrets needs confirmation and this run cannot prompt: pass --yes (or --dry-run to preview).`);
+    throw new UsageError(`Importing ${count(entries.length, 'secret')} needs confirmation and this run cannot prompt: pass --yes (or --dry-run to preview).`);
   }
   const { backend, target } = await openSecrets(io, args, project);
   try {
@@ -94,16 +95,26 @@ async function importFromFile(io: Io, args: ImportArgs): Promise<number> {
       line(io.interactive ? io.stderr : io.stdout, 'Dry run: nothing was sent.');
       return 0;
     }
-    if (!args.yes && !(await askConfirm(io, `Import ${entries.length} secrets into ${target}?`))) {
-      throw new Refused('Import cancelled; nothing was sent.');
+    const updates = items.filter((item) => item.action === 'update').length;
+    if (!args.yes && !(await askConfirm(io, importQuestion(entries.length, 'secret', target, updates)))) {
+      throw new Declined('Import cancelled; nothing was sent.');
     }
     const result = await send(io, backend, entries);
     if (args.json) json(result);
-    else line(io.stdout, `Imported ${entries.length} into ${target}: ${result.created} created, ${result.updated} updated.`);
+    else line(io.stdout, importedLine(entries.length, target, result));
     return 0;
   } finally {
     await backend.close?.();
   }
+}
+
+/** The one question of both imports: it covers replacing what is stored, so --yes answers it all. */
+export function importQuestion(total: number, noun: string, target: string, updates: number): string {
+  return `Import ${count(total, noun)} into ${target}${updates > 0 ? `, replacing ${updates}` : ''}?`;
+}
+
+export function importedLine(total: number, target: string, result: { created: number; updated: number }): string {
+  return `Imported ${total.toLocaleString('en-US')} into ${target}: ${result.created} created, ${result.updated} updated.`;
 }
 
 /** The preview of an import on a non-interactive run: stderr, as it is not the result, except for a dry run, whose result it is. */

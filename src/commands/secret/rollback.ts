@@ -1,4 +1,4 @@
-import { NotFound, Refused, UsageError } from '../../core/errors.js';
+import { NotFound, Declined, UsageError } from '../../core/errors.js';
 import { assertValidName } from '../../core/names.js';
 import { parseVersion } from '../../core/secret-versions.js';
 import { line, type Io } from '../../cli/io.js';
@@ -34,7 +34,7 @@ async function rollBack(io: Io, args: RollbackArgs): Promise<number> {
     }
     if (source.current) throw new UsageError(`${args.name} is at version ${source.version} already: name an earlier one with --to.`);
     const question = `Make version ${source.version} of ${args.name} (${source.createdAt}, by ${source.by}) current again in ${target}? Version ${current.version} stays in history.`;
-    if (!args.yes && !(await askConfirm(io, question))) throw new Refused(`Kept version ${current.version} of ${args.name}; nothing changed.`);
+    if (!args.yes && !(await askConfirm(io, question))) throw new Declined(`Kept version ${current.version} of ${args.name}; nothing changed.`);
     const result = await backend.rollback(args.name, source.version);
     line(io.stdout, `Rolled ${args.name} back to version ${result.rolledBackTo} in ${target}: that value is now version ${result.version}.`);
     return 0;

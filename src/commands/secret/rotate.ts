@@ -2,7 +2,7 @@
 // history (so `px secret rollback` undoes a rotation). A secret with a generator (its class's or
 // the manifest's) gets a freshly generated value; any other needs a person: a hidden prompt on a
 // terminal, or a piped value with --yes in a script. px never takes the value as an argument.
-import { NotFound, Refused, UsageError } from '../../core/errors.js';
+import { Declined, NotFound, UsageError } from '../../core/errors.js';
 import { describeGenerator } from '../../core/manifest/charsets.js';
 import { checkValue, manifestSecret } from '../../core/manifest/manifest.js';
 import type { VersionMeta } from '../../core/secret-versions.js';
@@ -41,7 +41,7 @@ async function rotate(io: Io, args: RotateArgs): Promise<number> {
     const question = generator
       ? `Rotate ${args.name} in ${target}? It gets a new generated value (${describeGenerator(generator)}); the current one stays in history as version ${current.version}.`
       : `Rotate ${args.name} in ${target}? You type its new value next; the current one stays in history as version ${current.version}.`;
-    if (!args.yes && !(await askConfirm(io, question))) throw new Refused(`Kept the current ${args.name}; nothing changed.`);
+    if (!args.yes && !(await askConfirm(io, question))) throw new Declined(`Kept the current ${args.name}; nothing changed.`);
     const value = generator ? await generateMatching(project.manifest, env.name, args.name, generator) : await typedValue(io, session, args.name);
     await backend.put(args.name, value);
     const how = generator ? `a new generated value (${describeGenerator(generator)})` : 'the new value';

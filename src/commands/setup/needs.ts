@@ -4,7 +4,8 @@
 // status. A project that declares nothing gets empty lists; the commands then say how to declare.
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_GENERATOR } from '../../core/manifest/charsets.js';
-import { DEFAULT_ENV, deployCredentialsOf, manifestSecret } from '../../core/manifest/manifest.js';
+import { deployCredentialNames } from '../../core/examples.js';
+import { DEFAULT_ENV, manifestSecret } from '../../core/manifest/manifest.js';
 import { formatProblem, resolveSecret, secretStatus, strategyFor } from '../../core/manifest/plan.js';
 import type { Manifest } from '../../core/manifest/types.js';
 import type { Project } from '../../core/project.js';
@@ -52,7 +53,8 @@ export function environmentsOf(manifest: Pick<Manifest, 'defaultEnv' | 'envs'>, 
 
 export function projectNeeds(project: Project, env: string, tier?: string): ProjectNeeds {
   const { manifest } = project;
-  const deploy = deployCredentialsOf(manifest);
+  // The project's own declarations win over the built-in deploy list (a declared GITHUB_TOKEN is a secret).
+  const deploy = deployCredentialNames(project.root, manifest);
   const secrets: NeededSecret[] = [];
   for (const spec of manifest.secrets.values()) {
     if (deploy.has(spec.name)) continue;

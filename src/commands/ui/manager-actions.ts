@@ -7,7 +7,7 @@ import { chunkEntries } from '../../core/chunks.js';
 import { DeployCredentials } from '../../core/deploy-credentials.js';
 import { PxError } from '../../core/errors.js';
 import { deployCredentialNames, DEPLOY_FILE, runtimeSecretNames, SECRETS_FILE } from '../../core/examples.js';
-import { gitIgnoreState } from '../../core/git-ignore.js';
+import { gitIgnoreState, trackedFileFix } from '../../core/git-ignore.js';
 import { isStale } from '../../core/manifest/plan.js';
 import { nameProblem, valueProblem } from '../../core/names.js';
 import type { Project } from '../../core/project.js';
@@ -207,7 +207,7 @@ export class ManagerSession implements ManagerActions {
     const inside = relative(this.project.root, path);
     const state = inside && !inside.startsWith('..') && !isAbsolute(inside) ? gitIgnoreState(this.project.root, inside) : null;
     if (state === 'not-ignored') warnings.push(`${file} holds plaintext secrets and is not git-ignored: add it to .gitignore.`);
-    if (state === 'tracked') warnings.push(`${file} is tracked by git: \`git rm --cached ${file}\`, and replace the secrets it held.`);
+    if (state === 'tracked') warnings.push(trackedFileFix(this.project.root, inside));
     const plan: ImportPlan = { file, items: entries.map((entry) => ({ name: entry.name, action: existing.has(entry.name) ? 'update' : 'create' })), warnings };
     // The values stay here, next to the plan the screen holds, and never go to the screen.
     this.entries.set(plan, entries);

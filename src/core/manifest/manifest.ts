@@ -2,12 +2,10 @@
 //   loadManifest(root, config)      px.config.json's declarations, else the example files' names
 //   resolveEnvironment(flag, env, manifest)  --env, else PX_ENV, else `default`, else development
 //   manifestSecret(manifest, name, env)      one entry with the environment's overrides, or undefined
-//   deployCredentialsOf(manifest)   the names px keeps out of runtime secrets (with the built-in list)
 //   validationProblems(...)         what `px secret validate` reports, by name, never a value
 // Strategies, statuses and plan rows are in plan.ts; types in types.ts.
 import { UsageError } from '../errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames, SECRETS_EXAMPLE } from '../examples.js';
-import { WELL_KNOWN_DEPLOY_CREDENTIALS } from '../names.js';
 import { envNameProblem, type ParsedConfig } from './parse.js';
 import { formatProblem, heldByPx, isStale, resolveSecret, strategyFor } from './plan.js';
 import type { CredentialSpec, Manifest, ResolvedSecret, SecretSpec } from './types.js';
@@ -31,7 +29,8 @@ export function loadManifest(root: string, config: ParsedConfig | null): Manifes
   if (config?.secrets) return { ...base, source: 'px.config.json', secrets: config.secrets };
   const names = readExampleNames(root, SECRETS_EXAMPLE);
   const secrets = new Map<string, SecretSpec>();
-  for (const name of names ?? []) if (!credentials.has(name) && !WELL_KNOWN_DEPLOY_CREDENTIALS.has(name)) secrets.set(name, exampleSpec(name));
+  // A well-known deploy name the example file lists is the project's runtime secret (its own declaration wins).
+  for (const name of names ?? []) if (!credentials.has(name)) secrets.set(name, exampleSpec(name));
   return { ...base, source: names ? 'example files' : 'none', secrets };
 }
 
@@ -62,11 +61,6 @@ export function resolveEnvironment(flag: string | undefined, processEnv: NodeJS.
 export function manifestSecret(manifest: Manifest, name: string, env: string): ResolvedSecret | undefined {
   const spec = manifest.secrets.get(name);
   return spec ? resolveSecret(spec, env) : undefined;
-}
-
-/** Deploy credential names: the manifest's, the example file's (in `credentials`) and the built-in list. */
-export function deployCredentialsOf(manifest: Manifest): Set<string> {
-  return new Set([...WELL_KNOWN_DEPLOY_CREDENTIALS, ...manifest.credentials.keys()]);
 }
 
 export interface ValidationProblem {
