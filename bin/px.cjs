@@ -7,10 +7,28 @@
 // shebang cannot pass portably). `px run` and `px deploy` forward the signal to their command.
 if (process.platform !== 'win32') process.on('SIGUSR1', () => undefined);
 const args = process.argv.slice(2);
+const launcherModule = module;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(`${require('../package.json').version}\n`);
+  writeStdout(`${require('../package.json').version}\n`);
 } else {
   load('px.cjs').main(args);
+}
+
+/**
+ * Writes to file descriptor 1 directly: process.stdout on a pipe would load Node's net and stream
+ * modules for one line. A pipe left non-blocking by another program
+ * may refuse the write (EAGAIN): the stream then takes what is left. A closed pipe is not an error.
+ */
+function writeStdout(text) {
+  const fs = require('node:fs');
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += fs.writeSync(1, bytes, done);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(bytes.subarray(done));
+    else if (error.code !== 'EPIPE') throw error;
+  }
 }
 
 /**
@@ -18,6 +36,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
  * user's cache directory, so that runs after the first skip compiling px's own code. Node 22 has
  * module.enableCompileCache() for this; px supports Node 20, whose cached code cannot call
  * import(), so the files reach each other through `__pxImport`. PX_CODE_CACHE=off turns it off.
+ *
+ * A cache holds the functions of the run that wrote it, so dist/px.cjs (the fast path's commands)
+ * and dist/ui.cjs (the screens) keep one per command: `px secret list` does not compile its code
+ * on every run because `px secret import` happened to run first. dist/cli.cjs, mostly yargs, keeps one.
  */
 function load(name) {
   load.done ??= new Map();
@@ -29,7 +51,9 @@ function run(name) {
   const fs = require('node:fs');
   const path = require('node:path');
   const vm = require('node:vm');
-  const { createRequire } = require('node:module');
+  // Module.createRequire is what node:module exports; asking the loader's own class for it
+  // skips loading node:module, which brings Node's ES module loader along.
+  const { createRequire } = launcherModule.constructor;
   const file = path.join(__dirname, '..', 'dist', name);
   let source;
   try {
@@ -44,7 +68,8 @@ function run(name) {
   const dir = cacheDir();
   // V8 checks its own version and flags, and only the length of the source: the name adds the rest.
   const prefix = `${name}-`;
-  const cacheName = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}.v8cache`;
+  const build = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`;
+  const cacheName = name === 'cli.cjs' ? `${build}.v8cache` : `${build}-${commandWords(args)}.v8cache`;
   let cachedData;
   if (dir) {
     try {
@@ -55,21 +80,42 @@ function run(name) {
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname, __pxImport) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
-  if (dir && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCache(dir, prefix, cacheName, script));
+  if (dir && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCache(dir, prefix, build, cacheName, script));
   const module = { exports: {} };
   const pxImport = (sibling) => Promise.resolve().then(() => load(path.basename(sibling)));
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), pxImport);
   return module.exports;
 }
 
+/** The command's first words (`secret-list`), which name its cache: at most two, lowercase. */
+function commandWords(argv) {
+  const words = [];
+  for (const arg of argv) {
+    if (words.length === 2 || !/^[a-z][a-z0-9-]{0,23}$/.test(arg)) break;
+    words.push(arg);
+  }
+  return words.length > 0 ? words.join('-') : 'px';
+}
+
+/** Caches of one file and build beyond this many (odd words make new ones) go, oldest first. */
+const MAX_CACHES_PER_FILE = 16;
+
 /** At exit, so the cache holds every function this run compiled. Never fails the run. */
-function saveCache(dir, prefix, cacheName, script) {
+function saveCache(dir, prefix, build, cacheName, script) {
   const fs = require('node:fs');
   const path = require('node:path');
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const current = [];
     for (const old of fs.readdirSync(dir)) {
-      if (old.startsWith(prefix) && old.endsWith('.v8cache') && old !== cacheName) fs.rmSync(path.join(dir, old), { force: true });
+      if (!old.startsWith(prefix) || !old.endsWith('.v8cache') || old === cacheName) continue;
+      // Another build's: it can never be used again.
+      if (!old.startsWith(`${build}.`) && !old.startsWith(`${build}-`)) fs.rmSync(path.join(dir, old), { force: true });
+      else current.push(old);
+    }
+    if (current.length >= MAX_CACHES_PER_FILE) {
+      const byAge = current.map((old) => [fs.statSync(path.join(dir, old)).mtimeMs, old]).sort((a, b) => a[0] - b[0]);
+      for (const [, old] of byAge.slice(0, current.length - MAX_CACHES_PER_FILE + 1)) fs.rmSync(path.join(dir, old), { force: true });
     }
     const temp = path.join(dir, `.${cacheName}.${process.pid}.tmp`);
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });

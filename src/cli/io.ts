@@ -1,6 +1,7 @@
 // The streams, environment and interactivity of one px run. Commands get one of these instead of
 // touching `process`, so tests can drive them with fake streams and a test renderer.
-import { isatty } from 'node:tty';
+import { fstatSync } from 'node:fs';
+import { fdStream } from './fd-stream.js';
 import type { Ui } from '../../components/ui.js';
 import { colorEnabled, isInteractive, type InStream, type OutStream } from '../core/interactive.js';
 import { openKeychain, type Keychain } from '../core/keychain.js';
@@ -39,10 +40,29 @@ function quietOnEpipe<T extends NodeJS.WritableStream>(stream: T): T {
   return stream;
 }
 
-export function processIo(argv: readonly string[]): Io {
+/**
+ * isatty(fd), loading node:tty (and with it Node's net and stream modules) only for a character
+ * device: a pipe, a file or a socket, where scripts run px, is never a terminal.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
+/**
+ * `direct`: stdout and stderr, where they are not terminals, are written through fdStream instead
+ * of Node's streams (the fast path; see main.ts for the commands that keep Node's).
+ */
+export function processIo(argv: readonly string[], options: { direct?: boolean } = {}): Io {
   // Node builds process.stdin/stderr on first use, which costs start-up time: ask the file
-  // descriptors whether they are terminals, and touch the streams only when needed.
-  const ttys = { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) };
+  // descriptors whether they are terminals, and touch the streams only when needed. stdin is
+  // asked only when stdout is a terminal: interactive needs both.
+  const stdoutTty = isTerminal(1);
+  const ttys = { stdin: stdoutTty && isTerminal(0), stdout: stdoutTty, stderr: isTerminal(2) };
   let stdin: InStream | undefined;
   let stdout: OutStream | undefined;
   let stderr: OutStream | undefined;
@@ -54,10 +74,10 @@ export function processIo(argv: readonly string[]): Io {
       return (stdin ??= process.stdin as InStream);
     },
     get stdout() {
-      return (stdout ??= quietOnEpipe(process.stdout) as OutStream);
+      return (stdout ??= quietOnEpipe(options.direct && !ttys.stdout ? fdStream(1) : (process.stdout as OutStream)));
     },
     get stderr() {
-      return (stderr ??= quietOnEpipe(process.stderr) as OutStream);
+      return (stderr ??= quietOnEpipe(options.direct && !ttys.stderr ? fdStream(2) : (process.stderr as OutStream)));
     },
     interactive: isInteractive({ isTTY: ttys.stdin }, { isTTY: ttys.stdout }, process.env),
     color: colorEnabled({ isTTY: ttys.stderr }, process.env, argv),

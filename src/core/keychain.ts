@@ -12,14 +12,16 @@
 // get/set/delete; the bus itself is probed first (below), because a bus that accepts connections
 // and never answers would block that constructor for good. `findCredentials` has no timeout and
 // ignores its AbortSignal, so enumeration runs in a child process that is killed at the deadline.
-// node:child_process and node:net are imported where used: this module is on the start-up path
-// of `px secret list`, which never needs them.
-import { createRequire } from 'node:module';
+// node:child_process, node:net and node:module are imported where used: this module is on the
+// start-up path of `px secret list`, which never needs them.
 import type { AsyncEntry } from '@napi-rs/keyring';
 import { AuthRejected } from './errors.js';
+import type { SecretService } from './secret-service.js';
 import { visibleText } from './visible-text.js';
 
 export const KEYCHAIN_TIMEOUT_MS = 5000;
+/** As long as the library's Secret Service client waits for one reply. */
+const SECRET_SERVICE_CALL_TIMEOUT_MS = 2000;
 
 export interface Keychain {
   get(service: string, account: string): Promise<string | null>;
@@ -141,6 +143,7 @@ findCredentialsAsync(process.argv[2]).then(
 );`;
 
 async function enumerate(service: string, withValues: boolean, env: NodeJS.ProcessEnv): Promise<Array<[string, string]>> {
+  const { createRequire } = await import('node:module');
   let library: string;
   try {
     library = createRequire(import.meta.url).resolve('@napi-rs/keyring');
@@ -194,8 +197,30 @@ export function openKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
       return call(new AsyncEntry(service, account, ENTRY_OPTIONS));
     });
   };
+  // Linux: a lookup is first tried over px's own D-Bus connection (secret-service.ts), one per run;
+  // what that leaves undecided (undefined) goes to the library.
+  let own: Promise<SecretService> | undefined;
+  const ownLookup = async (service: string, account: string): Promise<string | null | undefined> => {
+    const reason = keychainUnreachableReason(env);
+    if (reason) throw keychainUnavailable(reason);
+    const path = process.platform === 'linux' ? busSocketPath(env.DBUS_SESSION_BUS_ADDRESS!) : null;
+    if (!path) return undefined;
+    const { BusUnreachable, CallTimedOut, openSecretService } = await import('./secret-service.js');
+    try {
+      own ??= openSecretService(path, { timeoutMs: KEYCHAIN_TIMEOUT_MS, callTimeoutMs: SECRET_SERVICE_CALL_TIMEOUT_MS });
+      return await (await own).lookup({ service, username: account });
+    } catch (error) {
+      // A bus or a Secret Service that does not answer ends it, in the words the probe and the
+      // library use; anything else is the library's to decide.
+      if (error instanceof BusUnreachable || error instanceof CallTimedOut) throw keychainUnavailable(error.message, error);
+      return undefined;
+    }
+  };
   return {
-    get: (service, account) => onEntry(service, account, (entry) => entry.getPassword()),
+    async get(service, account) {
+      const found = await ownLookup(service, account);
+      return found !== undefined ? found : onEntry(service, account, (entry) => entry.getPassword());
+    },
     set: (service, account, value) => onEntry(service, account, (entry) => entry.setPassword(value)),
     delete: (service, account) => onEntry(service, account, (entry) => entry.deleteCredential()),
     async accounts(service) {

@@ -1,6 +1,6 @@
 // The launcher's V8 code cache: private, rebuilt when stale or damaged, never in the way.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { tempProject, type TempProject } from '../helpers/project.js';
@@ -19,13 +19,13 @@ const cacheFiles = () => readdirSync(cacheDir()).filter((name) => name.endsWith(
 
 it('is written on the first run (0600 in a 0700 directory) and used by the next, for each part of px', () => {
   expect(px(['secret', 'list', '--json']).status).toBe(0);
-  expect(cacheFiles()).toEqual([expect.stringMatching(/^px\.cjs-v\d+\.\d+\.\d+-/)]);
-  // The yargs CLI is a second file with a cache of its own.
+  expect(cacheFiles()).toEqual([expect.stringMatching(/^px\.cjs-v\d+\.\d+\.\d+-.*-secret-list\.v8cache$/)]);
+  // The yargs CLI is a second file with a cache of its own; the launcher's bundle keeps one per command.
   const help = px(['secret', 'delete', '--help']);
   expect(help.status, help.stderr).toBe(0);
   expect(help.stdout).toMatch(/--yes/);
   const files = cacheFiles();
-  expect(files).toEqual([expect.stringMatching(/^cli\.cjs-/), expect.stringMatching(/^px\.cjs-/)]);
+  expect(files).toEqual([expect.stringMatching(/^cli\.cjs-v[^-]+-[^-]+-\d+-\d+\.v8cache$/), expect.stringMatching(/^px\.cjs-.*-secret-delete\.v8cache$/), expect.stringMatching(/^px\.cjs-.*-secret-list\.v8cache$/)]);
   expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
   for (const file of files) expect(statSync(join(cacheDir(), file)).mode & 0o777).toBe(0o600);
   const written = files.map((file) => statSync(join(cacheDir(), file)).mtimeMs);
@@ -46,6 +46,29 @@ it('a damaged cache is ignored and replaced; caches of other builds are removed'
   expect(result.stderr).toBe('');
   expect(cacheFiles()).toEqual([file]);
   expect(statSync(join(cacheDir(), file)).size).toBeGreaterThan(1000);
+});
+
+it('each command keeps its own cache of the launcher\'s bundle, at most 16 of one build, the oldest going first', () => {
+  expect(px(['secret', 'list', '--json']).status).toBe(0);
+  const [list] = cacheFiles();
+  const build = list.slice(0, -'-secret-list.v8cache'.length);
+  // Caches of this build that odd words made earlier, older than any real one.
+  for (let i = 0; i < 20; i++) {
+    const path = join(cacheDir(), `${build}-odd-${i}.v8cache`);
+    writeFileSync(path, 'an earlier cache');
+    utimesSync(path, 1000 + i, 1000 + i);
+  }
+  expect(px(['secret', 'exists', 'NOPE']).status).toBe(1);
+  const files = cacheFiles().filter((name) => name.startsWith(`${build}-`));
+  expect(files).toHaveLength(16);
+  expect(files).toContain(`${build}-secret-exists.v8cache`);
+  expect(files).toContain(list);
+  // The oldest went: odd-0 … odd-5.
+  for (let i = 0; i < 6; i++) expect(files).not.toContain(`${build}-odd-${i}.v8cache`);
+  // The list's cache is used as it is: a second run rewrites nothing.
+  const before = statSync(join(cacheDir(), list)).mtimeMs;
+  expect(px(['secret', 'list', '--json']).status).toBe(0);
+  expect(statSync(join(cacheDir(), list)).mtimeMs).toBe(before);
 });
 
 it('PX_CODE_CACHE=off writes nothing, and an unwritable cache directory costs nothing but the cache', () => {

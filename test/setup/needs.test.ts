@@ -86,11 +86,12 @@ it('environments: the default one, then px.config.json’s, then the current one
   expect(environmentsOf({ envs: {} }, 'qa')).toEqual(['development', 'qa']);
 });
 
-it('without a manifest: every name of .env.secrets.example is a required prompt; deploy credentials stay out', () => {
-  writeFileSync(join(project.root, '.env.secrets.example'), 'API_KEY=\nCLOUDFLARE_API_TOKEN=\n');
+it('without a manifest: every name of .env.secrets.example is a required prompt (a well-known deploy name too: the project declares it); .env.deploy.example names stay out', () => {
+  writeFileSync(join(project.root, '.env.secrets.example'), 'API_KEY=\nCLOUDFLARE_API_TOKEN=\nFLY_API_TOKEN=\n');
+  writeFileSync(join(project.root, '.env.deploy.example'), 'FLY_API_TOKEN=\n');
   const needs = needsOf();
   expect(needs.declared).toBe(true);
-  expect(needs.secrets.map((s) => [s.name, s.provide, s.required])).toEqual([['API_KEY', 'prompt', true]]);
+  expect(needs.secrets.map((s) => [s.name, s.provide, s.required])).toEqual([['API_KEY', 'prompt', true], ['CLOUDFLARE_API_TOKEN', 'prompt', true]]);
   expect(needs.environments).toEqual(['development']);
 });
 
