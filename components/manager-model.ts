@@ -9,7 +9,7 @@ export type RowStatus = 'configured' | 'missing' | 'stale' | 'invalid' | 'genera
 
 export interface ManagerRow {
   name: string;
-  /** ISO 8601; absent for a missing secret and for keychain entries (the keychain keeps no times). */
+  /** ISO 8601; absent for a missing secret, and for a credential px did not set (the keychain keeps no times). */
   updatedAt?: string;
   /** Absent when the project declares nothing to compare with. */
   status?: RowStatus;

@@ -5,11 +5,11 @@ import { render as inkRender } from 'ink';
 import React from 'react';
 import type { Readable, Writable } from 'node:stream';
 import { Confirm } from './Confirm.js';
-import { CredentialTable, type CredentialTableProps } from './CredentialTable.js';
 import { HiddenInput } from './HiddenInput.js';
 import { ImportPreview, type ImportPreviewProps } from './ImportPreview.js';
 import { ProgressBar } from './ProgressBar.js';
-import { SecretTable, type SecretTableProps } from './SecretTable.js';
+import { Table } from './Table.js';
+import type { TableView } from './table-model.js';
 import { enterFullScreen } from './full-screen.js';
 import { Manager } from './Manager.js';
 import type { ManagerActions, PaneData, PaneId } from './manager-model.js';
@@ -41,8 +41,8 @@ export interface Progress {
 export interface Ui {
   hiddenInput(options: { label: string; target: string }): Promise<string>;
   confirm(options: { message: string; defaultYes?: boolean }): Promise<boolean>;
-  secretTable(props: SecretTableProps): void;
-  credentialTable(props: CredentialTableProps): void;
+  /** A table (px secret list, px creds list) cut to the terminal's width. */
+  table(view: TableView): void;
   importPreview(props: ImportPreviewProps): void;
   progress(options: { label: string; total: number }): Progress;
   /** The full-screen manager; resolves when the user quits. */
@@ -103,8 +103,7 @@ export function createUi(render: Renderer): Ui {
       ask<string>((resolve, cancel) => <HiddenInput label={label} target={target} onSubmit={resolve} onCancel={cancel} />),
     confirm: ({ message, defaultYes }) =>
       ask<boolean>((resolve, cancel) => <Confirm message={message} defaultYes={defaultYes} onAnswer={resolve} onCancel={cancel} />),
-    secretTable: (props) => once(<SecretTable {...props} />),
-    credentialTable: (props) => once(<CredentialTable {...props} />),
+    table: (view) => once(<Table view={view} />),
     importPreview: (props) => once(<ImportPreview {...props} />),
     manager: ({ actions, environment, initial }) => ask<void>((quit) => <Manager actions={actions} environment={environment} initial={initial} onQuit={() => quit()} />, 'full screen'),
     setup: (actions) => ask<SetupOutcome>((done) => <SetupWizard actions={actions} columns={(process.stderr.columns as number | undefined) ?? 80} onDone={done} />),

@@ -157,8 +157,8 @@ describe('px creds list', () => {
     const result = await px(['creds', 'list'], { interactive: true });
     expect(result.code).toBe(0);
     const frame = result.frames.join('\n');
-    expect(frame).toMatch(/CLOUDFLARE_API_TOKEN +✗ missing/);
-    expect(frame).toMatch(/FLY_API_TOKEN +unknown +✓ stored/);
+    expect(frame).toMatch(/CLOUDFLARE_API_TOKEN +- +missing/);
+    expect(frame).toMatch(/FLY_API_TOKEN +unknown +stored/);
     expect(frame).toContain('1 credential, 1 from .env.deploy.example missing');
   });
 

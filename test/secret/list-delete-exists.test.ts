@@ -59,6 +59,14 @@ describe('px secret list', () => {
     }
   });
 
+  it('in a pipe, times are ISO 8601 to the second (UTC)', async () => {
+    await server.store.put('ALPHA', canary(6));
+    const [meta] = await server.store.list();
+    const result = await runPx(['secret', 'list'], { cwd: project.root, env });
+    const second = meta.createdAt.replace(/\.\d{3}Z$/, 'Z');
+    expect(result.stdout).toMatch(new RegExp(`^ALPHA  ${second}  ${meta.updatedAt.replace(/\.\d{3}Z$/, 'Z')}$`, 'm'));
+  });
+
   it('--json on an empty store', async () => {
     const result = await runPx(['secret', 'list', '--json'], { cwd: project.root, env });
     expect(JSON.parse(result.stdout)).toEqual({ target: server.url, env: 'development', secrets: [], missing: [], count: 0 });
@@ -80,8 +88,9 @@ describe('px secret list', () => {
     const result = await runPx(['secret', 'list'], { cwd: project.root, env, interactive: true });
     expect(result.code).toBe(0);
     const frame = result.frames.join('\n');
-    expect(frame).toMatch(/NAME\s+CREATED \(UTC\)\s+UPDATED \(UTC\)/);
-    expect(frame).toContain('ALPHA');
+    expect(frame).toMatch(/NAME\s+CREATED\s+UPDATED/);
+    // A terminal gets relative, local times; a pipe ISO 8601 to the second; --json the stored ISO times.
+    expect(frame).toMatch(/^ALPHA\s+just now\s+just now$/m);
     expect(frame).toContain('1 secret');
     expect(frame).not.toContain('canary');
   });

@@ -98,6 +98,24 @@ describe('px creds list', () => {
     for (const result of [table, ink]) expect(result.stdout + result.stderr + result.frames.join('')).not.toContain(CANARY);
   });
 
+  it("the manager's credentials pane: each row's time is when px set it, and a stale one says so", async () => {
+    writeFileSync(join(creds.project.root, 'px.config.json'), JSON.stringify({ credentials: { CLOUDFLARE_API_TOKEN: { rotateAfterDays: 90 }, FLY_API_TOKEN: { rotateAfterDays: 90 } } }));
+    await creds.keychain.set(creds.service, 'CLOUDFLARE_API_TOKEN', canary(6));
+    await creds.keychain.set(creds.service, 'FLY_API_TOKEN', canary(7));
+    const old = new Date(Date.now() - 120 * DAY).toISOString();
+    const recent = new Date(Date.now() - 2 * DAY).toISOString();
+    setAt({ CLOUDFLARE_API_TOKEN: old, FLY_API_TOKEN: recent });
+    const { ManagerSession } = await import('../../src/commands/ui/manager-actions.js');
+    const { findProject } = await import('../../src/core/project.js');
+    const io = { cwd: creds.project.root, env: { ...creds.project.env, PX_KEYCHAIN: 'off', PX_STORE_KEY: 'd'.repeat(64) }, keychain: () => creds.keychain } as never;
+    const session = new ManagerSession(io, {}, findProject(creds.project.root), 'development');
+    const { credentials } = await session.load('development');
+    expect(credentials.rows).toEqual([
+      { name: 'CLOUDFLARE_API_TOKEN', updatedAt: old, status: 'stale' },
+      { name: 'FLY_API_TOKEN', updatedAt: recent, status: 'configured' },
+    ]);
+  });
+
   it('a rotateAfterDays that is not a whole number of days is refused with its JSON path (exit 2)', async () => {
     writeFileSync(join(creds.project.root, 'px.config.json'), JSON.stringify({ credentials: { CLOUDFLARE_API_TOKEN: { rotateAfterDays: 0.5 } } }));
     const result = await creds.px(['creds', 'list']);

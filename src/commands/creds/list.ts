@@ -4,12 +4,12 @@ import { DEPLOY_EXAMPLE, readExampleNames } from '../../core/examples.js';
 import { line, type Io } from '../../cli/io.js';
 import { openCredentials, type GlobalArgs } from '../../cli/project-target.js';
 import { onboardingRows } from '../secret/list.js';
+import { count } from '../../cli/plural.js';
+import { plainLines, type Cell, type TableView } from '../../../components/table-model.js';
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
 }
-
-const STATUS_TEXT = { configured: 'stored', missing: 'missing', extra: 'not in example' } as const;
 
 export async function listCredentials(io: Io, args: ListArgs): Promise<number> {
   const { project, creds } = openCredentials(io, args);
@@ -36,23 +36,34 @@ export async function listCredentials(io: Io, args: ListArgs): Promise<number> {
     line(io.stdout, JSON.stringify({ credentials, count: names.length, missing }));
     return 0;
   }
-  const exampleFile = expected ? DEPLOY_EXAMPLE : undefined;
-  if (io.interactive) {
-    (await io.ui()).credentialTable({ target: creds.label, rows, count: names.length, exampleFile, staleNote: staleNote(stale) });
-    return 0;
-  }
-  line(io.stdout, `Target: ${creds.label}`);
-  if (names.length === 0) {
-    line(io.stdout, 'No deploy credentials for this project yet. Add one with `px creds set NAME` or import .env.deploy with `px creds import`.');
-  }
-  const width = Math.max(4, ...rows.map((row) => row.name.length));
-  // The age since px last set it: how long ago it was rotated, as far as px knows.
-  const ageWidth = Math.max(3, ...rows.map((row) => ageCell(row).length));
-  if (rows.length > 0) line(io.stdout, `${'NAME'.padEnd(width)}  ${'AGE'.padEnd(ageWidth)}${expected ? '  STATUS' : ''}`.trimEnd());
-  for (const row of rows) line(io.stdout, `${row.name.padEnd(width)}  ${ageCell(row).padEnd(ageWidth)}${row.status ? `  ${STATUS_TEXT[row.status]}` : ''}`.trimEnd());
-  const count = `${names.length} ${names.length === 1 ? 'credential' : 'credentials'}`;
-  line(io.stdout, `${count}${missing.length > 0 ? `, ${missing.length} from ${exampleFile} missing` : ''}${staleNote(stale)}`);
+  const view = credentialListView(creds.label, rows, names.length, expected ? DEPLOY_EXAMPLE : undefined, staleNote(stale));
+  if (io.interactive) (await io.ui()).table(view);
+  else for (const text of plainLines(view)) line(io.stdout, text);
   return 0;
+}
+
+const STATUS: Record<'configured' | 'missing' | 'extra', Cell> = {
+  configured: { text: 'stored', tone: 'good' },
+  missing: { text: 'missing', tone: 'bad' },
+  extra: { text: 'not in example', tone: 'dim' },
+};
+
+type CredentialRow = { name: string; age?: string; stale?: boolean; status?: keyof typeof STATUS };
+
+/** The one view of `px creds list`: names, the age since px last set each (as far as px knows), and the example file's view. */
+export function credentialListView(target: string, rows: CredentialRow[], stored: number, exampleFile?: string, note = ''): TableView {
+  const missing = rows.filter((row) => row.status === 'missing').length;
+  return {
+    title: `Target: ${target}`,
+    header: ['NAME', 'AGE', ...(exampleFile ? ['STATUS'] : [])],
+    rows: rows.map((row) => [
+      { text: row.name },
+      { text: ageCell(row), tone: row.stale ? 'warn' : 'dim' },
+      ...(exampleFile && row.status ? [STATUS[row.status]] : []),
+    ]),
+    empty: stored === 0 ? 'No deploy credentials for this project yet. Add one with `px creds set NAME` or import .env.deploy with `px creds import`.' : undefined,
+    footer: `${count(stored, 'credential')}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${note}`,
+  };
 }
 
 /** The AGE column: how long ago px set it, and `stale` past the manifest's rotateAfterDays. */

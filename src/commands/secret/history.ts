@@ -4,6 +4,8 @@ import { assertValidName } from '../../core/names.js';
 import type { VersionMeta } from '../../core/secret-versions.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
+import { count } from '../../cli/plural.js';
+import { plainLines, timeText, type Cell, type TableView } from '../../../components/table-model.js';
 
 interface HistoryArgs extends GlobalArgs {
   name: string;
@@ -35,28 +37,25 @@ export async function secretHistory(io: Io, args: HistoryArgs): Promise<number> 
     line(io.stdout, JSON.stringify({ target, name: args.name, versions, handouts: handouts.map(({ kind: _kind, ...rest }) => rest) }));
     return 0;
   }
-  printHistory(io, target, args.name, versions, handouts);
+  const terminal = Boolean(io.stdout.isTTY);
+  const columns = terminal ? (io.stdout as { columns?: number }).columns || 80 : undefined;
+  for (const text of plainLines(historyView(target, args.name, versions, handouts, terminal, new Date()), columns)) line(io.stdout, text);
   return 0;
 }
 
-function printHistory(io: Io, target: string, name: string, versions: VersionMeta[], handouts: Handout[]): void {
-  line(io.stdout, `${name} · ${target}`);
-  if (versions.length === 0) line(io.stdout, `No versions: ${name} is not in ${target} (deleted, or not a runtime secret).`);
-  else {
-    const by = Math.max(2, ...versions.map((v) => plain(v.by).length));
-    line(io.stdout, `${'VERSION'.padEnd(7)}  ${'WRITTEN (UTC)'.padEnd(24)}  ${'BY'.padEnd(by)}  NOTE`);
-    for (const v of versions) {
-      const note = [v.current ? 'current' : '', v.rollbackOf ? `rollback to ${v.rollbackOf}` : ''].filter(Boolean).join(', ');
-      line(io.stdout, `${String(v.version).padEnd(7)}  ${v.createdAt.padEnd(24)}  ${plain(v.by).padEnd(by)}  ${note}`.trimEnd());
-    }
-  }
-  if (handouts.length > 0) {
-    line(io.stdout, '');
-    line(io.stdout, 'Handed out (newest first):');
-    for (const h of handouts) {
-      line(io.stdout, `${plain(h.time).padEnd(24)}  px ${h.via === 'deploy' ? 'deploy' : 'run'}  ${plain(h.env)}  → ${plain(h.command)}  by ${plain(h.by)}`);
-    }
-  }
-  const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-  line(io.stdout, `${count(versions.length, 'version', 'versions')} kept, ${count(handouts.length, 'hand-out', 'hand-outs')} recorded`);
+/** The one view of `px secret history NAME`: its versions, then where it was handed out. */
+export function historyView(target: string, name: string, versions: VersionMeta[], handouts: Handout[], terminal: boolean, now: Date): TableView {
+  const rows: Cell[][] = versions.map((v) => {
+    const note = [v.current ? 'current' : '', v.rollbackOf ? `rollback to ${v.rollbackOf}` : ''].filter(Boolean).join(', ');
+    return [{ text: String(v.version) }, { text: timeText(v.createdAt, terminal, now) }, { text: plain(v.by) }, { text: note }];
+  });
+  const handedOut = handouts.map((h) => `${timeText(plain(h.time), terminal, now)}  px ${h.via === 'deploy' ? 'deploy' : 'run'}  ${plain(h.env)}  → ${plain(h.command)}  by ${plain(h.by)}`);
+  const footer = `${count(versions.length, 'version')} kept, ${count(handouts.length, 'hand-out')} recorded`;
+  return {
+    title: `${name} · ${target}`,
+    header: ['VERSION', 'WRITTEN', 'BY', 'NOTE'],
+    rows,
+    empty: versions.length === 0 ? `No versions: ${name} is not in ${target} (deleted, or not a runtime secret).` : undefined,
+    footer: handedOut.length > 0 ? ['', 'Handed out (newest first):', ...handedOut, footer].join('\n') : footer,
+  };
 }

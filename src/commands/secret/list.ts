@@ -5,6 +5,8 @@ import { secretStatus, type SecretStatus } from '../../core/manifest/plan.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 import { declaredIn, readStoredState } from './stored-state.js';
+import { count } from '../../cli/plural.js';
+import { plainLines, timeText, type TableView, type Tone } from '../../../components/table-model.js';
 
 interface ListArgs extends GlobalArgs {
   json?: boolean;
@@ -57,14 +59,32 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   const rows: ListRow[] = [...stored, ...missing.map((name): ListRow => ({ name, status: 'missing' }))].sort(byName);
   const { readers } = found;
   if (readers && readers.size > 0) for (const row of rows) row.readers = readers.get(row.name) ?? [];
-  const exampleFile = declaredIn(session);
   const staleNote = staleSecretsNote(rows.filter((row) => row.status === 'stale').map((row) => row.name));
-  if (io.interactive) {
-    (await io.ui()).secretTable({ target, rows, count: stored.length, exampleFile, staleNote });
-    return 0;
-  }
-  printPlain(io, target, rows, stored.length, exampleFile, staleNote);
+  const view = secretListView(target, rows, stored.length, declaredIn(session), io.interactive, new Date(now), staleNote);
+  if (io.interactive) (await io.ui()).table(view);
+  else for (const text of plainLines(view)) line(io.stdout, text);
   return 0;
+}
+
+const STATUS_TONE: Record<SecretStatus, Tone> = { configured: 'good', missing: 'bad', stale: 'warn', invalid: 'bad', 'not in manifest': 'dim' };
+
+/** The one view of `px secret list`, for the terminal and for a pipe. */
+export function secretListView(target: string, rows: ListRow[], stored: number, exampleFile: string | undefined, terminal: boolean, now: Date, staleNote = ''): TableView {
+  const missing = rows.filter((row) => row.status === 'missing').length;
+  const withReaders = rows.some((row) => row.readers !== undefined);
+  return {
+    title: `Target: ${target}`,
+    header: ['NAME', 'CREATED', 'UPDATED', ...(exampleFile ? ['STATUS'] : []), ...(withReaders ? ['READABLE BY'] : [])],
+    rows: rows.map((row) => [
+      { text: row.name },
+      { text: timeText(row.createdAt, terminal, now) },
+      { text: timeText(row.updatedAt, terminal, now) },
+      ...(exampleFile ? [{ text: row.status ?? '', tone: row.status ? STATUS_TONE[row.status] : undefined }] : []),
+      ...(withReaders ? [{ text: row.readers?.length ? row.readers.join(', ') : '-' }] : []),
+    ]),
+    empty: stored === 0 ? 'No secrets yet. Add one with `px secret create NAME`, import a file with `px secret import`, or run `px setup`.' : undefined,
+    footer: `${count(stored, 'secret')}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${staleNote}`,
+  };
 }
 
 /**
@@ -87,24 +107,4 @@ export function staleSecretsNote(stale: string[]): string {
   if (stale.length === 0) return '';
   if (stale.length === 1) return `, 1 stale: rotate it with \`px secret rotate ${stale[0]}\``;
   return `, ${stale.length} stale (${stale.join(', ')}): rotate each with \`px secret rotate NAME\``;
-}
-
-function printPlain(io: Io, target: string, rows: ListRow[], count: number, exampleFile: string | undefined, staleNote: string): void {
-  line(io.stdout, `Target: ${target}`);
-  if (count === 0) line(io.stdout, 'No secrets yet. Add one with `px secret create NAME`, import a file with `px secret import`, or run `px setup`.');
-  const width = Math.max(4, ...rows.map((row) => row.name.length));
-  const when = (iso?: string): string => (iso ?? '-').padEnd(24);
-  const withReaders = rows.some((row) => row.readers !== undefined);
-  // Padded only when the READABLE BY column follows, so lines without it stay as they were.
-  const statusWidth = withReaders && exampleFile ? Math.max(6, ...rows.map((row) => (row.status ?? '').length)) : 0;
-  const readable = (row: ListRow): string => (withReaders ? `  ${row.readers?.length ? row.readers.join(', ') : '-'}` : '');
-  if (rows.length > 0) {
-    line(io.stdout, `${'NAME'.padEnd(width)}  ${'CREATED'.padEnd(24)}  ${'UPDATED'.padEnd(24)}${exampleFile ? `  ${'STATUS'.padEnd(statusWidth)}` : ''}${withReaders ? '  READABLE BY' : ''}`.trimEnd());
-  }
-  for (const row of rows) {
-    const status = exampleFile ? `  ${(row.status ?? '').padEnd(statusWidth)}` : '';
-    line(io.stdout, `${row.name.padEnd(width)}  ${when(row.createdAt)}  ${when(row.updatedAt)}${status}${readable(row)}`.trimEnd());
-  }
-  const missing = rows.filter((row) => row.status === 'missing').length;
-  line(io.stdout, `${count} ${count === 1 ? 'secret' : 'secrets'}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${staleNote}`);
 }

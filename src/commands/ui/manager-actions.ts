@@ -8,6 +8,7 @@ import { DeployCredentials } from '../../core/deploy-credentials.js';
 import { PxError } from '../../core/errors.js';
 import { deployCredentialNames, DEPLOY_FILE, runtimeSecretNames, SECRETS_FILE } from '../../core/examples.js';
 import { gitIgnoreState, trackedFileFix } from '../../core/git-ignore.js';
+import { isStale } from '../../core/manifest/plan.js';
 import { nameProblem, valueProblem } from '../../core/names.js';
 import type { Project } from '../../core/project.js';
 import { openBackend, resolveTarget } from '../../core/target.js';
@@ -123,7 +124,15 @@ export class ManagerSession implements ManagerActions {
     const declared = this.needs(env).credentials;
     try {
       const names = await this.creds.names();
-      const rows: ManagerRow[] = names.map((name) => ({ name, status: declared.length === 0 ? undefined : declared.includes(name) ? 'configured' : 'not in manifest' }));
+      // When px set it (the keychain keeps no times), and stale past the entry's rotateAfterDays.
+      const times = this.creds.setTimes();
+      const now = Date.now();
+      const rows: ManagerRow[] = names.map((name) => {
+        const updatedAt = times.get(name);
+        const period = this.project.manifest.credentials.get(name)?.rotateAfterDays;
+        const stale = period !== undefined && updatedAt !== undefined && isStale({ rotateAfterDays: period }, updatedAt, now);
+        return { name, updatedAt, status: stale ? 'stale' : declared.length === 0 ? undefined : declared.includes(name) ? 'configured' : 'not in manifest' };
+      });
       for (const name of declared) if (!names.includes(name)) rows.push({ name, status: 'missing' });
       return { label: this.creds.label, rows: rows.sort(byName) };
     } catch (error) {
