@@ -91,6 +91,9 @@ class ConnectionClosed extends Error {
   readonly code = 'ECONNRESET';
 }
 
+/** A 403: the token is valid, but its role (or approval) does not allow the route. */
+export class TokenRefused extends AuthRejected {}
+
 export class EndpointClient implements SecretsBackend {
   readonly label: string;
   readonly bulkLimit = MAX_BULK_ENTRIES;
@@ -188,7 +191,7 @@ export class EndpointClient implements SecretsBackend {
     }
     if (status === 403) {
       // The token is good but its role (or approval) does not allow this: logging in again won't help.
-      throw new AuthRejected(`${this.label} refused this token (403${reason ? `: ${reason}` : ''}).`);
+      throw new TokenRefused(`${this.label} refused this token (403${reason ? `: ${reason}` : ''}).`);
     }
     if (status === 401) {
       throw new AuthRejected(

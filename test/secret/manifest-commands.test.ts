@@ -67,15 +67,17 @@ describe('px secret validate', () => {
     expect(problems.find((p) => p.name === 'JWT_SECRET')).toMatchObject({ problem: 'stale' });
   });
 
-  it('against an endpoint: presence only, and says formats were not checked', async () => {
+  it('against an endpoint with a token that lists: presence and age, and says which formats were not checked', async () => {
     const server = await TestDevServer.start();
     try {
       await server.store.put('OPENROUTER_API_KEY', `bad-${canary(4)}`);
       const result = await px(['secret', 'validate', '--tier', 'cloud'], { env: { PX_URL: server.url, PX_TOKEN: server.token } });
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain(`Formats not checked: ${server.url} does not hand values to px.`);
+      expect(result.stdout).toContain('Formats not checked for OPENROUTER_API_KEY: only an approved service token may read values, and this token lists instead (presence and age were checked).');
       expect(result.stdout).toContain('JWT_SECRET is required and missing');
-      expect(result.stdout).not.toContain('OPENROUTER_API_KEY');
+      expect(result.stdout).not.toContain('✗ OPENROUTER_API_KEY');
+      // No value was asked for: an admin's validate leaves no refused read in the audit log.
+      expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /secrets']);
       expectNoCanary(result);
     } finally {
       await server.close();

@@ -1,26 +1,40 @@
 // What the target holds, as the manifest commands (list, validate, plan) need it: metadata by
-// name, and values when the target hands them to px (the local store) so `format` can be checked.
+// name, and values so `format` can be checked: all of the local store's, or for validate those an
+// endpoint lets the token read (endpoint-formats.ts).
 import type { SecretMeta } from '../../core/backend.js';
 import type { SecretsSession } from '../../cli/project-target.js';
+import type { EndpointClient } from '../../core/endpoint-client.js';
 
 export interface StoredState {
   stored: Map<string, SecretMeta>;
   /** undefined when the target does not hand values out: `invalid` cannot be told then. */
   values?: Map<string, string>;
+  /** From an endpoint: declared names left unchecked, and why; `whole`: not even their presence. */
+  unchecked?: { names: string[]; why: string; whole: boolean };
+  /** False when the token sees no times, so staleness cannot be told. */
+  ageChecked?: boolean;
 }
 
 /**
  * Reads what the session's target holds, then closes it (the commands need nothing more from it).
  * `alsoRead` runs after the list, while the target is still open (`px secret list`'s readers).
  */
-export async function readStoredState(session: SecretsSession, options: { values: boolean; alsoRead?: () => Promise<void> }): Promise<StoredState> {
+export async function readStoredState(
+  session: SecretsSession,
+  options: { values: boolean; alsoRead?: () => Promise<void>; endpointFormats?: { tier?: string } },
+): Promise<StoredState> {
   const { backend } = session;
   try {
+    const { manifest } = session.project;
+    // On an endpoint, validate asks what the token's role can tell (endpoint-formats.ts); a list
+    // never reads a value there, as the endpoint audits every value read.
+    if (options.endpointFormats && !session.local && manifest.secrets.size > 0) {
+      const { readEndpointState } = await import('./endpoint-formats.js');
+      return await readEndpointState(backend as EndpointClient, manifest, session.env.name, options.endpointFormats.tier);
+    }
     const stored = new Map((await backend.list()).map((meta) => [meta.name, meta]));
     await options.alsoRead?.();
-    // Only the local store is read for values here: an endpoint audits every value read, and a
-    // list must not count as one.
-    const values = options.values && session.local && backend.values && session.project.manifest.secrets.size > 0 ? await backend.values() : undefined;
+    const values = options.values && session.local && backend.values && manifest.secrets.size > 0 ? await backend.values() : undefined;
     return { stored, values };
   } finally {
     await backend.close?.();

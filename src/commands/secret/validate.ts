@@ -15,12 +15,16 @@ export async function validateSecrets(io: Io, args: ValidateArgs): Promise<numbe
   checkTier(known.manifest, args.tier);
   const session = await openSecrets(io, args, known);
   const { backend, target, project, env } = session;
-  const state = await readStoredState(session, { values: true });
+  const state = await readStoredState(session, { values: true, endpointFormats: { tier: args.tier } });
   const { manifest } = project;
-  const problems = validationProblems(manifest, env.name, args.tier, state.stored, state.values);
-  const formatChecked = state.values !== undefined || manifest.secrets.size === 0;
+  const unchecked = state.unchecked?.names ?? [];
+  // A name the token could not see at all is not reported missing: it cannot tell.
+  const unseen = state.unchecked?.whole ? unchecked : [];
+  const problems = validationProblems(manifest, env.name, args.tier, state.stored, state.values).filter((problem) => !unseen.includes(problem.name));
+  const formatChecked = (state.values !== undefined && unchecked.length === 0) || manifest.secrets.size === 0;
+  const ageChecked = state.ageChecked ?? true;
   if (args.json) {
-    const body = { target: backend.label, env: env.name, tier: args.tier ?? null, ok: problems.length === 0, formatChecked, declared: manifest.secrets.size, problems };
+    const body = { target: backend.label, env: env.name, tier: args.tier ?? null, ok: problems.length === 0, formatChecked, ageChecked, unchecked, declared: manifest.secrets.size, problems };
     line(io.stdout, JSON.stringify(body));
     return problems.length === 0 ? 0 : 1;
   }
@@ -30,7 +34,9 @@ export async function validateSecrets(io: Io, args: ValidateArgs): Promise<numbe
     line(io.stdout, 'Nothing to validate: this project declares no secrets (add them to px.config.json, or list them in .env.secrets.example).');
     return 0;
   }
-  if (!formatChecked) line(io.stdout, `Formats not checked: ${target} does not hand values to px.`);
+  if (state.unchecked) line(io.stdout, `${state.unchecked.whole ? 'Not checked' : 'Formats not checked'} for ${unchecked.join(', ')}: ${state.unchecked.why}.`);
+  else if (!formatChecked) line(io.stdout, `Formats not checked: ${target} does not hand values to px.`);
+  if (!ageChecked) line(io.stdout, 'Ages not checked: a service token reads values, not their times (a token that may list sees them).');
   for (const problem of problems) line(io.stdout, `✗ ${problem.message}`);
   if (problems.length > 0) {
     const names = [...new Set(problems.map((p) => p.name))];
