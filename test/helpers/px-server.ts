@@ -1,9 +1,11 @@
 // A real `px server` (the built binary) on a free loopback port in a project directory, and a
-// bare HTTP caller for its routes.
+// bare HTTP caller for its routes, whose every answer must match docs/openapi.yaml (the test
+// setup's observer sees only in-process servers).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { responseProblems } from './openapi.js';
 
 const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 
@@ -77,7 +79,12 @@ export function call(url: string, token: string | undefined, method: string, pat
         } catch {
           parsed = undefined;
         }
-        resolve({ status: response.statusCode ?? 0, body: parsed, text });
+        const status = response.statusCode ?? 0;
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers.set(name, value);
+        const problems = responseProblems({ method, path: path.split('?')[0]!, status, headers, body: text });
+        if (problems.length > 0) return reject(new Error(`px server answered against docs/openapi.yaml:\n${problems.join('\n')}`));
+        resolve({ status, body: parsed, text });
       });
     });
     req.end(payload);
