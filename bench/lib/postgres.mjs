@@ -21,20 +21,37 @@ export function postgresBench(h) {
   let cluster;
   let sql;
   const servers = [];
-  // One admin token for both servers and the CLI (PX_TOKEN), one store key for both servers.
+  // One admin token (the servers' PX_TOKEN) and one store key for both servers. The loads and the
+  // CLI use tokens of the roles a team hands out, minted through the API as an admin would: a
+  // reader checks names, a writer creates and imports.
   const token = randomBytes(24).toString('base64url');
   const storeEnv = { ...h.env, PX_STORE_KEY: randomBytes(32).toString('hex'), PX_TOKEN: token };
-  const cliEnv = () => ({ ...h.env, PX_URL: servers[0].url, PX_TOKEN: token });
+  const cliEnv = () => ({ ...h.env, PX_URL: servers[0].url, PX_TOKEN: servers[0].writer });
   const dir = h.freshDir('postgres');
   mkdirSync(join(dir, 'second'));
   mkdirSync(join(dir, 'load'));
 
   const serve = async (cwd) => {
     const server = await h.startServer(h.PX, { cwd, env: { ...storeEnv, PX_STORE_URL: cluster.url('px_bench') } });
-    const withToken = { ...server, token };
-    servers.push(withToken);
-    return withToken;
+    servers.push(server);
+    try {
+      Object.assign(server, { reader: await mintToken(server.url, 'reader'), writer: await mintToken(server.url, 'writer') });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
   };
+
+  async function mintToken(url, role) {
+    const response = await fetch(`${url}/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role, name: `bench ${role}` }),
+    });
+    if (response.status !== 201) throw new Error(`POST /tokens for a ${role} token answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    return (await response.json()).token;
+  }
 
   async function setup() {
     cluster = await startCluster({ durable: true });
@@ -84,11 +101,11 @@ export function postgresBench(h) {
     const first = await serve(join(dir, 'load'));
     const startMiB = h.round(h.peakMemoryMiB(first.pid));
     const names = readFileSync(h.importFile, 'utf8').split('\n').map((l) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(l)?.[1]).filter(Boolean);
-    const existsRequest = { requests: h.existsRequestList(names) };
+    const existsRequest = { role: 'reader', requests: h.existsRequestList(names) };
     let created = 0;
-    const createRequest = { next: () => ({ method: 'POST', path: '/secrets', body: JSON.stringify({ name: `PG_LOAD_${++created}`, value: randomBytes(24).toString('base64url') }) }) };
+    const createRequest = { role: 'writer', next: () => ({ method: 'POST', path: '/secrets', body: JSON.stringify({ name: `PG_LOAD_${++created}`, value: randomBytes(24).toString('base64url') }) }) };
     const cpuOf = (server) => ({ server: () => [server.pid], database: () => cluster.pids() });
-    const run = (server, traffic, seconds = h.loadSeconds) => h.load({ url: server.url, token: server.token, seconds, connections: h.connections, ...traffic, cpu: cpuOf(server) });
+    const run = (server, traffic, seconds = h.loadSeconds) => h.load({ url: server.url, token: server[traffic.role], seconds, connections: h.connections, ...traffic, cpu: cpuOf(server) });
     const figures = (r, server) => {
       const problems = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`, r.timeouts && `${r.timeouts} timeouts`].filter(Boolean).join(', ');
       return {
@@ -129,8 +146,8 @@ export function postgresBench(h) {
         // Half the connections on each, at the same time; the figures are their sum (p99: the worse).
         const half = { ...h, connections: Math.max(1, Math.floor(h.connections / 2)) };
         // Both warmed up as the single server was: the second one has answered nothing yet.
-        await Promise.all([first, second].map((server) => half.load({ url: server.url, token, seconds: h.warmupSeconds, connections: half.connections, ...existsRequest }))).catch(() => undefined);
-        const both = await Promise.all([first, second].map((server) => half.load({ url: server.url, token, seconds: h.loadSeconds, connections: half.connections, ...existsRequest, cpu: cpuOf(server) })));
+        await Promise.all([first, second].map((server) => half.load({ url: server.url, token: server.reader, seconds: h.warmupSeconds, connections: half.connections, ...existsRequest }))).catch(() => undefined);
+        const both = await Promise.all([first, second].map((server) => half.load({ url: server.url, token: server.reader, seconds: h.loadSeconds, connections: half.connections, ...existsRequest, cpu: cpuOf(server) })));
         const sum = (key) => both.reduce((total, r) => total + (r[key] ?? 0), 0);
         const answered = both.map((r) => r.ok + r.non2xx);
         const all = answered[0] + answered[1];
