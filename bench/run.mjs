@@ -8,9 +8,9 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
+import { existsRequestList, load, peakMemoryMiB, ptyUnavailableReason, startServer, stopAll, timeNode, timePrompt } from './lib/measure.mjs';
 import { timeFilterKeystrokes, timeUiFirstFrame } from './lib/ui.mjs';
-import { headerLine, judge, markdownSection, printReport, round, summarize, updateReadme } from './lib/report.mjs';
+import { headerLine, judge, markdownSection, printReport, round, roundAll, summarize, updateReadme } from './lib/report.mjs';
 import { accessBench, relateRows } from './lib/access.mjs';
 import { manifestCases } from './lib/manifest.mjs';
 import { POSTGRES_LOAD_IDS, postgresBench } from './lib/postgres.mjs';
@@ -253,7 +253,7 @@ const uiCases = [
   },
 ];
 const importNames = () => readFileSync(IMPORT_FILE, 'utf8').split('\n').flatMap((l) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(l)?.[1] ?? []);
-const pg = postgresBench({ px, startServer, load, peakMemoryMiB, round, progress: (text) => process.stderr.write(`bench: ${text}\n`), freshDir, env, PX, importFile: IMPORT_FILE, loadSeconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS });
+const pg = postgresBench({ px, startServer, load, peakMemoryMiB, round, roundAll, existsRequestList, progress: (text) => process.stderr.write(`bench: ${text}\n`), freshDir, env, PX, importFile: IMPORT_FILE, loadSeconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS });
 
 const cases = [
   ...pg.cases,
@@ -413,21 +413,15 @@ async function loadCases() {
     .split('\n')
     .map((l) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(l)?.[1])
     .filter(Boolean);
-  let i = 0;
-  // Nine in ten names exist; the others do not.
-  const existsRequest = () => {
-    const n = i++;
-    const name = n % 10 === 9 ? `ABSENT_${n % 1000}` : names[n % names.length];
-    return { method: 'GET', path: `/secrets/${name}/exists` };
-  };
+  const existsRequests = { requests: existsRequestList(names) };
   let created = 0;
-  const createRequest = () => ({ method: 'POST', path: '/secrets', body: JSON.stringify({ name: `LOAD_SECRET_${++created}`, value: value() }) });
+  const createRequest = { next: () => ({ method: 'POST', path: '/secrets', body: JSON.stringify({ name: `LOAD_SECRET_${++created}`, value: value() }) }) };
 
-  const measure = async (spec, next) => {
+  const measure = async (spec, traffic) => {
     try {
-      const r = await load({ url: server.url, token: server.token, seconds: LOAD_SECONDS, connections: CONNECTIONS, next });
+      const r = await load({ url: server.url, token: server.token, seconds: LOAD_SECONDS, connections: CONNECTIONS, ...traffic, cpu: { server: () => [server.pid] } });
       const problems = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`, r.timeouts && `${r.timeouts} timeouts`].filter(Boolean).join(', ');
-      const base = { status: r.ok > 0 ? 'ok' : 'error', rps: Math.round(r.rps), p50Ms: round(r.p50, 2), p99Ms: round(r.p99, 2), requests: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, seconds: r.seconds, connections: CONNECTIONS, peakMiBAfter: round(peakMemoryMiB(server.pid)) };
+      const base = { status: r.ok > 0 ? 'ok' : 'error', rps: Math.round(r.rps), p50Ms: round(r.p50, 2), p99Ms: round(r.p99, 2), requests: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, seconds: r.seconds, connections: CONNECTIONS, peakMiBAfter: round(peakMemoryMiB(server.pid)), cpuMsPerRequest: roundAll(r.cpuMsPerRequest) };
       if (r.ok === 0) base.error = `no 2xx response (${problems || 'nothing answered'})`;
       else if (problems) base.note = `${problems} (not counted in the throughput)`;
       return row(spec.id, 'load', spec.label, spec.goal, base);
@@ -440,8 +434,8 @@ async function loadCases() {
   const runCreate = wanted(createRow) || wanted(memoryRow);
   if (runExists) {
     progress(`load: warm-up ${LOAD_WARMUP_SECONDS} s, then GET /secrets/:name/exists for ${LOAD_SECONDS} s`);
-    await load({ url: server.url, token: server.token, seconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS, next: existsRequest }).catch(() => {});
-    const r = await measure(existsRow, existsRequest);
+    await load({ url: server.url, token: server.token, seconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS, ...existsRequests }).catch(() => {});
+    const r = await measure(existsRow, existsRequests);
     if (wanted(existsRow)) rows.push(r);
   }
   if (runCreate) {

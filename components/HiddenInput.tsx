@@ -13,6 +13,13 @@ export interface HiddenInputProps {
   problem?: string;
   /** When given, Tab outside a paste calls it (the wizard's skip) instead of typing a tab. */
   onTab?: () => void;
+  /**
+   * Run on what has been typed so far, after each key: a verdict shown under the prompt (a format
+   * rule it breaks, or that it matches). It must never quote the value.
+   */
+  check?: (value: string) => { ok: boolean; text: string } | null;
+  /** Configuration that is not secret (`sensitive: false`): what is typed is shown, not masked. */
+  visible?: boolean;
 }
 
 /** The state of a hidden input between events. */
@@ -133,6 +140,17 @@ const BRACKETED_PASTE_OFF = '\u001b[?2004l';
 const MAX_STARS = 48;
 const stars = (length: number): string => (length <= MAX_STARS ? '*'.repeat(length) : `${'*'.repeat(MAX_STARS)}… (${length} characters)`);
 
+/** A `check` for HiddenInput from a format: its rule's sentence while the value breaks it, a tick once it matches. */
+export function formatVerdict(format: string, problem: (value: string) => string | null): (value: string) => { ok: boolean; text: string } {
+  return (value) => {
+    const text = problem(value);
+    return text ? { ok: false, text } : { ok: true, text: `matches its format /${format}/` };
+  };
+}
+
+/** A visible value on one line: line breaks and other controls as `⏎`/`?`, never as terminal codes. */
+const shownText = (value: string): string => value.replace(/\n/g, '⏎').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
 /**
  * A masked prompt: what is typed never appears on screen, only one `*` per character (a count
  * past 48). Backspace removes the last character, Ctrl+U clears, as in sudo or ssh; there is no
@@ -143,15 +161,18 @@ const stars = (length: number): string => (length <= MAX_STARS ? '*'.repeat(leng
  * and bracketed paste (which the prompt turns on) needs the markers as sent, put back together
  * when a slow link splits one across reads, so that a pasted newline never submits.
  */
-export function HiddenInput({ label, target, onSubmit, onCancel, hint, problem: given, onTab }: HiddenInputProps): React.ReactElement {
+export function HiddenInput({ label, target, onSubmit, onCancel, hint, problem: given, onTab, check, visible = false }: HiddenInputProps): React.ReactElement {
   const entry = useRef<Entry>(newEntry());
   const [length, setLength] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
+  const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
+  // A visible value can change without its length changing (Backspace and a key in one read).
+  const [, setRevision] = useState(0);
   const { stdin, setRawMode, internal_eventEmitter: events } = useStdin();
   const { stderr } = useStderr();
   // The latest callbacks, without subscribing again (which would lose a marker cut in half).
-  const callbacks = useRef({ onSubmit, onCancel, onTab });
-  callbacks.current = { onSubmit, onCancel, onTab };
+  const callbacks = useRef({ onSubmit, onCancel, onTab, check });
+  callbacks.current = { onSubmit, onCancel, onTab, check };
 
   // Subscribed while React commits, not in a later passive effect: keys typed as soon as the
   // prompt shows must reach it.
@@ -178,6 +199,9 @@ export function HiddenInput({ label, target, onSubmit, onCancel, hint, problem: 
     const show = (text: string | null): void => {
       setLength(entry.current.count);
       setProblem(text);
+      setRevision((n) => n + 1);
+      const { value } = entry.current;
+      setVerdict(value === '' || !callbacks.current.check ? null : callbacks.current.check(value));
     };
     const refuse = (text: string): void => {
       clear(entry.current);
@@ -255,10 +279,11 @@ export function HiddenInput({ label, target, onSubmit, onCancel, hint, problem: 
       {target === undefined ? null : <Text dimColor>Target: {target}</Text>}
       <Box>
         <Text bold>{label} </Text>
-        <Text>{stars(length)}</Text>
+        {visible ? <Text wrap="truncate-start">{shownText(entry.current.value)}</Text> : <Text>{stars(length)}</Text>}
         <Text inverse> </Text>
       </Box>
-      {problem || given ? <Text color="red">{problem ?? given}</Text> : <Text dimColor>{hint ?? 'Input is hidden. Enter to save, Esc to cancel.'}</Text>}
+      {verdict && !problem ? <Text color={verdict.ok ? 'green' : 'yellow'}>{`${verdict.ok ? '✓' : '✗'} ${verdict.text}`}</Text> : null}
+      {problem || given ? <Text color="red">{problem ?? given}</Text> : <Text dimColor>{hint ?? (visible ? 'Not a secret: shown as typed. Enter to save, Esc to cancel.' : 'Input is hidden. Enter to save, Esc to cancel.')}</Text>}
     </Box>
   );
 }

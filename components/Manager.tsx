@@ -1,14 +1,15 @@
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Confirm } from './Confirm.js';
 import { useKeypress, type Keypress } from './keypress.js';
-import { HiddenInput } from './HiddenInput.js';
 import { LineInput } from './LineInput.js';
 import { filterRows, fit, type HistoryEntry, type ImportPlan, type ManagerActions, type PaneData, type PaneId } from './manager-model.js';
 import { EnvironmentSwitcher, HelpPanel, HistoryPanel, ImportPanel } from './ManagerPanels.js';
 import { SetupWizard } from './SetupWizard.js';
+import { ValuePrompt } from './ValuePrompt.js';
 import type { SetupActions, SetupOutcome } from './setup-model.js';
-import { ListHeader, VirtualList } from './VirtualList.js';
+import { credentialHeight, ManagerLists } from './ManagerLists.js';
+import { useTerminalSize } from './terminal-size.js';
 
 export interface ManagerProps {
   actions: ManagerActions;
@@ -37,22 +38,8 @@ type Mode =
 
 const FULL_HINT = '/ filter  n new  e replace  g generate  d delete  i import  h history  s setup  ? keys  q quit';
 const SHORT_HINT = '/ n e g d i h s v r  ·  ? what each key does  ·  q quit';
-const TITLES: Record<PaneId, string> = { secrets: 'Runtime secrets', credentials: 'Deploy credentials' };
 const NAME_CHARS = /^[A-Za-z0-9_]*$/;
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** The terminal's size, kept current on resize. */
-function useTerminalSize(): { columns: number; rows: number } {
-  const { stdout } = useStdout();
-  const read = useCallback(() => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 }), [stdout]);
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const onResize = (): void => setSize(read());
-    stdout.on('resize', onResize);
-    return () => void stdout.off('resize', onResize);
-  }, [stdout, read]);
-  return size;
-}
 
 /**
  * `px ui`: two panes (runtime secrets of one environment, and deploy credentials), a status line
@@ -198,6 +185,13 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
     // A moment to read step 3 would need a key press; the message line keeps its result instead.
     void reload().then(() => back(text, outcome.kind === 'failed'));
   };
+  const pickEnvironment = (picked: string): void => {
+    // Another environment's rows must not show under this one's name while it loads.
+    if (picked !== env) setData(null);
+    setEnv(picked);
+    setSelected({ secrets: 0, credentials: 0 });
+    back(`Environment: ${picked}.`);
+  };
   const nameEntered = (name: string): void => {
     const problem = actions.checkName(pane, name);
     if (problem) return setMode({ kind: 'name', problem });
@@ -223,7 +217,7 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
     switch (mode.kind) {
       case 'list':
       case 'filter':
-        return panes();
+        return <ManagerLists data={data} shown={shown} filters={filters} selected={selected} pane={pane} typing={mode.kind === 'filter'} env={env} columns={columns} listHeight={listHeight} now={now()} />;
       case 'name':
         return (
           <LineInput
@@ -238,7 +232,7 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
       case 'confirm-replace':
         return <Confirm message={`${mode.name} already exists in ${label}. Replace it?`} onAnswer={(yes) => (yes ? setMode({ kind: 'value', name: mode.name, attempt: 0 }) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
       case 'value':
-        return <HiddenInput key={mode.attempt} label={`Value for ${mode.name}:`} problem={mode.problem} onSubmit={(value) => valueEntered(mode.name, value, mode.attempt)} onCancel={() => back('Cancelled; nothing changed.')} />;
+        return <ValuePrompt key={mode.attempt} actions={actions} pane={pane} env={env} name={mode.name} problem={mode.problem} onSubmit={(value) => valueEntered(mode.name, value, mode.attempt)} onCancel={() => back('Cancelled; nothing changed.')} />;
       case 'confirm-delete':
         return <Confirm message={`Delete ${mode.name} from ${label}? This cannot be undone.`} onAnswer={(yes) => (yes ? run(`Deleting ${mode.name}…`, async () => (await actions.remove(pane, mode.name, env), `Deleted ${mode.name} from ${label}.`)) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
       case 'confirm-generate':
@@ -255,7 +249,7 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
       case 'history':
         return <HistoryPanel name={mode.name} entries={mode.entries} now={now()} height={lines - 4} />;
       case 'env':
-        return <EnvironmentSwitcher environments={actions.environments} current={env} onPick={(picked) => { setEnv(picked); setSelected({ secrets: 0, credentials: 0 }); back(`Environment: ${picked}.`); }} />;
+        return <EnvironmentSwitcher environments={actions.environments} current={env} onPick={pickEnvironment} />;
       case 'help':
         return <HelpPanel columns={columns} />;
       case 'setup':
@@ -264,29 +258,6 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
         return <Text>{mode.text}</Text>;
     }
   };
-
-  function panes(): React.ReactElement {
-    const title = (id: PaneId, suffix = ''): string => {
-      const all = data?.[id].rows.length ?? 0;
-      const filter = filters[id];
-      const where = id === 'secrets' ? `${env} · ` : '';
-      const typing = mode.kind === 'filter' && id === pane;
-      const count = filter || typing ? `filter ${filter}${typing ? '▏' : ''} · ${shown[id].length} of ${all}` : `${all} ${all === 1 ? 'row' : 'rows'}`;
-      return fit(`${id === pane ? '▸' : ' '} ${TITLES[id]} · ${where}${count}${suffix}`, width);
-    };
-    const pick = (id: PaneId): number => Math.min(selected[id], Math.max(0, shown[id].length - 1));
-    const empty = (id: PaneId): string =>
-      data?.[id].error ?? (!data ? 'Loading…' : filters[id] ? 'Nothing matches the filter.' : id === 'secrets' ? 'No secrets yet: n adds one, i imports a file, s runs the setup.' : 'No deploy credentials yet: n adds one, i imports .env.deploy.');
-    return (
-      <Box flexDirection="column">
-        <Text bold={pane === 'secrets'} wrap="truncate">{title('secrets')}</Text>
-        <ListHeader columns={columns} />
-        <VirtualList rows={shown.secrets} selected={pick('secrets')} height={listHeight} columns={columns} now={now()} focused={pane === 'secrets'} empty={empty('secrets')} />
-        <Text bold={pane === 'credentials'} wrap="truncate">{title('credentials', data?.credentials.label ? ` · ${data.credentials.label}` : '')}</Text>
-        <VirtualList rows={shown.credentials} selected={pick('credentials')} height={credentialHeight(shown.credentials.length)} columns={columns} now={now()} focused={pane === 'credentials'} empty={empty('credentials')} />
-      </Box>
-    );
-  }
 
   return (
     <Box flexDirection="column" width={width} height={lines - 1}>
@@ -298,9 +269,4 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
       <Text dimColor wrap="truncate">{fit(width >= FULL_HINT.length ? FULL_HINT : SHORT_HINT, width)}</Text>
     </Box>
   );
-}
-
-/** Deploy credentials are few: their pane takes up to four lines and leaves the rest to secrets. */
-function credentialHeight(count: number): number {
-  return Math.max(1, Math.min(4, count));
 }

@@ -1,8 +1,8 @@
 // The parts of the manager's screen other than its lists: the key table, a secret's history, an
 // import's preview and the environment switcher.
 import { Box, Text } from 'ink';
-import SelectInput from 'ink-select-input';
-import React from 'react';
+import React, { useRef, useState } from 'react';
+import { useKeypress } from './keypress.js';
 import { fit, relativeTime, type HistoryEntry, type ImportPlan } from './manager-model.js';
 
 /** The key table, as `?` shows it and the README repeats it. */
@@ -85,27 +85,41 @@ export function ImportPanel({ plan, target, height }: { plan: ImportPlan; target
   );
 }
 
-function Choice({ isSelected = false, label }: { isSelected?: boolean; label: string }): React.ReactElement {
-  return <Text bold={isSelected}>{label}</Text>;
-}
-function Pointer({ isSelected = false }: { isSelected?: boolean }): React.ReactElement {
-  return <Text>{isSelected ? '› ' : '  '}</Text>;
-}
-
+/**
+ * The environment switcher. Drawn by hand rather than with ink-select-input: that list reads keys
+ * through a passive effect that React may run tens of milliseconds after a frame, so Down then
+ * Enter typed quickly switched to the environment that had been highlighted before.
+ */
 export function EnvironmentSwitcher(props: { environments: string[]; current: string; onPick: (env: string) => void }): React.ReactElement {
-  const items = props.environments.map((env) => ({ label: env === props.current ? `${env} (current)` : env, value: env }));
+  const { environments, current, onPick } = props;
+  const highlighted = useRef(Math.max(0, environments.indexOf(current)));
+  const [, redraw] = useState(0);
+  useKeypress((key) => {
+    const last = environments.length - 1;
+    const move = (to: number): void => {
+      highlighted.current = Math.max(0, Math.min(last, to));
+      redraw((n) => n + 1);
+    };
+    if (key.name === 'up' || key.text === 'k') return move(highlighted.current - 1);
+    if (key.name === 'down' || key.text === 'j') return move(highlighted.current + 1);
+    if (key.name === 'home') return move(0);
+    if (key.name === 'end') return move(last);
+    if (key.name === 'return') return onPick(environments[highlighted.current]);
+  });
+  const first = Math.max(0, Math.min(highlighted.current - 5, environments.length - SWITCHER_ROWS));
   return (
     <Box flexDirection="column">
       <Text bold>Environment</Text>
-      <SelectInput
-        items={items}
-        initialIndex={Math.max(0, props.environments.indexOf(props.current))}
-        limit={10}
-        itemComponent={Choice}
-        indicatorComponent={Pointer}
-        onSelect={(item) => props.onPick(item.value)}
-      />
+      {environments.slice(first, first + SWITCHER_ROWS).map((env, i) => (
+        <Text key={env} bold={first + i === highlighted.current} wrap="truncate">
+          {first + i === highlighted.current ? '› ' : '  '}
+          {env === current ? `${env} (current)` : env}
+        </Text>
+      ))}
       <Text dimColor>↑ ↓ to choose, Enter to switch, Esc to go back.</Text>
     </Box>
   );
 }
+
+/** Environments shown at once; more scroll. */
+const SWITCHER_ROWS = 10;

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import React, { useEffect, useRef, useState } from 'react';
-import { HiddenInput } from './HiddenInput.js';
+import { formatVerdict, HiddenInput } from './HiddenInput.js';
 import { useKeypress } from './keypress.js';
-import type { SetupActions, SetupOutcome, SetupSummary } from './setup-model.js';
+import type { SetupActions, SetupOutcome, SetupPrompt, SetupSummary } from './setup-model.js';
 
 export interface SetupWizardProps {
   actions: SetupActions;
@@ -68,14 +68,13 @@ export function SetupWizard({ actions, columns = 80, onDone }: SetupWizardProps)
   useEffect(() => {
     if (phase !== 'prompting' || index < actions.prompts.length) return;
     setPhase('validating');
-    actions.summarize().then(
-      (result) => {
-        setSummary(result);
-        finish({ kind: 'done', saved: [...saved.current], skipped: [...skipped.current], summary: result });
-      },
-      fail,
-    );
+    actions.summarize().then(setSummary, fail);
   });
+
+  // Done once step 3 is on screen: the frame that stays shows the validation.
+  useEffect(() => {
+    if (summary) finish({ kind: 'done', saved: [...saved.current], skipped: [...skipped.current], summary });
+  }, [summary]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Esc while step 1 runs or while saving: stop once the write in flight is done.
   useKeypress((key) => {
@@ -152,6 +151,8 @@ export function SetupWizard({ actions, columns = 80, onDone }: SetupWizardProps)
                 problem={problem}
                 onSubmit={submit}
                 onTab={skip}
+                check={formatCheck(actions, current)}
+                visible={current.sensitive === false}
                 onCancel={() => finish({ kind: 'stopped', saved: [...saved.current] })}
               />
             )}
@@ -162,6 +163,13 @@ export function SetupWizard({ actions, columns = 80, onDone }: SetupWizardProps)
       {failure ? <Text color="red">{failure}</Text> : null}
     </Box>
   );
+}
+
+/** The live format check of one prompt, when the manifest gives it a format. */
+function formatCheck(actions: Pick<SetupActions, 'checkFormat'>, prompt: SetupPrompt): ((value: string) => { ok: boolean; text: string }) | undefined {
+  const { checkFormat } = actions;
+  if (!checkFormat || prompt.format === undefined) return undefined;
+  return formatVerdict(prompt.format, (value) => checkFormat(prompt.name, value));
 }
 
 function Step3({ summary }: { summary: SetupSummary }): React.ReactElement {

@@ -50,6 +50,10 @@ export interface ManagerActions {
   checkName(pane: PaneId, name: string): string | null;
   /** Why this value cannot be stored under NAME (its format, empty, too large…), or null. Never quotes it. */
   checkValue(pane: PaneId, name: string, value: string, env: string): string | null;
+  /** NAME's format in this pane and environment, with its check (the manifest's sentence, never the value); undefined without one. */
+  formatOf?(pane: PaneId, name: string, env: string): { format: string; problem: (value: string) => string | null } | undefined;
+  /** False for configuration that is not secret (`sensitive: false`): its value prompt shows what is typed. */
+  sensitive?(pane: PaneId, name: string, env: string): boolean;
   save(pane: PaneId, name: string, value: string, env: string): Promise<'created' | 'updated'>;
   /** Generates NAME from its generator; resolves with the length of the new value. */
   generate(name: string, env: string): Promise<{ length: number }>;

@@ -7,6 +7,10 @@ export interface SetupPrompt {
   label: string;
   description?: string;
   required: boolean;
+  /** False for configuration that is not secret: the prompt shows what is typed. */
+  sensitive?: boolean;
+  /** The manifest's format, shown as the rule the value must follow. */
+  format?: string;
 }
 
 export interface SetupSummary {
@@ -27,6 +31,8 @@ export interface SetupActions {
   prompts: SetupPrompt[];
   /** Why this value is refused (its format's rule, empty, too large…), or null. Never quotes it. */
   checkValue(name: string, value: string): string | null;
+  /** The manifest's format check alone, run as the value is typed: its sentence, or null when it passes. */
+  checkFormat?(name: string, value: string): string | null;
   save(name: string, value: string): Promise<void>;
   /** Step 3. */
   summarize(): Promise<SetupSummary>;

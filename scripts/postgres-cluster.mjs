@@ -6,7 +6,7 @@
 //   node scripts/postgres-cluster.mjs      starts one, prints its URL, stops on Ctrl+C
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,19 @@ export async function startCluster({ durable = true } = {}) {
     port,
     password,
     url,
+    /** The server's processes (the postmaster and its children, Linux only), for the bench's CPU figures. */
+    pids() {
+      const postmaster = readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+      const children = readdirSync('/proc').filter((entry) => {
+        if (!/^\d+$/.test(entry)) return false;
+        try {
+          return readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ').at(-1).split(' ')[1] === postmaster;
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
+      return [postmaster, ...children].map(Number);
+    },
     /** Runs a client program (pg_dump, psql) against the cluster as the cluster's user. */
     client(program, args) {
       return run(user, join(bin, program), ['-h', dir, '-p', String(port), '-U', 'px', ...args]);

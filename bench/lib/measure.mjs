@@ -229,13 +229,48 @@ export function peakMemoryMiB(pid) {
 }
 
 /**
- * One autocannon run. `next()` returns the next request ({ method, path, body? }).
- * Resolves { rps, p50, p99, ok, non2xx, errors, timeouts, seconds }: rps and latencies (ms) count 2xx only.
+ * GET /secrets/:name/exists for each of `names` (10,000 in the bench), one in ten replaced by a
+ * name that is not stored, in an order that mixes both.
  */
-export async function load({ url, token, seconds, connections, next }) {
+export function existsRequestList(names) {
+  return names.map((name, n) => ({ method: 'GET', path: `/secrets/${n % 10 === 9 ? `ABSENT_${n % 1000}` : name}/exists` }));
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, or null where /proc is not there. The
+ * kernel reports them in USER_HZ, which is 100 on every Linux.
+ */
+export function cpuSeconds(pid) {
+  if (process.platform !== 'linux') return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One autocannon run on keep-alive connections, one request at a time on each. Requests come from
+ * `next()` ({ method, path, body? }), built as each is sent, or from `requests`, a fixed list that
+ * the connections share out (each cycles over its own part), built once per run: the harness
+ * shares the machine with the server, and what it spends building requests is taken from the
+ * server. `cpu` maps a name (server, database) to a function giving the ids of its processes,
+ * asked before and after: one that started meanwhile counts whole, one that ended is not counted.
+ * Resolves { rps, p50, p99, ok, non2xx, errors, timeouts, seconds, cpuMsPerRequest }: rps and
+ * latencies (ms) count 2xx only; CPU per request (ms) counts every answered request, with
+ * `harness` for this process (the load generator).
+ */
+export async function load({ url, token, seconds, connections, next, requests, cpu = {} }) {
   const { default: autocannon } = await import('autocannon');
   // autocannon's own histogram counts whole milliseconds; keep every 2xx latency for finer p50/p99.
   const latencies = [];
+  const share = requests ? Math.ceil(requests.length / connections) : 0;
+  const parts = requests ? Array.from({ length: connections }, (_, i) => requests.slice(i * share, (i + 1) * share)) : [];
+  let connection = 0;
+  const usage = (pids) => new Map(pids().map((pid) => [pid, cpuSeconds(pid)]).filter(([, used]) => used !== null));
+  const before = Object.fromEntries(Object.entries(cpu).map(([name, pids]) => [name, usage(pids)]));
+  const harnessBefore = process.cpuUsage();
   const result = await new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -244,7 +279,9 @@ export async function load({ url, token, seconds, connections, next }) {
         pipelining: 1,
         duration: seconds,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
+        ...(requests
+          ? { requests: [requests[0]], setupClient: (client) => client.setRequests(parts[connection++ % connections]) }
+          : { requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }] }),
       },
       (error, res) => (error ? reject(error) : resolve(res)),
     );
@@ -253,7 +290,19 @@ export async function load({ url, token, seconds, connections, next }) {
       if (status >= 200 && status < 300) latencies.push(ms);
     });
   });
+  const harness = process.cpuUsage(harnessBefore);
   const seconds_ = result.duration || seconds;
+  const answered = result['2xx'] + result.non2xx;
+  const perRequest = (used) => (used === null || answered === 0 ? null : (used * 1000) / answered);
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.entries(cpu).map(([name, pids]) => {
+      const after = usage(pids);
+      let used = 0;
+      for (const [pid, now] of after) used += now - (before[name].get(pid) ?? 0);
+      return [name, after.size === 0 ? null : perRequest(used)];
+    }),
+  );
+  cpuMsPerRequest.harness = perRequest((harness.user + harness.system) / 1e6);
   latencies.sort((a, b) => a - b);
   const percentile = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] : null);
   return {
@@ -265,5 +314,6 @@ export async function load({ url, token, seconds, connections, next }) {
     errors: result.errors,
     timeouts: result.timeouts,
     seconds: seconds_,
+    cpuMsPerRequest,
   };
 }

@@ -15,7 +15,7 @@ export const POSTGRES_LOAD_IDS = ['postgres/load-exists', 'postgres/load-create'
 
 /**
  * `h` carries what run.mjs shares: px(args, ctx, extra), startServer, load, peakMemoryMiB, round,
- * progress, freshDir, env, PX, importFile, loadSeconds, warmupSeconds, connections.
+ * roundAll, existsRequestList, progress, freshDir, env, PX, importFile, loadSeconds, warmupSeconds, connections.
  */
 export function postgresBench(h) {
   let cluster;
@@ -84,14 +84,11 @@ export function postgresBench(h) {
     const first = await serve(join(dir, 'load'));
     const startMiB = h.round(h.peakMemoryMiB(first.pid));
     const names = readFileSync(h.importFile, 'utf8').split('\n').map((l) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(l)?.[1]).filter(Boolean);
-    let i = 0;
-    const existsRequest = () => {
-      const n = i++;
-      return { method: 'GET', path: `/secrets/${n % 10 === 9 ? `ABSENT_${n % 1000}` : names[n % names.length]}/exists` };
-    };
+    const existsRequest = { requests: h.existsRequestList(names) };
     let created = 0;
-    const createRequest = () => ({ method: 'POST', path: '/secrets', body: JSON.stringify({ name: `PG_LOAD_${++created}`, value: randomBytes(24).toString('base64url') }) });
-    const run = (server, next, seconds = h.loadSeconds) => h.load({ url: server.url, token: server.token, seconds, connections: h.connections, next });
+    const createRequest = { next: () => ({ method: 'POST', path: '/secrets', body: JSON.stringify({ name: `PG_LOAD_${++created}`, value: randomBytes(24).toString('base64url') }) }) };
+    const cpuOf = (server) => ({ server: () => [server.pid], database: () => cluster.pids() });
+    const run = (server, traffic, seconds = h.loadSeconds) => h.load({ url: server.url, token: server.token, seconds, connections: h.connections, ...traffic, cpu: cpuOf(server) });
     const figures = (r, server) => {
       const problems = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`, r.timeouts && `${r.timeouts} timeouts`].filter(Boolean).join(', ');
       return {
@@ -106,6 +103,7 @@ export function postgresBench(h) {
         seconds: r.seconds,
         connections: h.connections,
         ...(server ? { peakMiBAfter: h.round(h.peakMemoryMiB(server.pid)) } : {}),
+        cpuMsPerRequest: h.roundAll(r.cpuMsPerRequest),
         ...(r.ok === 0 ? { error: `no 2xx response (${problems || 'nothing answered'})` } : problems ? { note: `${problems} (not counted in the throughput)` } : {}),
       };
     };
@@ -130,9 +128,21 @@ export function postgresBench(h) {
         const second = await serve(join(dir, 'second'));
         // Half the connections on each, at the same time; the figures are their sum (p99: the worse).
         const half = { ...h, connections: Math.max(1, Math.floor(h.connections / 2)) };
-        const both = await Promise.all([first, second].map((server) => half.load({ url: server.url, token, seconds: h.loadSeconds, connections: half.connections, next: existsRequest })));
+        // Both warmed up as the single server was: the second one has answered nothing yet.
+        await Promise.all([first, second].map((server) => half.load({ url: server.url, token, seconds: h.warmupSeconds, connections: half.connections, ...existsRequest }))).catch(() => undefined);
+        const both = await Promise.all([first, second].map((server) => half.load({ url: server.url, token, seconds: h.loadSeconds, connections: half.connections, ...existsRequest, cpu: cpuOf(server) })));
         const sum = (key) => both.reduce((total, r) => total + (r[key] ?? 0), 0);
-        const merged = { rps: sum('rps'), ok: sum('ok'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'), seconds: both[0].seconds, p50: Math.max(...both.map((r) => r.p50 ?? 0)), p99: Math.max(...both.map((r) => r.p99 ?? 0)) };
+        const answered = both.map((r) => r.ok + r.non2xx);
+        const all = answered[0] + answered[1];
+        // Each server's CPU is its own; the database and the harness (both loads run in it) are
+        // shared, and each load saw all of their CPU: counted once, over both loads' requests.
+        const shared = (key) => (both[0].cpuMsPerRequest[key] === null || all === 0 ? null : (both[0].cpuMsPerRequest[key] * answered[0]) / all);
+        const cpuMsPerRequest = {
+          server: all === 0 || both.some((r) => r.cpuMsPerRequest.server === null) ? null : (both[0].cpuMsPerRequest.server * answered[0] + both[1].cpuMsPerRequest.server * answered[1]) / all,
+          database: shared('database'),
+          harness: shared('harness'),
+        };
+        const merged = { rps: sum('rps'), ok: sum('ok'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'), seconds: both[0].seconds, p50: Math.max(...both.map((r) => r.p50 ?? 0)), p99: Math.max(...both.map((r) => r.p99 ?? 0)), cpuMsPerRequest };
         rows.push(row(spec.split, { ...figures(merged), detail: `two px server processes, ${half.connections} connections each` }));
       }
     } catch (error) {

@@ -10,6 +10,8 @@ export function summarize(samples) {
 }
 
 export const round = (n, digits = 1) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+/** Every figure of an object rounded (CPU milliseconds per request: three digits). */
+export const roundAll = (figures, digits = 3) => Object.fromEntries(Object.entries(figures).map(([key, n]) => [key, round(n, digits)]));
 
 /** Fills in `pass` and `goalText` of a finished row. */
 export function judge(row) {
@@ -58,14 +60,25 @@ function timeCells(row) {
 /** Latency in ms, with enough digits to tell sub-millisecond values apart. */
 const lat = (n) => (n === null || n === undefined ? '–' : `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`);
 
+/**
+ * CPU milliseconds per request of the server, the database and the harness (the load generator):
+ * unlike the throughput, they hardly depend on what else the machine is running.
+ */
+function cpuCell(row) {
+  const cpu = row.cpuMsPerRequest;
+  if (!cpu) return '';
+  const parts = [['server', cpu.server], ['db', cpu.database], ['harness', cpu.harness]].filter(([, ms]) => ms !== null && ms !== undefined);
+  return parts.map(([who, ms]) => `${who} ${ms.toFixed(3)}`).join(' · ');
+}
+
 function loadCells(row) {
   if (row.kind === 'memory') {
     const before = row.peakMiBBeforeLoad === null || row.peakMiBBeforeLoad === undefined ? '' : ` (${row.peakMiBBeforeLoad.toFixed(1)} before the load)`;
     const value = row.peakMiB === null || row.peakMiB === undefined ? 'n/a' : `${row.peakMiB.toFixed(1)} MiB${before}`;
-    return [row.label, value, '', '', row.goalText, verdict(row)];
+    return [row.label, value, '', '', '', row.goalText, verdict(row)];
   }
   const ok = row.status === 'ok';
-  return [row.label, ok ? `${int(row.rps)} req/s` : '–', ok ? lat(row.p50Ms) : '–', ok ? lat(row.p99Ms) : '–', row.goalText, verdict(row)];
+  return [row.label, ok ? `${int(row.rps)} req/s` : '–', ok ? lat(row.p50Ms) : '–', ok ? lat(row.p99Ms) : '–', ok ? cpuCell(row) : '', row.goalText, verdict(row)];
 }
 
 function measureCells(row) {
@@ -78,7 +91,7 @@ function measureCells(row) {
 
 const TIME_HEAD = ['target', 'case', 'median', 'min – max', '× node -e 0', 'goal', 'result'];
 const MEASURE_HEAD = ['masking and scan', 'figure', 'median time (min – max)', 'ratio', 'goal', 'result'];
-const LOAD_HEAD = ['px server, 10,000 secrets', 'throughput', 'p50', 'p99', 'goal', 'result'];
+const LOAD_HEAD = ['px server, 10,000 secrets', 'throughput', 'p50', 'p99', 'CPU ms per request', 'goal', 'result'];
 
 function plainTable(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -145,10 +158,10 @@ export function markdownSection(report) {
         LOAD_HEAD,
         loaded.map((r) => {
           const cells = loadCells(r);
-          if (r.status !== 'ok') cells[5] = `${verdict(r)}: ${note(r)}`;
+          if (r.status !== 'ok') cells[6] = `${verdict(r)}: ${note(r)}`;
           return cells;
         }),
-        ['l', 'r', 'r', 'r', 'l', 'l'],
+        ['l', 'r', 'r', 'r', 'l', 'l', 'l'],
       ),
     );
   }

@@ -80,7 +80,8 @@ async function openStores(io: Io, args: ServerArgs, root: string, env: Environme
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
     guardStoreUrlArgument(args.store, warn);
-    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 20, scope: env.name });
+    // 18 connections for writes and 2 for reads (postgres-store.ts): 20 per server, as before.
+    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 18, scope: env.name });
     // One pool for every environment: a scope is a column of the same tables.
     const stores = new Map<string, SecretStore>(served.map((name) => [name, name === env.name ? store : store.withScope(name)]));
     return { stores, label: store.label, target: store.label, postgres: store, close: () => store.close() };

@@ -1,7 +1,6 @@
 // The secrets endpoint (README "The secrets endpoint API") over any SecretStore. Used by `px server`
 // and by TestDevServer. Every route checks the caller's role; responses and events never carry a value.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
 import type { Scope } from '../core/access/tokens.js';
@@ -12,6 +11,7 @@ import type { SecretStore } from '../core/store.js';
 import { accessRoutes } from './access-routes.js';
 import { authenticate, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
 import { planRoute, type PlanSource } from './plan-route.js';
+import { bodyOf, readBody } from './request-body.js';
 import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
 
 export interface AuditEvent {
@@ -122,21 +122,16 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.use('*', authenticate({ access, adminToken: options.token, scope, fail }));
 
-  // Only on routes that read a body: the middleware wraps the request body in a stream, which
-  // on every GET would cost a quarter of the throughput and most of the server's memory.
-  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`) });
+  // Only on routes that read a body.
+  const limitBody = readBody(MAX_BODY_BYTES, (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`));
   const inScope = scoped(storeFor, fail);
   const storeOf = (c: Context<Env>): SecretStore => c.get('store')!;
 
   // Decoded strictly: invalid UTF-8 would otherwise be stored with U+FFFD in place of its bytes,
   // a changed value that nobody asked for. The usage error becomes a 400 (onError below).
   const readJson = async (c: Context<Env>): Promise<unknown> => {
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await c.req.arrayBuffer();
-    } catch {
-      return undefined;
-    }
+    const bytes = bodyOf(c);
+    if (bytes === undefined) return undefined;
     let text: string;
     try {
       text = STRICT_UTF8.decode(bytes);

@@ -41,6 +41,8 @@ export function fakeTarget(options: { secrets?: string[]; credentials?: string[]
     },
     checkName: (_pane, name) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? null : 'Not a valid name: names use letters, digits and _.'),
     checkValue: (_pane, name, value) => (name.startsWith('SK_') && !value.startsWith('sk-') ? `${name} does not match its format /^sk-/: type it again.` : null),
+    formatOf: (pane, name) => (pane === 'secrets' && name.startsWith('SK_') ? { format: '^sk-', problem: (value: string) => (value.startsWith('sk-') ? null : `${name} does not match its format /^sk-/ (px.config.json)`) } : undefined),
+    sensitive: (_pane, name) => !name.endsWith('_LEVEL'),
     async save(pane, name, value) {
       target.calls.push(`save ${pane} ${name}`);
       const existed = values[pane].has(name);
@@ -98,6 +100,7 @@ export function fakeSetup(options: { toGenerate?: string[]; prompts?: SetupPromp
     },
     prompts,
     checkValue: (name, value) => (name.startsWith('SK_') && !value.startsWith('sk-') ? `${name} does not match its format /^sk-/ (px.config.json): type it again (the value was not kept).` : null),
+    checkFormat: (name, value) => (name.startsWith('SK_') && !value.startsWith('sk-') ? `${name} does not match its format /^sk-/ (px.config.json)` : null),
     async save(name, value) {
       calls.push(`save ${name}`);
       if (options.failSave) throw options.failSave;

@@ -48,12 +48,13 @@ export async function setupActions(backend: SecretsBackend, target: string, need
     target,
     toGenerate: plan.toGenerate.map((secret) => secret.name),
     async generate(name) {
-      const value = needs.generate(name);
+      const value = await needs.generate(name);
       await backend.put(name, value);
       return { length: [...value].length };
     },
-    prompts: plan.toAsk.map(({ name, label, description, required }) => ({ name, label, description, required })),
+    prompts: plan.toAsk.map(({ name, label, description, required, sensitive, format }) => ({ name, label, description, required, sensitive, format })),
     checkValue: (name, value) => valueRefusal(needs, name, value),
+    checkFormat: (name, value) => needs.formatProblem(name, value),
     save: async (name, value) => void (await backend.put(name, value)),
     summarize: () => summarize(backend, needs),
   };

@@ -1,7 +1,11 @@
 import { Cancelled, PxError, UsageError } from '../../core/errors.js';
 import { line, type Io } from '../../cli/io.js';
-import { openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
-import { DEFAULT_ENVIRONMENT, projectNeeds, type ProjectNeeds } from './needs.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentOf, openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
+import { SECRETS_FILE } from '../../core/examples.js';
+import { checkTier } from '../../core/manifest/manifest.js';
+import { projectNeeds, type ProjectNeeds } from './needs.js';
 import { setupActions, setupPlan, summarize } from './setup-actions.js';
 import type { SecretsBackend } from '../../core/backend.js';
 
@@ -17,16 +21,31 @@ export async function runSetup(io: Io, args: SetupArgs): Promise<number> {
   if (!io.interactive && !args.yes) {
     throw new UsageError('px setup asks for values and this run is not interactive: pass --yes to generate what can be generated and list what still needs a person.');
   }
+  const project = projectOf(io, args);
+  checkTier(project.manifest, args.tier);
+  const env = environmentOf(io, args, project);
+  const needs = projectNeeds(project, env.name, args.tier);
+  if (!needs.declared) return nothingDeclared(io, project.root);
   // The wizard's Ink layer loads while the store is read.
   if (ask) io.ui().catch(() => undefined);
-  const project = projectOf(io, args);
-  const needs = projectNeeds(project, DEFAULT_ENVIRONMENT, args.tier);
-  const { backend, target } = await openSecrets(io, args);
+  const { backend, target } = await openSecrets(io, args, project);
   try {
     return ask ? await wizard(io, backend, target, needs) : await unattended(io, backend, target, needs);
   } finally {
     await backend.close?.();
   }
+}
+
+/**
+ * A project that declares nothing has nothing to set up: as `px secret validate` does, px says
+ * how to declare secrets and exits 0, rather than inventing a list or asking for names.
+ */
+function nothingDeclared(io: Io, root: string): number {
+  line(io.stdout, 'Nothing to set up: this project declares no secrets.');
+  line(io.stdout, 'Declare them in px.config.json ("secrets"), or list their names in .env.secrets.example, then run `px setup` again.');
+  const hasSecretsFile = existsSync(join(root, SECRETS_FILE));
+  line(io.stdout, hasSecretsFile ? `${SECRETS_FILE} is here: \`px secret import\` stores its values.` : 'To add one secret now: `px secret create NAME`.');
+  return 0;
 }
 
 /** `--yes` (and CI): step 1 only, then what a person still has to provide. */
@@ -36,7 +55,7 @@ async function unattended(io: Io, backend: SecretsBackend, target: string, needs
   line(io.stdout, 'Step 1: Generate secrets');
   if (plan.toGenerate.length === 0) line(io.stdout, '  Nothing to generate.');
   for (const secret of plan.toGenerate) {
-    const value = needs.generate(secret.name);
+    const value = await needs.generate(secret.name);
     await backend.put(secret.name, value);
     line(io.stdout, `  ✓ ${secret.name} generated (${[...value].length} chars)`);
   }

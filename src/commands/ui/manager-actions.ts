@@ -6,7 +6,7 @@ import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
 import { chunkEntries } from '../../core/chunks.js';
 import { DeployCredentials } from '../../core/deploy-credentials.js';
 import { PxError } from '../../core/errors.js';
-import { deployCredentialNames, DEPLOY_FILE, SECRETS_FILE } from '../../core/examples.js';
+import { deployCredentialNames, DEPLOY_FILE, runtimeSecretNames, SECRETS_FILE } from '../../core/examples.js';
 import { gitIgnoreState } from '../../core/git-ignore.js';
 import { nameProblem, valueProblem } from '../../core/names.js';
 import type { Project } from '../../core/project.js';
@@ -19,7 +19,6 @@ import { readImportFile } from '../secret/import.js';
 import { timeoutOf, type GlobalArgs } from '../../cli/project-target.js';
 import { projectNeeds, type ProjectNeeds } from '../setup/needs.js';
 import { setupActions, storedValues, valueRefusal } from '../setup/setup-actions.js';
-import { runtimeSecretNames } from '../../core/examples.js';
 
 /** An error as one line for the screen: its message, and the first of its details. */
 export function describeError(error: unknown): string {
@@ -35,37 +34,58 @@ export class ManagerSession implements ManagerActions {
   private readonly backends = new Map<string, Promise<{ backend: SecretsBackend; label: string }>>();
   private readonly creds: DeployCredentials;
 
+  /** `environment` is the one the UI starts in (--env, PX_ENV, the manifest's default). */
   constructor(
     private readonly io: Io,
     private readonly args: GlobalArgs,
     private readonly project: Project,
+    environment: string,
   ) {
-    this.environments = projectNeeds(project, 'development').environments;
+    this.environments = projectNeeds(project, environment).environments;
     this.creds = new DeployCredentials(keychainOf(io), project.root);
   }
 
+  private readonly needsByEnv = new Map<string, ProjectNeeds>();
+
   private needs(env: string): ProjectNeeds {
-    return projectNeeds(this.project, env);
+    let needs = this.needsByEnv.get(env);
+    if (!needs) this.needsByEnv.set(env, (needs = projectNeeds(this.project, env)));
+    return needs;
   }
 
-  /** The environment's target, opened once. */
+  /** The environment's target (its namespace of the local store, or its endpoint), opened once. */
   private open(env: string): Promise<{ backend: SecretsBackend; label: string }> {
     let opened = this.backends.get(env);
     if (!opened) {
-      const target = resolveTarget(this.args.url, this.io.env, this.project);
-      opened = openBackend(target, {
-        root: this.project.root,
-        cwd: this.io.cwd,
-        env: this.io.env,
-        keychain: this.io.keychain?.(),
-        timeoutSeconds: timeoutOf(this.args),
-        warn: (text) => this.warnings.push(text),
-      }).then((backend) => ({ backend, label: backend.label }));
+      opened = (async () => {
+        const target = resolveTarget(this.args.url, this.io.env, this.project, env);
+        const backend = await openBackend(target, {
+          namespace: env,
+          root: this.project.root,
+          cwd: this.io.cwd,
+          env: this.io.env,
+          keychain: this.io.keychain?.(),
+          timeoutSeconds: timeoutOf(this.args),
+          warn: (text) => this.warnings.push(text),
+          insecure: this.args.insecure,
+          transport: this.io.transport?.(),
+        });
+        return { backend, label: backend.label };
+      })();
       // A failed open is tried again on the next load (`r`), not remembered.
       opened.catch(() => this.backends.delete(env));
       this.backends.set(env, opened);
     }
     return opened;
+  }
+
+  /** What kind of target the environment has, before it is opened (a bad URL counts as one). */
+  private targetKind(env: string): 'url' | 'local' {
+    try {
+      return resolveTarget(this.args.url, this.io.env, this.project, env).kind;
+    } catch {
+      return 'url';
+    }
   }
 
   async load(env: string): Promise<Record<PaneId, PaneData>> {
@@ -74,21 +94,24 @@ export class ManagerSession implements ManagerActions {
   }
 
   private async loadSecrets(env: string): Promise<PaneData> {
-    const needs = this.needs(env);
-    let label = resolveTarget(this.args.url, this.io.env, this.project).kind === 'url' ? 'endpoint' : 'local store';
+    let label = this.targetKind(env) === 'url' ? 'endpoint' : 'local store';
     try {
+      const needs = this.needs(env);
       const opened = await this.open(env);
       label = opened.label;
       const stored = await opened.backend.list();
-      const values = await storedValues(opened.backend);
-      const generated = new Set(needs.secrets.filter((secret) => secret.provide === 'generate').map((secret) => secret.name));
+      // Values are read only to tell `invalid`, and only from the local store (an endpoint audits reads).
+      const values = needs.secrets.some((secret) => secret.format !== undefined) ? await storedValues(opened.backend) : null;
+      const declared = new Map(needs.secrets.map((secret) => [secret.name, secret]));
       const rows: ManagerRow[] = stored.map((meta) => {
+        const secret = declared.get(meta.name);
         const status = needs.status(meta.name, meta, values?.get(meta.name));
-        return { name: meta.name, updatedAt: meta.updatedAt, status: status === 'configured' && generated.has(meta.name) ? 'generated' : status, generated: generated.has(meta.name) };
+        return { name: meta.name, updatedAt: meta.updatedAt, status: status === 'configured' && secret?.provide === 'generate' ? 'generated' : status, generated: secret?.generatable ?? false };
       });
       const names = new Set(stored.map((meta) => meta.name));
+      // A secret the app fetches itself (remote_fetch) is not px's to hold: absent, it is not missing.
       for (const secret of needs.secrets) {
-        if (!names.has(secret.name)) rows.push({ name: secret.name, status: 'missing', generated: generated.has(secret.name) });
+        if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: 'missing', generated: secret.generatable });
       }
       return { label, rows: rows.sort(byName) };
     } catch (error) {
@@ -111,10 +134,11 @@ export class ManagerSession implements ManagerActions {
   checkName(pane: PaneId, name: string): string | null {
     const problem = nameProblem(name);
     if (problem) return `Not a valid name: ${problem}.`;
-    if (pane === 'secrets' && deployCredentialNames(this.project.root).has(name)) {
+    const { root, manifest } = this.project;
+    if (pane === 'secrets' && deployCredentialNames(root, manifest).has(name)) {
       return `${name} is a deploy credential: it belongs in the keychain (Tab, then n).`;
     }
-    const refusal = pane === 'credentials' ? runtimeRefusal(name, runtimeSecretNames(this.project.root)) : null;
+    const refusal = pane === 'credentials' ? runtimeRefusal(name, runtimeSecretNames(root, manifest)) : null;
     return refusal ? `${refusal} (Tab, then n).` : null;
   }
 
@@ -122,6 +146,17 @@ export class ManagerSession implements ManagerActions {
     if (pane === 'secrets') return valueRefusal(this.needs(env), name, value);
     const problem = valueProblem(value);
     return problem ? `Cannot store ${name}: ${problem}; type it again.` : null;
+  }
+
+  formatOf(pane: PaneId, name: string, env: string): { format: string; problem: (value: string) => string | null } | undefined {
+    if (pane !== 'secrets') return undefined;
+    const needs = this.needs(env);
+    const format = needs.secrets.find((secret) => secret.name === name)?.format;
+    return format === undefined ? undefined : { format, problem: (value) => needs.formatProblem(name, value) };
+  }
+
+  sensitive(pane: PaneId, name: string, env: string): boolean {
+    return pane !== 'secrets' || (this.needs(env).secrets.find((secret) => secret.name === name)?.sensitive ?? true);
   }
 
   async save(pane: PaneId, name: string, value: string, env: string): Promise<'created' | 'updated'> {
@@ -137,7 +172,7 @@ export class ManagerSession implements ManagerActions {
   }
 
   async generate(name: string, env: string): Promise<{ length: number }> {
-    const value = this.needs(env).generate(name);
+    const value = await this.needs(env).generate(name);
     await (await this.open(env)).backend.put(name, value);
     return { length: [...value].length };
   }

@@ -1,8 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { warn, type Io } from '../../cli/io.js';
 import { withKeyboardHandedOver, withKeystrokesHeld } from '../../cli/prompts.js';
-import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
-import { DEFAULT_ENVIRONMENT } from '../setup/needs.js';
+import { environmentOf, projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { ManagerSession } from './manager-actions.js';
 
 export async function runUi(io: Io, args: GlobalArgs): Promise<number> {
@@ -12,11 +11,13 @@ export async function runUi(io: Io, args: GlobalArgs): Promise<number> {
   // Ink loads while the project is read; keys typed meanwhile are held for the app, never echoed.
   io.ui().catch(() => undefined);
   return withKeystrokesHeld(io, async () => {
-    const session = new ManagerSession(io, args, projectOf(io, args));
+    const project = projectOf(io, args);
+    const environment = environmentOf(io, args, project).name;
+    const session = new ManagerSession(io, args, project, environment);
     try {
       // The store is read while Ink loads, and the first frame already shows it.
-      const [ui, initial] = await Promise.all([io.ui(), session.load(DEFAULT_ENVIRONMENT)]);
-      await withKeyboardHandedOver(io, () => ui.manager({ actions: session, environment: DEFAULT_ENVIRONMENT, initial }));
+      const [ui, initial] = await Promise.all([io.ui(), session.load(environment)]);
+      await withKeyboardHandedOver(io, () => ui.manager({ actions: session, environment, initial }));
     } finally {
       await session.close();
     }

@@ -24,12 +24,22 @@ export interface PostgresOpenOptions {
   env: NodeJS.ProcessEnv;
   scope?: string;
   warn?: (line: string) => void;
-  /** Connections in the pool. */
+  /** Connections in the pool for writes (the pool for reads has READ_CONNECTIONS more). */
   max?: number;
 }
 
+/**
+ * Reads (exists, list, values, versions) go through a pool of their own with few connections:
+ * the driver pipelines queries on a busy connection and sends those of one event-loop turn in one
+ * write, so under load each read costs the database and the server fewer wake-ups than one
+ * connection per query would (about half the database's CPU per `exists`). Writes keep a wide
+ * pool: each commit waits for its WAL flush, and commits on separate connections share one.
+ */
+const READ_CONNECTIONS = 2;
+
 interface Shared {
   sql: postgres.Sql;
+  reads: postgres.Sql;
   ring: KeyRing;
   address: DatabaseAddress;
   storeId: string;
@@ -53,6 +63,7 @@ export class PostgresStore implements SecretStore {
   static async open(options: PostgresOpenOptions): Promise<PostgresStore> {
     const address = parseStoreUrl(options.url, options.source ?? '--store');
     const sql = connect(options.url, { max: options.max });
+    const reads = connect(options.url, { max: READ_CONNECTIONS });
     try {
       const { storeId, ring } = await sql.begin(async (tx) => {
         const storeId = await migrate(tx);
@@ -67,9 +78,9 @@ export class PostgresStore implements SecretStore {
         await tx`insert into px_store_keys (key_id) values (${ring.current.id}) on conflict do nothing`;
         return { storeId, ring };
       });
-      return new PostgresStore({ sql, ring, address, storeId }, options.scope ?? DEFAULT_SCOPE);
+      return new PostgresStore({ sql, reads, ring, address, storeId }, options.scope ?? DEFAULT_SCOPE);
     } catch (error) {
-      await sql.end({ timeout: 1 }).catch(() => undefined);
+      await Promise.all([sql.end({ timeout: 1 }), reads.end({ timeout: 1 })]).catch(() => undefined);
       const newer = (error as { pxNewerSchema?: number }).pxNewerSchema;
       if (newer !== undefined) throw new UsageError(`${address.label} was set up by a newer px (schema version ${newer}): update px on this machine.`);
       throw connectionProblem(error, address) ?? error;
@@ -95,17 +106,17 @@ export class PostgresStore implements SecretStore {
   }
 
   async ping(): Promise<void> {
-    await this.shared.sql`select 1`;
+    await this.shared.reads`select 1`;
   }
 
   async list(): Promise<SecretMeta[]> {
-    const rows = await this.shared.sql<{ name: string; created_at: Date; updated_at: Date }[]>`
+    const rows = await this.shared.reads<{ name: string; created_at: Date; updated_at: Date }[]>`
       select name, created_at, updated_at from px_secrets where scope = ${this.scope} order by name collate "C"`;
     return rows.map((row) => ({ name: row.name, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) }));
   }
 
   async exists(name: string): Promise<boolean> {
-    const rows = await this.shared.sql`select 1 from px_secrets where scope = ${this.scope} and name = ${name}`;
+    const rows = await this.shared.reads`select 1 from px_secrets where scope = ${this.scope} and name = ${name}`;
     return rows.length > 0;
   }
 
@@ -138,7 +149,7 @@ export class PostgresStore implements SecretStore {
   }
 
   async versions(name: string): Promise<VersionMeta[] | null> {
-    return listVersions(this.shared.sql, this.scope, name);
+    return listVersions(this.shared.reads, this.scope, name);
   }
 
   async rollback(name: string, version: number | undefined, change: ChangeBy = {}): Promise<RollbackResult> {
@@ -155,7 +166,7 @@ export class PostgresStore implements SecretStore {
   }
 
   async values(): Promise<Map<string, string>> {
-    const rows = await this.shared.sql<{ name: string; key_id: string; value: Buffer }[]>`
+    const rows = await this.shared.reads<{ name: string; key_id: string; value: Buffer }[]>`
       select name, key_id, value from px_secrets where scope = ${this.scope} order by name collate "C"`;
     return new Map(rows.map((row) => [row.name, this.open(row.name, row.key_id, row.value)]));
   }
@@ -179,7 +190,7 @@ export class PostgresStore implements SecretStore {
   }
 
   async close(): Promise<void> {
-    await this.shared.sql.end({ timeout: 5 });
+    await Promise.all([this.shared.sql.end({ timeout: 5 }), this.shared.reads.end({ timeout: 5 })]);
   }
 
   /**

@@ -18,13 +18,18 @@ export interface WrittenVersion {
 
 /** `rows`: [name, sealed value] pairs with distinct names, all sealed under `keyId`. */
 export async function writeVersions(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<WrittenVersion[]> {
-  const input = rows.map(([name, sealed]) => [name, sealed.toString('base64')]);
+  // Two arrays, names and base64 values: no JSON to build and parse. The names array also makes
+  // both lookups below index scans of the primary key: a join with `input` (of unknown size to the
+  // planner) read every row of the scope, which made one create cost milliseconds of the
+  // database's CPU in a store of 10,000 secrets.
+  const names = rows.map(([name]) => name);
+  const values = rows.map(([, sealed]) => sealed.toString('base64'));
   return sql<WrittenVersion[]>`
     with input as (
-      select r ->> 0 as name, decode(r ->> 1, 'base64') as value from json_array_elements(${sql.json(input)}::json) as r
+      select i.name, decode(i.value, 'base64') as value from unnest(${names}::text[], ${values}::text[]) as i(name, value)
     ), prev as (
       select s.name, s.version, s.key_id, s.value, s.updated_at, s.by, s.rollback_of
-      from px_secrets s join input i on s.scope = ${scope} and s.name = i.name
+      from px_secrets s where s.scope = ${scope} and s.name = any(${names}::text[])
       order by s.name collate "C" for update of s
     ), saved as (
       insert into px_secret_versions (scope, name, version, key_id, value, created_at, by, rollback_of)
@@ -38,7 +43,7 @@ export async function writeVersions(sql: Sql, scope: string, keyId: string, rows
       returning name, (xmax = 0) as created, created_at as "createdAt", updated_at as "updatedAt", version
     ), pruned as (
       delete from px_secret_versions v using up
-      where v.scope = ${scope} and v.name = up.name and v.version < up.version - ${KEPT_VERSIONS}
+      where v.scope = ${scope} and v.name = any(${names}::text[]) and v.name = up.name and v.version < up.version - ${KEPT_VERSIONS}
     )
     select * from up`;
 }
