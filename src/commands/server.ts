@@ -13,7 +13,9 @@ import { MemoryStore, type SecretStore } from '../core/store.js';
 import type { Io } from '../cli/io.js';
 import { guardStoreUrlArgument } from '../cli/store-url-argument.js';
 import { environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
-import type { Environment } from '../core/manifest/manifest.js';
+import { DEFAULT_ENV, type Environment } from '../core/manifest/manifest.js';
+import type { Manifest } from '../core/manifest/types.js';
+import type { PostgresStore } from '../core/store/postgres-store.js';
 
 interface ServerArgs extends GlobalArgs {
   port: number;
@@ -49,20 +51,50 @@ async function tlsOf(args: ServerArgs, warnings: string[]): Promise<{ cert: Buff
   return undefined;
 }
 
-/** The store, the line the log names it by, and `target`: the store alone, as `px secret plan --json` names it. */
-async function openStore(io: Io, args: ServerArgs, root: string, env: Environment, warn: (text: string) => void): Promise<{ store: SecretStore; label: string; target: string }> {
+interface OpenedStores {
+  /** The store of each environment served, by name. */
+  stores: Map<string, SecretStore>;
+  /** The line the log names the store by, and `target`: the store alone, as `px secret plan --json` names it. */
+  label: string;
+  target: string;
+  /** Set for a team store: its tokens, requests and audit log live in the same database. */
+  postgres?: PostgresStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The environments a server serves, each its own namespace: the one it was started with, then
+ * development and every one px.config.json declares. A token reads and writes its scope's only.
+ */
+export function servedEnvironments(env: Environment, manifest: Pick<Manifest, 'defaultEnv' | 'envs'>): string[] {
+  return [...new Set([env.name, manifest.defaultEnv ?? DEFAULT_ENV, DEFAULT_ENV, ...Object.keys(manifest.envs)])];
+}
+
+async function openStores(io: Io, args: ServerArgs, root: string, env: Environment, served: string[], warn: (text: string) => void): Promise<OpenedStores> {
   const url = args.store ?? io.env.PX_STORE_URL;
   if (args.memory && url) throw new UsageError(`--memory and ${args.store ? '--store' : 'PX_STORE_URL'} exclude each other: pick one store.`);
-  if (args.memory) return { store: new MemoryStore(), label: 'an in-memory store (nothing is saved)', target: 'memory store' };
+  if (args.memory) {
+    const stores = new Map<string, SecretStore>(served.map((name) => [name, new MemoryStore()]));
+    return { stores, label: 'an in-memory store (nothing is saved)', target: 'memory store', close: async () => undefined };
+  }
   if (url) {
     const { PostgresStore } = await import('../core/store/postgres-store.js');
     guardStoreUrlArgument(args.store, warn);
     // 18 connections for writes and 2 for reads (postgres-store.ts): 20 per server, as before.
-    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 18 });
-    return { store, label: store.label, target: store.label };
+    const store = await PostgresStore.open({ url, source: args.store ? '--store' : 'PX_STORE_URL', env: io.env, warn, max: 18, scope: env.name });
+    // One pool for every environment: a scope is a column of the same tables.
+    const stores = new Map<string, SecretStore>(served.map((name) => [name, name === env.name ? store : store.withScope(name)]));
+    return { stores, label: store.label, target: store.label, postgres: store, close: () => store.close() };
   }
-  const opened = await openLocalStore({ root, cwd: io.cwd, env: io.env, warn, namespace: env.name });
-  return { store: opened.store, label: targetLine(opened.label, env), target: opened.label };
+  const stores = new Map<string, SecretStore>();
+  let label = '';
+  let target = '';
+  for (const name of served) {
+    const opened = await openLocalStore({ root, cwd: io.cwd, env: io.env, warn, namespace: name });
+    if (name === env.name) ({ label, target } = { label: targetLine(opened.label, env), target: opened.label });
+    stores.set(name, opened.store);
+  }
+  return { stores, label, target, close: async () => void (await Promise.all([...stores.values()].map((store) => store.close?.()))) };
 }
 
 export async function runServer(io: Io, args: ServerArgs): Promise<number> {
@@ -78,14 +110,23 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   for (const text of warnings) log('warn', text);
   // The environment served: the local store's namespace, and the scope of the tokens it makes.
   const env = environmentOf(io, args, project);
-  const { store, label, target } = await openStore(io, args, project.root, env, (text) => log('warn', text));
+  const served = servedEnvironments(env, project.manifest);
+  const opened = await openStores(io, args, project.root, env, served, (text) => log('warn', text));
+  const { stores, label, target, postgres } = opened;
+  const store = stores.get(env.name)!;
   // GET /plan answers from the project's manifest, in the environment this server runs in.
   const { manifestPlan } = await import('../server/plan-route.js');
   const plan = project.manifest.source === 'none' ? undefined : manifestPlan(project.manifest, env.name, target);
   await ensurePxDir(project.root);
   const scope: Scope = { project: projectName(project.root), env: env.name };
   let access: AccessStore;
-  if (args.memory) {
+  let auditWhere = AUDIT_LOG_FILE;
+  if (postgres) {
+    // Shared by every px server of the database: a token revoked on one is refused by all.
+    const { PostgresAccessStore } = await import('../core/store/postgres-access.js');
+    access = new PostgresAccessStore(postgres.sql, (error) => log('error', 'audit write failed', { error: (error as Error)?.message?.slice(0, 300), code: (error as { code?: string })?.code }));
+    auditWhere = `table px_audit of ${postgres.label}`;
+  } else if (args.memory) {
     // Tokens live as long as the process, like the secrets; the audit log is still written.
     const auditLog = createWriteStream('', { fd: await openAuditLog(project.root), flags: 'a' });
     access = new MemoryAccessStore((records: AuditRecord[]) => auditLog.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
@@ -102,6 +143,7 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     token: envToken,
     access,
     scope,
+    storeFor: (wanted) => (wanted.project === scope.project ? stores.get(wanted.env) : undefined),
     plan,
     host: args.host,
     port: args.port,
@@ -128,14 +170,17 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     // The driver's errors name tables and SQL states, never a value (values leave px sealed).
     onError: (error) => log('error', 'request failed', { error: (error as Error)?.message?.slice(0, 300), code: (error as { code?: string })?.code }),
   }).catch(async (error) => {
-    await store.close?.();
+    // The access store first: a team server writes its last uses and audit lines over the store's connections.
     await access.close();
+    await opened.close();
     throw error;
   });
   if (closeInspectorOpenedBySignal(io.env)) log('warn', INSPECTOR_CLOSED);
   if (!isLoopbackHost(args.host) && tls) log('warn', `listening on ${args.host}: anyone who can reach this address and has a token can use it.`);
   log('info', `px server: serving ${label} at ${server.url}`, { url: server.url, store: label, pid: process.pid });
-  log('info', `Scope: ${scope.project}/${scope.env}. Admin token: ${where}. Audit log: ${AUDIT_LOG_FILE}. Ctrl+C stops.`);
+  const others = served.filter((name) => name !== scope.env);
+  const also = others.length > 0 ? ` (tokens of ${others.map((name) => `${scope.project}/${name}`).join(', ')} too)` : '';
+  log('info', `Scope: ${scope.project}/${scope.env}${also}. Admin token: ${where}. Audit log: ${auditWhere}. Ctrl+C stops.`);
   // The handlers stay installed until exit: proper-lockfile's signal-exit re-raises a signal
   // that nobody else listens to, which would kill the server in the middle of shutting down.
   await new Promise<void>((resolve) => {
@@ -151,8 +196,8 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
   draining = true;
   log('info', 'px server: stopping (requests in flight finish first)');
   await server.close(SHUTDOWN_GRACE_MS);
-  await store.close?.();
   await access.close();
+  await opened.close();
   log('info', 'px server: stopped.');
   return 0;
 }

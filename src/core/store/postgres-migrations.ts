@@ -58,6 +58,49 @@ export const MIGRATIONS: Migration[] = [
       create index px_secret_versions_key_id on px_secret_versions (key_id);
     `,
   },
+  {
+    version: 3,
+    name: 'tokens, access requests, stubs, audit log',
+    sql: `
+      -- A token is kept as its SHA-256 (hex) only; the token itself never reaches the database.
+      create table px_tokens (
+        id text primary key,
+        name text not null,
+        role text not null check (role in ('admin', 'writer', 'reader', 'service')),
+        scope text not null,
+        hash text not null unique check (hash ~ '^[0-9a-f]{64}$'),
+        approved boolean not null,
+        created_at timestamptz not null,
+        last_used_at timestamptz
+      );
+      -- The approved requests' names are the token's grants: they go when the token goes.
+      create table px_access_requests (
+        id text primary key,
+        token_id text not null references px_tokens (id) on delete cascade,
+        names text[] not null,
+        status text not null check (status in ('pending', 'approved', 'denied')),
+        created_at timestamptz not null,
+        decided_at timestamptz
+      );
+      create index px_access_requests_token on px_access_requests (token_id, status);
+      -- Names a token asked for that its scope does not store (yet): the admin sees them missing.
+      create table px_access_stubs (
+        scope text not null,
+        name text not null,
+        asked_by text[] not null,
+        since timestamptz not null,
+        primary key (scope, name)
+      );
+      -- One line per request the server audits (names, never a value), oldest first by id.
+      create table px_audit (
+        id bigserial primary key,
+        time timestamptz not null,
+        token_id text,
+        record jsonb not null
+      );
+      create index px_audit_token on px_audit (token_id, time);
+    `,
+  },
 ];
 
 /**

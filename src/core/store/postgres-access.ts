@@ -1,0 +1,229 @@
+// The team server's access state in PostgreSQL (migration 3): tokens as SHA-256 hashes (never a
+// token), access requests with their names (the approved ones are the grants), stubs and the audit
+// log (names, never a value). Every write is one transaction. Several `px server` processes may
+// share the database, so a token or grant is read from it on every request: a revocation on one
+// server holds on all of them at once. Uses (lastUsedAt) and audit lines are batched: a write per
+// request would cost the team server most of its throughput; close() writes what is left.
+import type postgres from 'postgres';
+import type { AccessRequest, AccessStore, AuditRecord, Stub } from '../access/access-store.js';
+import type { Role } from '../access/roles.js';
+import { formatScope, parseScope, type Scope, type TokenRecord } from '../access/tokens.js';
+
+/** How long uses and audit lines wait before they are written, at most. */
+const FLUSH_MS = 200;
+/** Audit lines written at once when they pile up faster than FLUSH_MS. */
+const AUDIT_BATCH = 1000;
+
+interface TokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  scope: string;
+  hash: string;
+  approved: boolean;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+interface RequestRow {
+  id: string;
+  token_id: string;
+  names: string[];
+  status: AccessRequest['status'];
+  created_at: Date;
+  decided_at: Date | null;
+}
+
+const iso = (time: Date | null): string | null => (time ? time.toISOString() : null);
+
+/** A scope as stored; rows are only written by px, so a bad one means the table was edited. */
+function scopeOf(text: string): Scope {
+  const scope = parseScope(text);
+  if (!scope) throw new Error(`px_tokens holds a scope px does not write (${JSON.stringify(text.slice(0, 100))})`);
+  return scope;
+}
+
+const tokenOf = (row: TokenRow): TokenRecord => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  scope: scopeOf(row.scope),
+  hash: row.hash,
+  approved: row.approved,
+  createdAt: row.created_at.toISOString(),
+  lastUsedAt: iso(row.last_used_at),
+});
+
+const requestOf = (row: RequestRow): AccessRequest => ({
+  id: row.id,
+  tokenId: row.token_id,
+  names: [...row.names].sort(),
+  status: row.status,
+  createdAt: row.created_at.toISOString(),
+  decidedAt: iso(row.decided_at),
+});
+
+export class PostgresAccessStore implements AccessStore {
+  private readonly touched = new Map<string, string>();
+  private pendingAudit: AuditRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** `onError`: a batched write that failed (the server logs it; the request was answered already). */
+  constructor(
+    private readonly sql: postgres.Sql,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  async countTokens(): Promise<number> {
+    const [row] = await this.sql<{ count: number }[]>`select count(*)::int as count from px_tokens`;
+    return row!.count;
+  }
+
+  async addToken(record: TokenRecord): Promise<void> {
+    await this.sql`
+      insert into px_tokens (id, name, role, scope, hash, approved, created_at, last_used_at)
+      values (${record.id}, ${record.name}, ${record.role}, ${formatScope(record.scope)}, ${record.hash}, ${record.approved}, ${record.createdAt}, ${record.lastUsedAt})`;
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | null> {
+    const [row] = await this.sql<TokenRow[]>`select * from px_tokens where hash = ${hash}`;
+    return row ? tokenOf(row) : null;
+  }
+
+  async getToken(id: string): Promise<TokenRecord | null> {
+    const [row] = await this.sql<TokenRow[]>`select * from px_tokens where id = ${id}`;
+    return row ? tokenOf(row) : null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const rows = await this.sql<TokenRow[]>`select * from px_tokens order by created_at, id collate "C"`;
+    return rows.map(tokenOf);
+  }
+
+  async removeToken(id: string): Promise<boolean> {
+    // Its requests (and so its grants) go with it: the foreign key cascades, in the same statement.
+    const rows = await this.sql`delete from px_tokens where id = ${id} returning 1`;
+    this.touched.delete(id);
+    return rows.length > 0;
+  }
+
+  async approveToken(id: string): Promise<TokenRecord | null> {
+    const [row] = await this.sql<TokenRow[]>`update px_tokens set approved = true where id = ${id} returning *`;
+    return row ? tokenOf(row) : null;
+  }
+
+  touchToken(id: string, at: string): void {
+    this.touched.set(id, at);
+    this.schedule();
+  }
+
+  async addRequest(request: AccessRequest): Promise<void> {
+    await this.sql`
+      insert into px_access_requests (id, token_id, names, status, created_at, decided_at)
+      values (${request.id}, ${request.tokenId}, ${this.sql.array(request.names)}, ${request.status}, ${request.createdAt}, ${request.decidedAt})`;
+  }
+
+  async getRequest(id: string): Promise<AccessRequest | null> {
+    const [row] = await this.sql<RequestRow[]>`select * from px_access_requests where id = ${id}`;
+    return row ? requestOf(row) : null;
+  }
+
+  async listRequests(): Promise<AccessRequest[]> {
+    const rows = await this.sql<RequestRow[]>`select * from px_access_requests order by created_at, id collate "C"`;
+    return rows.map(requestOf);
+  }
+
+  async extendRequest(id: string, names: string[]): Promise<AccessRequest | null> {
+    // One statement: two services' askings cannot lose each other's names.
+    const [row] = await this.sql<RequestRow[]>`
+      update px_access_requests
+      set names = (select array_agg(distinct n order by n) from unnest(names || ${this.sql.array(names)}::text[]) as n)
+      where id = ${id} and status = 'pending'
+      returning *`;
+    return row ? requestOf(row) : null;
+  }
+
+  async decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null> {
+    const [row] = await this.sql<RequestRow[]>`update px_access_requests set status = ${status}, decided_at = ${at} where id = ${id} returning *`;
+    return row ? requestOf(row) : null;
+  }
+
+  async grantedNames(tokenId: string): Promise<ReadonlySet<string>> {
+    const rows = await this.sql<{ name: string }[]>`
+      select distinct unnest(names) as name from px_access_requests where token_id = ${tokenId} and status = 'approved'`;
+    return new Set(rows.map((row) => row.name));
+  }
+
+  async recordStubs(scope: Scope, names: string[], tokenId: string, at: string): Promise<void> {
+    if (names.length === 0) return;
+    // One statement for all names; an asker already listed is not added twice.
+    await this.sql`
+      insert into px_access_stubs (scope, name, asked_by, since)
+      select ${formatScope(scope)}, n, array[${tokenId}::text], ${at} from unnest(${this.sql.array(names)}::text[]) as n
+      on conflict (scope, name) do update
+        set asked_by = px_access_stubs.asked_by || excluded.asked_by
+        where not (${tokenId}::text = any (px_access_stubs.asked_by))`;
+  }
+
+  async listStubs(): Promise<Stub[]> {
+    const rows = await this.sql<{ scope: string; name: string; asked_by: string[]; since: Date }[]>`
+      select scope, name, asked_by, since from px_access_stubs order by since, name collate "C"`;
+    return rows.map((row) => ({ name: row.name, scope: scopeOf(row.scope), askedBy: row.asked_by, since: row.since.toISOString() }));
+  }
+
+  audit(records: AuditRecord[]): void {
+    this.pendingAudit.push(...records);
+    if (this.pendingAudit.length >= AUDIT_BATCH) void this.flush();
+    else this.schedule();
+  }
+
+  async readAudit(): Promise<AuditRecord[]> {
+    await this.flush();
+    const rows = await this.sql<{ record: AuditRecord }[]>`select record from px_audit order by id`;
+    return rows.map((row) => row.record);
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_MS).unref();
+  }
+
+  /** Writes the batched uses and audit lines, one transaction, after any flush already running. */
+  private flush(): Promise<void> {
+    const touched = [...this.touched];
+    const records = this.pendingAudit;
+    this.touched.clear();
+    this.pendingAudit = [];
+    if (touched.length === 0 && records.length === 0) return this.flushing;
+    this.flushing = this.flushing.then(() =>
+      this.sql
+        .begin(async (tx) => {
+          if (touched.length > 0) {
+            await tx`
+              update px_tokens t set last_used_at = greatest(t.last_used_at, u.at::timestamptz)
+              from (select r ->> 0 as id, r ->> 1 as at from json_array_elements(${tx.json(touched)}::json) as r) as u
+              where t.id = u.id`;
+          }
+          if (records.length > 0) {
+            await tx`
+              insert into px_audit (time, token_id, record)
+              select (r ->> 'time')::timestamptz, r ->> 'tokenId', r from json_array_elements(${tx.json(records as unknown as postgres.JSONValue)}::json) as r`;
+          }
+        })
+        .then(
+          () => undefined,
+          (error) => this.onError(error),
+        ),
+    );
+    return this.flushing;
+  }
+}
