@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, startPxServer, type PxServer } from '../helpers/px-server.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
@@ -39,8 +39,9 @@ afterAll(async () => {
 });
 
 describe('a server of a project with environments', () => {
-  it('says which scopes it serves', () => {
-    expect(server.stderr()).toMatch(/Scope: project\/development \(tokens of project\/staging, project\/production too\)/);
+  it('says which scopes it serves', async () => {
+    // The scope line follows the line the start-up waits for; it may still be on its way.
+    await vi.waitFor(() => expect(server.stderr()).toMatch(/Scope: project\/development \(tokens of project\/staging, project\/production too\)/), { timeout: 10_000 });
   });
 
   it("a service token reads its own environment's value, never another's", async () => {
