@@ -113,7 +113,9 @@ it('Ctrl+C before anything was saved: exit 130, nothing stored, the terminal bac
   await look(tty, /Value: \*{20,}/);
   tty.press('C-c');
   const screen = await look(tty, /\[exit \d+\]/);
-  expect(screen).toContain('error: Setup stopped; nothing was saved.');
+  // A stop the user chose is said plainly, not as an error line.
+  expect(screen).toContain('Setup stopped; nothing was saved.');
+  expect(screen).not.toContain('error:');
   expect(screen).toContain('STTY-SAME');
   expect(screen).toContain('[exit 130]');
   expect((await stored()).size).toBe(0);
