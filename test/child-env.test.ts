@@ -56,7 +56,7 @@ describe('the environment of test children', () => {
 
   it('holds PATH and a fixed locale only, whatever the developer has set', () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { PX_KEYCHAIN: 'off', NO_COLOR: '1', CI: 'true', XDG_CACHE_HOME: '/tmp/x', LANG: 'de_DE.UTF-8', PX_URL: 'http://127.0.0.1:9' });
+    Object.assign(process.env, { PX_KEYCHAIN: 'off', NO_COLOR: '1', CI: 'true', XDG_CACHE_HOME: 'a-developer-cache', LANG: 'de_DE.UTF-8', PX_URL: 'http://127.0.0.1:9' });
     try {
       expect(Object.keys(childEnv()).sort()).toEqual(['LANG', 'PATH']);
       expect(childEnv().LANG).toBe('C.UTF-8');
