@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { SecretsBackend } from '../core/backend.js';
 import { findProject, STORE_DIR, type Project } from '../core/project.js';
-import { openBackend, resolveTarget, targetLine } from '../core/target.js';
+import { openBackend, resolveTarget, targetLine, type OpenOptions } from '../core/target.js';
 import { resolveEnvironment, type Environment } from '../core/manifest/manifest.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
@@ -63,21 +63,26 @@ export interface SecretsSession {
   local: boolean;
 }
 
-export async function openSecrets(io: Io, args: GlobalArgs, known?: Project): Promise<SecretsSession> {
-  const project = known ?? projectOf(io, args);
-  const env = environmentOf(io, args, project);
-  const target = resolveTarget(args.url, io.env, project, env.name);
-  const backend = await openBackend(target, {
-    namespace: env.name,
+/** How a command opens a target: the project's root, the environment's namespace and the user's flags. */
+export function backendOptions(io: Io, args: GlobalArgs, project: Project, namespace: string, onWarning: (text: string) => void = (text) => warn(io, text)): OpenOptions {
+  return {
+    namespace,
     root: project.root,
     cwd: io.cwd,
     env: io.env,
     keychain: io.keychain?.(),
     timeoutSeconds: timeoutOf(args),
-    warn: (text) => warn(io, text),
+    warn: onWarning,
     insecure: args.insecure,
     transport: io.transport?.(),
-  });
+  };
+}
+
+export async function openSecrets(io: Io, args: GlobalArgs, known?: Project): Promise<SecretsSession> {
+  const project = known ?? projectOf(io, args);
+  const env = environmentOf(io, args, project);
+  const target = resolveTarget(args.url, io.env, project, env.name);
+  const backend = await openBackend(target, backendOptions(io, args, project, env.name));
   return { project, backend, target: targetLine(backend.label, env), env, local: target.kind === 'local' };
 }
 

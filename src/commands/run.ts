@@ -5,7 +5,7 @@ import { openBackend, openLocalStore, resolveTarget, targetLine, type Target } f
 import { noteHandout, programName } from '../core/handout-log.js';
 import { localActor } from '../core/secret-versions.js';
 import { line, warn, type Io } from '../cli/io.js';
-import { environmentOf, projectOf, timeoutOf, type GlobalArgs } from '../cli/project-target.js';
+import { backendOptions, environmentOf, projectOf, type GlobalArgs } from '../cli/project-target.js';
 import type { Project } from '../core/project.js';
 import type { EndpointClient } from '../core/endpoint-client.js';
 
@@ -26,17 +26,7 @@ async function endpointValues(io: Io, args: RunArgs, project: Project, envName: 
   if (wanted.length === 0) {
     throw new UsageError(`px run on ${target.url} asks for the names the project declares, and neither px.config.json nor .env.secrets.example lists any: declare the names the app needs there.`);
   }
-  const endpoint = (await openBackend(target, {
-    namespace: envName,
-    root: project.root,
-    cwd: io.cwd,
-    env: io.env,
-    keychain: io.keychain?.(),
-    timeoutSeconds: timeoutOf(args),
-    warn: (text) => warn(io, text),
-    insecure: args.insecure,
-    transport: io.transport?.(),
-  })) as EndpointClient;
+  const endpoint = (await openBackend(target, backendOptions(io, args, project, envName))) as EndpointClient;
   try {
     const { AccessClient } = await import('../core/access/access-client.js');
     const { readServiceValues } = await import('../core/access/service-values.js');

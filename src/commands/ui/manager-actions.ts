@@ -17,7 +17,7 @@ import { keychainOf, type Io } from '../../cli/io.js';
 import { runtimeRefusal } from '../creds/set.js';
 import { readCredentialsFile } from '../creds/import.js';
 import { readImportFile } from '../secret/import.js';
-import { timeoutOf, type GlobalArgs } from '../../cli/project-target.js';
+import { backendOptions, type GlobalArgs } from '../../cli/project-target.js';
 import { projectNeeds, type ProjectNeeds } from '../setup/needs.js';
 import { setupActions, storedValues, valueRefusal } from '../setup/setup-actions.js';
 
@@ -60,17 +60,7 @@ export class ManagerSession implements ManagerActions {
     if (!opened) {
       opened = (async () => {
         const target = resolveTarget(this.args.url, this.io.env, this.project, env);
-        const backend = await openBackend(target, {
-          namespace: env,
-          root: this.project.root,
-          cwd: this.io.cwd,
-          env: this.io.env,
-          keychain: this.io.keychain?.(),
-          timeoutSeconds: timeoutOf(this.args),
-          warn: (text) => this.warnings.push(text),
-          insecure: this.args.insecure,
-          transport: this.io.transport?.(),
-        });
+        const backend = await openBackend(target, backendOptions(this.io, this.args, this.project, env, (text) => this.warnings.push(text)));
         return { backend, label: backend.label };
       })();
       // A failed open is tried again on the next load (`r`), not remembered.
