@@ -6,6 +6,7 @@ import { heldValues } from '../core/scan/held-values.js';
 import { hookScript, installHook } from '../core/scan/pre-commit-hook.js';
 import { ValueFinder } from '../core/scan/value-finder.js';
 import { line, warn, type Io } from '../cli/io.js';
+import { count } from '../cli/plural.js';
 import { projectOf, type GlobalArgs } from '../cli/project-target.js';
 
 interface ScanArgs extends GlobalArgs {
@@ -69,13 +70,23 @@ export async function scanProject(io: Io, given: ScanArgs): Promise<number> {
     if (unique.length === 0) line(io.stderr, `px scan: no held value found in ${scanned} (looked for ${what}).`);
     else {
       line(io.stderr, `px scan: ${count(unique.length, 'finding')} in ${scanned} (looked for ${what}).`);
-      line(io.stderr, 'Remove each value from those files (and rotate it if it was ever pushed); px scan --history looks through past commits.');
+      for (const text of whatToDo(unique, held.credentials)) line(io.stderr, text);
     }
   }
   return unique.length > 0 ? 1 : 0;
 }
 
-const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+/** What to do next: remove the values, and replace each one found, since a pushed value is out. */
+export function whatToDo(findings: Finding[], credentials: Set<string>): string[] {
+  const names = [...new Set(findings.map((f) => f.name))];
+  const secrets = names.filter((name) => !credentials.has(name));
+  const creds = names.filter((name) => credentials.has(name));
+  const lines = ['Remove each value from those files. A value that was ever pushed or shared is no longer secret: replace it.'];
+  for (const name of secrets) lines.push(`  px secret rotate ${name}      (the old value stays in its history)`);
+  for (const name of creds) lines.push(`  ${name}: revoke it at its provider, then px creds set ${name}`);
+  if (findings.every((f) => !f.commit)) lines.push('px scan --history looks through past commits too.');
+  return lines;
+}
 
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { whatToDo } from '../../src/commands/scan.js';
 import { LocalStore } from '../../src/core/local-store.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
@@ -56,6 +57,8 @@ describe('px scan', () => {
     expect(result.status, result.stderr).toBe(1);
     expect(result.stdout).toBe('src/config.js:3 STRIPE_SECRET_KEY\n');
     expect(result.stderr).toMatch(/1 finding in 2 files \(looked for 2 held values from local store \(\.px\)\)/);
+    expect(result.stderr).toContain('  px secret rotate STRIPE_SECRET_KEY ');
+    expect(result.stderr).toContain('px scan --history looks through past commits too.');
     noValues(result.stdout, result.stderr);
     const json = px('scan', '--json');
     expect(json.status).toBe(1);
@@ -115,6 +118,21 @@ describe('px scan', () => {
     expect(plain.stdout).toBe(`deploy.sh:2 DATABASE_URL (commit ${leaked.slice(0, 12)})\n`);
     expect(plain.stderr).toMatch(/in 3 commits reachable from HEAD/);
     noValues(result.stdout, result.stderr, plain.stdout, plain.stderr);
+  });
+});
+
+describe('what a scan says to do next', () => {
+  it('names px secret rotate for a runtime secret, the provider and px creds set for a deploy credential, each once', () => {
+    const findings = [
+      { path: 'a.js', line: 1, name: 'API_KEY' },
+      { path: 'b.js', line: 2, name: 'API_KEY' },
+      { path: 'c.js', line: 3, name: 'CLOUDFLARE_API_TOKEN', commit: 'f'.repeat(40) },
+    ];
+    const text = whatToDo(findings, new Set(['CLOUDFLARE_API_TOKEN'])).join('\n');
+    expect(text.match(/px secret rotate API_KEY/g)).toHaveLength(1);
+    expect(text).toContain('CLOUDFLARE_API_TOKEN: revoke it at its provider, then px creds set CLOUDFLARE_API_TOKEN');
+    expect(text).not.toContain('px secret rotate CLOUDFLARE_API_TOKEN');
+    expect(text).not.toContain('--history');
   });
 });
 

@@ -8,11 +8,14 @@ export interface HeldValues {
   values: Array<[name: string, value: string]>;
   /** Where they came from, for the summary line. */
   sources: string[];
+  /** The names among `values` that are deploy credentials (the rest are runtime secrets). */
+  credentials: Set<string>;
 }
 
 export async function heldValues(options: { root: string; cwd: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn: (line: string) => void }): Promise<HeldValues> {
   const values: Array<[string, string]> = [];
   const sources: string[] = [];
+  const credentials = new Set<string>();
   const { store, label } = await openLocalStore(options);
   const secrets = await store.values();
   for (const entry of secrets) values.push(entry);
@@ -23,11 +26,14 @@ export async function heldValues(options: { root: string; cwd: string; env: Node
     try {
       const creds = new DeployCredentials(options.keychain ?? openKeychain(options.env), options.root);
       const held = await creds.values();
-      for (const entry of held) values.push(entry);
+      for (const entry of held) {
+        values.push(entry);
+        credentials.add(entry[0]);
+      }
       if (held.size > 0) sources.push(creds.label);
     } catch (error) {
       options.warn(`deploy credentials not scanned for: ${(error as Error).message}`);
     }
   }
-  return { values, sources };
+  return { values, sources, credentials };
 }
