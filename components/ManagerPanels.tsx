@@ -50,7 +50,8 @@ export function HistoryPanel({ name, entries, now, height }: { name: string; ent
         <Text key={entry.version} wrap="truncate">
           {fit(`  v${entry.version}`, 8)}
           {fit(relativeTime(entry.createdAt, now), 14)}
-          {entry.by ?? ''}
+          {entry.note ? fit(entry.by ?? '', 20) : (entry.by ?? '')}
+          {entry.note ?? ''}
         </Text>
       ))}
       {entries.length > shown.length ? <Text dimColor>  … and {entries.length - shown.length} older</Text> : null}

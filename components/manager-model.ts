@@ -40,6 +40,8 @@ export interface HistoryEntry {
   version: number;
   createdAt: string;
   by?: string;
+  /** "current", "rotation", "rollback to 3", as `px secret history` says it. */
+  note?: string;
 }
 
 export interface ManagerActions {

@@ -25,8 +25,9 @@ export interface SecretsBackend {
   readonly bulkLimit: number;
   list(): Promise<SecretMeta[]>;
   exists(name: string): Promise<boolean>;
-  /** Creates or replaces; the caller has already decided that replacing is fine. */
-  put(name: string, value: string): Promise<SecretMeta>;
+  /** Creates or replaces; the caller has already decided that replacing is fine. `rotation`
+   *  marks the new version as a rotation in the secret's history. */
+  put(name: string, value: string, options?: { rotation?: boolean }): Promise<SecretMeta>;
   /** Throws NotFound when absent. */
   delete(name: string): Promise<void>;
   /** All or nothing. */

@@ -15,7 +15,7 @@ import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
 import { nameSyntaxProblem } from './names.js';
 import { isLoopbackHost } from './target.js';
-import type { VersionMeta } from './secret-versions.js';
+import { versionMarks, type VersionMeta } from './secret-versions.js';
 import { visibleText } from './visible-text.js';
 
 type Json = Record<string, unknown>;
@@ -53,7 +53,8 @@ function asVersions(value: unknown): VersionMeta[] | null {
   const versions = value.versions.map((v: unknown, index): VersionMeta | null => {
     if (!isObject(v) || !isCount(v.version) || v.version < 1 || !isTime(v.createdAt) || !isActor(v.by)) return null;
     if (v.rollbackOf !== undefined && !isCount(v.rollbackOf)) return null;
-    return { version: v.version, createdAt: v.createdAt, by: v.by, ...(v.rollbackOf ? { rollbackOf: v.rollbackOf as number } : {}), current: index === 0 };
+    if (v.rotation !== undefined && typeof v.rotation !== 'boolean') return null;
+    return { version: v.version, createdAt: v.createdAt, by: v.by, ...versionMarks({ rollbackOf: v.rollbackOf as number | undefined, rotation: v.rotation as boolean | undefined }), current: index === 0 };
   });
   return versions.every((v) => v !== null) ? (versions as VersionMeta[]) : null;
 }
@@ -124,8 +125,9 @@ export class EndpointClient implements SecretsBackend {
     return parse(asExists, await this.call('GET', `/secrets/${encodeURIComponent(name)}/exists`, undefined, 200), this.label);
   }
 
-  async put(name: string, value: string): Promise<SecretMeta> {
-    const { createdAt, updatedAt } = parse(asMeta, await this.call('POST', '/secrets', { name, value }, 201), this.label);
+  async put(name: string, value: string, options: { rotation?: boolean } = {}): Promise<SecretMeta> {
+    const body = options.rotation ? { name, value, rotation: true } : { name, value };
+    const { createdAt, updatedAt } = parse(asMeta, await this.call('POST', '/secrets', body, 201), this.label);
     return { name, createdAt, updatedAt };
   }
 

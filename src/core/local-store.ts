@@ -173,7 +173,7 @@ export class LocalStore implements SecretStore {
       const createdAt = doc.get(name)?.createdAt ?? at;
       const created = !doc.has(name);
       const v = nextVersionNumber(doc.get(name));
-      return { ops: [['put', name, value, { v, by: change.by ?? this.actor }]], result: { meta: { name, createdAt, updatedAt: at }, created } };
+      return { ops: [['put', name, value, { v, by: change.by ?? this.actor, ...(change.rotation ? { rotation: true } : {}) }]], result: { meta: { name, createdAt, updatedAt: at }, created } };
     });
   }
 

@@ -15,6 +15,8 @@ export interface VersionMeta {
   by: string;
   /** Set on a version that a rollback made: the version whose value it took. */
   rollbackOf?: number;
+  /** Set on a version that `px secret rotate` wrote: a new value replacing one that was in use. */
+  rotation?: true;
   current: boolean;
 }
 
@@ -25,6 +27,7 @@ export interface PastVersion {
   at: string;
   by?: string;
   rollbackOf?: number;
+  rotation?: true;
 }
 
 /** The versioned part of a stored secret; absent fields are those of a store from before history. */
@@ -35,14 +38,23 @@ export interface Versioned {
   version?: number;
   by?: string;
   rollbackOf?: number;
+  rotation?: true;
   past?: PastVersion[];
 }
 
-/** Who makes a change, and (for a rollback) which version it restores. */
+/** Who makes a change, and (for a rollback) which version it restores or (for a rotation) that
+ *  it replaces a value in use. */
 export interface ChangeBy {
   by?: string;
   rollbackOf?: number;
+  rotation?: boolean;
 }
+
+/** The optional marks of a version, as every store keeps them: absent when not set. */
+export const versionMarks = (change: { rollbackOf?: number | null; rotation?: boolean | null }): { rollbackOf?: number; rotation?: true } => ({
+  ...(change.rollbackOf ? { rollbackOf: change.rollbackOf } : {}),
+  ...(change.rotation ? { rotation: true as const } : {}),
+});
 
 /** Who "you" are for the local store: the OS account, as `git log` would not know it. */
 export function localActor(env: NodeJS.ProcessEnv = process.env): string {
@@ -53,6 +65,12 @@ export function localActor(env: NodeJS.ProcessEnv = process.env): string {
     // no passwd entry (some containers): fall back to the environment
   }
   return env.USER ?? env.USERNAME ?? 'unknown';
+}
+
+/** How a listing describes a version beyond its number, time and author: "current",
+ *  "rotation", "rollback to 3", joined by commas; empty for a plain write of an earlier version. */
+export function versionNote(v: Pick<VersionMeta, 'current' | 'rollbackOf' | 'rotation'>): string {
+  return [v.current ? 'current' : '', v.rotation ? 'rotation' : '', v.rollbackOf ? `rollback to ${v.rollbackOf}` : ''].filter(Boolean).join(', ');
 }
 
 /** The number the next write of a secret gets. */
@@ -72,7 +90,7 @@ export function withNewVersion<T extends Versioned>(previous: T | undefined, val
     updatedAt: at,
     version,
     ...(change.by ? { by: change.by } : {}),
-    ...(change.rollbackOf ? { rollbackOf: change.rollbackOf } : {}),
+    ...versionMarks(change),
     ...(past.length > 0 ? { past } : {}),
   };
 }
@@ -83,7 +101,7 @@ function toPast(secret: Versioned): PastVersion {
     value: secret.value,
     at: secret.updatedAt,
     ...(secret.by ? { by: secret.by } : {}),
-    ...(secret.rollbackOf ? { rollbackOf: secret.rollbackOf } : {}),
+    ...versionMarks(secret),
   };
 }
 
@@ -93,7 +111,7 @@ export function versionList(secret: Versioned): VersionMeta[] {
     version: v.version,
     createdAt: v.at,
     by: v.by ?? 'unknown',
-    ...(v.rollbackOf ? { rollbackOf: v.rollbackOf } : {}),
+    ...versionMarks(v),
     current,
   });
   return [meta(toPast(secret), true), ...[...(secret.past ?? [])].reverse().map((v) => meta(v, false))];
@@ -130,12 +148,14 @@ interface HistoryField {
   v: number;
   by?: string;
   rb?: number;
+  /** A rotation (`px secret rotate`) wrote it. */
+  rot?: 1;
   past?: PastVersion[];
 }
 
 export function snapshotRow(name: string, s: Versioned): SnapshotRow {
   if (s.version === undefined) return [name, s.value, s.createdAt, s.updatedAt];
-  const history: HistoryField = { v: s.version, ...(s.by ? { by: s.by } : {}), ...(s.rollbackOf ? { rb: s.rollbackOf } : {}), ...(s.past ? { past: s.past } : {}) };
+  const history: HistoryField = { v: s.version, ...(s.by ? { by: s.by } : {}), ...(s.rollbackOf ? { rb: s.rollbackOf } : {}), ...(s.rotation ? { rot: 1 as const } : {}), ...(s.past ? { past: s.past } : {}) };
   return [name, s.value, s.createdAt, s.updatedAt, history];
 }
 
@@ -150,7 +170,7 @@ export function secretOfRow(row: SnapshotRow): [string, Versioned] {
       updatedAt,
       version: history.v,
       ...(history.by ? { by: history.by } : {}),
-      ...(history.rb ? { rollbackOf: history.rb } : {}),
+      ...versionMarks({ rollbackOf: history.rb, rotation: history.rot === 1 }),
       ...(history.past ? { past: history.past } : {}),
     },
   ];

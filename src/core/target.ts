@@ -156,8 +156,8 @@ export class StoreBackend implements SecretsBackend {
   exists(name: string): Promise<boolean> {
     return this.store.exists(name);
   }
-  async put(name: string, value: string): Promise<SecretMeta> {
-    return (await this.store.put(name, value)).meta;
+  async put(name: string, value: string, options: { rotation?: boolean } = {}): Promise<SecretMeta> {
+    return (await this.store.put(name, value, options.rotation ? { rotation: true } : {})).meta;
   }
   async delete(name: string): Promise<void> {
     if (!(await this.store.delete(name))) throw new NotFound(`No secret named ${name} in ${this.label}.`);

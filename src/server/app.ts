@@ -53,6 +53,8 @@ export const DEFAULT_SCOPE: Scope = { project: 'default', env: 'development' };
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const Entry = z.object({ name: z.string(), value: z.string() });
+/** `rotation: true` marks the new version as a rotation in the secret's history. */
+const PutBody = z.object({ name: z.string(), value: z.string(), rotation: z.optional(z.boolean()) });
 const Bulk = z.object({ secrets: z.array(z.unknown()) });
 
 /**
@@ -163,12 +165,12 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   app.post('/secrets', guard('secrets.write', fail), inScope, limitBody, async (c) => {
     const body = await readJson(c);
-    const parsed = Entry.safeParse(body);
-    if (!parsed.success) return fail(c, 400, 'body must be JSON {"name": string, "value": string}');
+    const parsed = PutBody.safeParse(body);
+    if (!parsed.success) return fail(c, 400, 'body must be JSON {"name": string, "value": string} (and optionally "rotation": true)');
     c.set('name', parsed.data.name);
     const problem = entryProblem(parsed.data);
     if (problem) return fail(c, 400, problem);
-    const { meta, created } = await storeOf(c).put(parsed.data.name, parsed.data.value, { by: callerName(c) });
+    const { meta, created } = await storeOf(c).put(parsed.data.name, parsed.data.value, { by: callerName(c), rotation: parsed.data.rotation === true });
     c.set('outcome', created ? 'created' : 'updated');
     return c.json({ name: meta.name, createdAt: meta.createdAt, updatedAt: meta.updatedAt }, 201);
   });

@@ -4,7 +4,7 @@
 import type { Context, Hono } from 'hono';
 import { PxError } from '../core/errors.js';
 import { nameProblem, nameSyntaxProblem } from '../core/names.js';
-import { parseVersion } from '../core/secret-versions.js';
+import { parseVersion, versionMarks } from '../core/secret-versions.js';
 import type { SecretStore } from '../core/store.js';
 
 type RouteEnv = { Variables: { name?: string; outcome?: string } };
@@ -37,7 +37,7 @@ export function versionRoutes<E extends RouteEnv>(app: Hono<E>, options: Version
     if (nameSyntaxProblem(name)) return fail(c, 400, nameSyntaxProblem(name)!);
     const versions = await storeOf(c).versions(name);
     if (!versions) return fail(c, 404, `no secret named ${name}`);
-    return c.json({ versions: versions.map(({ version, createdAt, by, rollbackOf }) => ({ version, createdAt, by, ...(rollbackOf ? { rollbackOf } : {}) })) });
+    return c.json({ versions: versions.map(({ version, createdAt, by, ...marks }) => ({ version, createdAt, by, ...versionMarks(marks) })) });
   });
 
   app.post('/secrets/:name/rollback', async (c) => {

@@ -215,7 +215,8 @@ describe('keys', () => {
     await frameMatching(kept.instance, /API_KEY/);
     await press(kept.instance, 'h');
     const frame = await frameMatching(kept.instance, /History of API_KEY \(2 versions/);
-    expect(frame).toMatch(/v2 +3 h ago +tok_admin/);
+    expect(frame).toMatch(/v2 +3 h ago +tok_admin +current, rotation/);
+    expect(frame).toMatch(/v1 +.* local\s*$/m);
     await press(kept.instance, 'x');
     await frameMatching(kept.instance, /› API_KEY/);
     kept.instance.unmount();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/core/errors.js';
 import { JOURNAL_FILE, LocalStore, STORE_FILE } from '../../src/core/local-store.js';
-import { KEPT_VERSIONS, localActor } from '../../src/core/secret-versions.js';
+import { KEPT_VERSIONS, localActor, secretOfRow, snapshotRow, versionList, versionNote, withNewVersion } from '../../src/core/secret-versions.js';
 import { encodeSnapshot, parseSnapshot } from '../../src/core/store-format.js';
 import { MemoryStore, type SecretStore } from '../../src/core/store.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
@@ -143,5 +143,26 @@ describe('LocalStore history on disk', () => {
     ]);
     await old.rollback('OLD', 1);
     expect((await old.values()).get('OLD')).toBe(canary(1));
+  });
+});
+
+describe('version marks', () => {
+  it('a rotation is kept through later writes and a snapshot row, and listed as "rotation"', () => {
+    const first = withNewVersion(undefined, 'one', '2026-01-01T00:00:00.000Z', 1, { by: 'dev' });
+    const rotated = withNewVersion(first, 'two', '2026-01-02T00:00:00.000Z', 2, { by: 'dev', rotation: true });
+    const rolledBack = withNewVersion(rotated, 'one', '2026-01-03T00:00:00.000Z', 3, { by: 'dev', rollbackOf: 1 });
+    const [, reread] = secretOfRow(snapshotRow('JWT_SECRET', rolledBack));
+    expect(reread).toEqual(rolledBack);
+    expect(versionList(reread).map((v) => [v.version, versionNote(v)])).toEqual([
+      [3, 'current, rollback to 1'],
+      [2, 'rotation'],
+      [1, ''],
+    ]);
+  });
+
+  it('a write that is not a rotation carries no mark, not even rotation: false', () => {
+    const plain = withNewVersion(undefined, 'one', '2026-01-01T00:00:00.000Z', 1, { by: 'dev', rotation: false });
+    expect(plain).not.toHaveProperty('rotation');
+    expect(snapshotRow('A', plain)[4]).not.toHaveProperty('rot');
   });
 });

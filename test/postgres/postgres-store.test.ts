@@ -60,6 +60,13 @@ describe('PostgresStore', () => {
     expect(rolled).toMatchObject({ version: 14, rolledBackTo: 5 });
     expect((await store.values()).get('A')).toBe(canary(5));
     expect((await store.versions('A'))![0]).toMatchObject({ version: 14, rollbackOf: 5, by: 'admin' });
+    // A rotation is marked on its version, and stays marked once a later write moves it into the past.
+    await store.put('A', canary(15), { by: 'rotator', rotation: true });
+    await store.put('A', canary(16), { by: 'writer 16' });
+    const [latest, rotation, rollback] = (await store.versions('A'))!;
+    expect(latest).not.toHaveProperty('rotation');
+    expect(rotation).toMatchObject({ version: 15, rotation: true, by: 'rotator' });
+    expect(rollback).not.toHaveProperty('rotation');
     await expect(store.rollback('A', 2)).rejects.toMatchObject({ exitCode: 1 });
     expect(await store.versions('NOPE')).toBeNull();
     const dump = pgDump(database.name);

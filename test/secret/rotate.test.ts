@@ -54,12 +54,17 @@ describe('on the local store', () => {
     expect(rotated).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(rotated).not.toBe(OLD_JWT);
     const history = await px(['secret', 'history', 'JWT_SECRET', '--json']);
-    expect(JSON.parse(history.stdout).versions.map((v: { version: number; current: boolean }) => [v.version, v.current])).toEqual([
-      [2, true],
-      [1, false],
+    expect(JSON.parse(history.stdout).versions.map((v: { version: number; current: boolean; rotation?: boolean }) => [v.version, v.current, v.rotation])).toEqual([
+      [2, true, true],
+      [1, false, undefined],
     ]);
     expect((await px(['secret', 'rollback', 'JWT_SECRET', '--yes'])).code).toBe(0);
     expect(await value('JWT_SECRET')).toBe(OLD_JWT);
+    const table = await px(['secret', 'history', 'JWT_SECRET']);
+    expect(table.stdout).toMatch(/^3 .*current, rollback to 1$/m);
+    expect(table.stdout).toMatch(/^2 .*rotation$/m);
+    expect(table.stdout).toMatch(/^1 .*\S$/m);
+    expect(table.stdout).not.toMatch(/^1 .*rotation/m);
     expect(result.stdout + history.stdout).not.toContain(rotated);
     expectNoCanary(result, history);
   });
@@ -155,9 +160,9 @@ describe('on a terminal, against an endpoint', () => {
     expect(rotated).not.toBe(OLD_JWT);
     const history = await runPx(['secret', 'history', 'JWT_SECRET', '--json'], { cwd: project.root, env: endpointEnv });
     // Version 1 was written straight into the store, not by a token.
-    expect(JSON.parse(history.stdout).versions.map((v: { version: number; by: string }) => [v.version, v.by])).toEqual([
-      [2, 'admin token'],
-      [1, expect.any(String)],
+    expect(JSON.parse(history.stdout).versions.map((v: { version: number; by: string; rotation?: boolean }) => [v.version, v.by, v.rotation])).toEqual([
+      [2, 'admin token', true],
+      [1, expect.any(String), undefined],
     ]);
     expect(result.frames.join('\n') + result.stdout).not.toContain(rotated);
     expectNoCanary(no, result, history);

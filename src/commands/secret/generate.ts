@@ -67,7 +67,8 @@ async function generate(io: Io, args: GenerateArgs): Promise<number> {
       }
     }
     const value = await generateMatching(project.manifest, env.name, args.name, generator);
-    await backend.put(args.name, value);
+    // A generated value replacing a stored one is a rotation, and its history says so.
+    await backend.put(args.name, value, { rotation: exists });
     line(io.stdout, `${exists ? 'Replaced' : 'Generated'} ${args.name} in ${target} (${describeGenerator(generator)}).`);
     return 0;
   } finally {

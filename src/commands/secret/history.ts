@@ -1,7 +1,7 @@
 import { NotFound } from '../../core/errors.js';
 import { handoutsOf, type Handout } from '../../core/handout-log.js';
 import { assertValidName } from '../../core/names.js';
-import type { VersionMeta } from '../../core/secret-versions.js';
+import { versionNote, type VersionMeta } from '../../core/secret-versions.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 import { count } from '../../cli/plural.js';
@@ -46,8 +46,7 @@ export async function secretHistory(io: Io, args: HistoryArgs): Promise<number> 
 /** The one view of `px secret history NAME`: its versions, then where it was handed out. */
 export function historyView(target: string, name: string, versions: VersionMeta[], handouts: Handout[], terminal: boolean, now: Date): TableView {
   const rows: Cell[][] = versions.map((v) => {
-    const note = [v.current ? 'current' : '', v.rollbackOf ? `rollback to ${v.rollbackOf}` : ''].filter(Boolean).join(', ');
-    return [{ text: String(v.version) }, { text: timeText(v.createdAt, terminal, now) }, { text: plain(v.by) }, { text: note }];
+    return [{ text: String(v.version) }, { text: timeText(v.createdAt, terminal, now) }, { text: plain(v.by) }, { text: versionNote(v) }];
   });
   const handedOut = handouts.map((h) => `${timeText(plain(h.time), terminal, now)}  px ${h.via === 'deploy' ? 'deploy' : 'run'}  ${plain(h.env)}  → ${plain(h.command)}  by ${plain(h.by)}`);
   const footer = `${count(versions.length, 'version')} kept, ${count(handouts.length, 'hand-out')} recorded`;

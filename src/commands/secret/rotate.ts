@@ -43,7 +43,7 @@ async function rotate(io: Io, args: RotateArgs): Promise<number> {
       : `Rotate ${args.name} in ${target}? You type its new value next; the current one stays in history as version ${current.version}.`;
     if (!args.yes && !(await askConfirm(io, question))) throw new Declined(`Kept the current ${args.name}; nothing changed.`);
     const value = generator ? await generateMatching(project.manifest, env.name, args.name, generator) : await typedValue(io, session, args.name);
-    await backend.put(args.name, value);
+    await backend.put(args.name, value, { rotation: true });
     const how = generator ? `a new generated value (${describeGenerator(generator)})` : 'the new value';
     line(io.stdout, `Rotated ${args.name} in ${target}: ${how} is current; version ${current.version} stays in history (\`px secret rollback ${args.name}\` brings it back).`);
     return 0;

@@ -10,6 +10,7 @@ import { deployCredentialNames, DEPLOY_FILE, runtimeSecretNames, SECRETS_FILE } 
 import { gitIgnoreState, trackedFileFix } from '../../core/git-ignore.js';
 import { isStale } from '../../core/manifest/plan.js';
 import { nameProblem, valueProblem } from '../../core/names.js';
+import { versionNote } from '../../core/secret-versions.js';
 import type { Project } from '../../core/project.js';
 import { openBackend, resolveTarget } from '../../core/target.js';
 import type { HistoryEntry, ImportPlan, ManagerActions, ManagerRow, PaneData, PaneId } from '../../../components/manager-model.js';
@@ -172,7 +173,9 @@ export class ManagerSession implements ManagerActions {
 
   async generate(name: string, env: string): Promise<{ length: number }> {
     const value = await this.needs(env).generate(name);
-    await (await this.open(env)).backend.put(name, value);
+    const { backend } = await this.open(env);
+    // A new generated value for one that is stored is a rotation, and its history says so.
+    await backend.put(name, value, { rotation: await backend.exists(name) });
     return { length: [...value].length };
   }
 
@@ -225,7 +228,7 @@ export class ManagerSession implements ManagerActions {
   async history(name: string, env: string): Promise<HistoryEntry[]> {
     const versions = await (await this.open(env)).backend.versions(name);
     // `by` comes from the target: shown as plain text, never as terminal controls.
-    return versions.map(({ version, createdAt, by }) => ({ version, createdAt, by: by.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?') }));
+    return versions.map((v) => ({ version: v.version, createdAt: v.createdAt, by: v.by.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?'), note: versionNote(v) }));
   }
 
   async setup(env: string) {

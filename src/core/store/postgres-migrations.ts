@@ -101,6 +101,15 @@ export const MIGRATIONS: Migration[] = [
       create index px_audit_token on px_audit (token_id, time);
     `,
   },
+  {
+    version: 4,
+    name: 'rotation marks',
+    sql: `
+      -- A version that \`px secret rotate\` wrote: history shows it as a rotation.
+      alter table px_secrets add column rotation boolean not null default false;
+      alter table px_secret_versions add column rotation boolean not null default false;
+    `,
+  },
 ];
 
 /**

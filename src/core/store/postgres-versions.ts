@@ -4,7 +4,7 @@
 // into the past, writes the new one and drops the oldest past versions, so concurrent writers of
 // one name queue on the row lock and every version number is used once.
 import type postgres from 'postgres';
-import { KEPT_VERSIONS, type ChangeBy, type Versioned, type VersionMeta } from '../secret-versions.js';
+import { KEPT_VERSIONS, versionMarks, type ChangeBy, type Versioned, type VersionMeta } from '../secret-versions.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -28,18 +28,18 @@ export async function writeVersions(sql: Sql, scope: string, keyId: string, rows
     with input as (
       select i.name, decode(i.value, 'base64') as value from unnest(${names}::text[], ${values}::text[]) as i(name, value)
     ), prev as (
-      select s.name, s.version, s.key_id, s.value, s.updated_at, s.by, s.rollback_of
+      select s.name, s.version, s.key_id, s.value, s.updated_at, s.by, s.rollback_of, s.rotation
       from px_secrets s where s.scope = ${scope} and s.name = any(${names}::text[])
       order by s.name collate "C" for update of s
     ), saved as (
-      insert into px_secret_versions (scope, name, version, key_id, value, created_at, by, rollback_of)
-      select ${scope}, name, version, key_id, value, updated_at, by, rollback_of from prev
+      insert into px_secret_versions (scope, name, version, key_id, value, created_at, by, rollback_of, rotation)
+      select ${scope}, name, version, key_id, value, updated_at, by, rollback_of, rotation from prev
     ), up as (
-      insert into px_secrets (scope, name, key_id, value, created_at, updated_at, version, by, rollback_of)
-      select ${scope}, i.name, ${keyId}, i.value, now(), now(), coalesce(p.version, 0) + 1, ${change.by ?? null}, ${change.rollbackOf ?? null}
+      insert into px_secrets (scope, name, key_id, value, created_at, updated_at, version, by, rollback_of, rotation)
+      select ${scope}, i.name, ${keyId}, i.value, now(), now(), coalesce(p.version, 0) + 1, ${change.by ?? null}, ${change.rollbackOf ?? null}, ${change.rotation === true}
       from input i left join prev p on p.name = i.name
       on conflict (scope, name) do update set key_id = excluded.key_id, value = excluded.value, updated_at = excluded.updated_at,
-        version = px_secrets.version + 1, by = excluded.by, rollback_of = excluded.rollback_of
+        version = px_secrets.version + 1, by = excluded.by, rollback_of = excluded.rollback_of, rotation = excluded.rotation
       returning name, (xmax = 0) as created, created_at as "createdAt", updated_at as "updatedAt", version
     ), pruned as (
       delete from px_secret_versions v using up
@@ -53,22 +53,23 @@ interface VersionRow {
   created_at: Date;
   by: string | null;
   rollback_of: number | null;
+  rotation: boolean;
   current: boolean;
 }
 
 /** Newest first, never a value; null when there is no such secret. */
 export async function listVersions(sql: Sql, scope: string, name: string): Promise<VersionMeta[] | null> {
   const rows = await sql<VersionRow[]>`
-    select version, updated_at as created_at, by, rollback_of, true as current from px_secrets where scope = ${scope} and name = ${name}
+    select version, updated_at as created_at, by, rollback_of, rotation, true as current from px_secrets where scope = ${scope} and name = ${name}
     union all
-    select version, created_at, by, rollback_of, false from px_secret_versions where scope = ${scope} and name = ${name}
+    select version, created_at, by, rollback_of, rotation, false from px_secret_versions where scope = ${scope} and name = ${name}
     order by version desc`;
   if (rows.length === 0 || !rows[0]!.current) return null;
   return rows.map((row) => ({
     version: row.version,
     createdAt: row.created_at.toISOString(),
     by: row.by ?? 'unknown',
-    ...(row.rollback_of ? { rollbackOf: row.rollback_of } : {}),
+    ...versionMarks({ rollbackOf: row.rollback_of, rotation: row.rotation }),
     current: row.current,
   }));
 }
