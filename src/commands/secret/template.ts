@@ -3,7 +3,7 @@ import { checkTier, DEFAULT_ENV } from '../../core/manifest/manifest.js';
 import { describeGenerator } from '../../core/manifest/charsets.js';
 import { heldByPx, resolveSecret, strategyFor } from '../../core/manifest/plan.js';
 import type { Manifest, SecretSpec } from '../../core/manifest/types.js';
-import { line, type Io } from '../../cli/io.js';
+import { type Io } from '../../cli/io.js';
 import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 
 interface TemplateArgs extends GlobalArgs {
