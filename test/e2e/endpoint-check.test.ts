@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultyEndpoint, type Fault, type FaultyEndpoint } from '../helpers/faulty-endpoint.js';
 import { canary, CANARY, tempProject, type TempProject } from '../helpers/project.js';
-import { OWN_FAILURES, SERVES_VALUES } from '../helpers/values-route.js';
 
 const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
 let project: TempProject;
@@ -68,11 +67,11 @@ describe('px endpoint check', () => {
   it('passes against px server --memory, one line per check, exit 0', async () => {
     const url = await startPxServer(['--memory'], { PX_TOKEN: 'memory-admin-token' });
     const run = await px(['endpoint', 'check', '--url', url], { PX_TOKEN: 'memory-admin-token' });
-    expect(run.code, run.stdout + run.stderr).toBe(OWN_FAILURES.length === 0 ? 0 : 1);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^✓ create: /m);
     expect(run.stdout).toMatch(/^✓ errors\.no-value: /m);
-    expect(run.stdout.match(/^✗ [\w.-]+/gm) ?? []).toEqual(OWN_FAILURES.map((id) => `✗ ${id}`));
-    const summary = SERVES_VALUES ? '18 passed, 0 failed, 0 skipped' : '16 passed, 1 failed, 1 skipped';
+    expect(run.stdout.match(/^✗ [\w.-]+/gm) ?? []).toEqual([]);
+    const summary = '18 passed, 0 failed, 0 skipped';
     expect(run.stdout).toMatch(new RegExp(`${summary}\\. PX_CHECK_\\* names removed\\.$`, 'm'));
     expect(run.stdout + run.stderr).not.toMatch(/pxcheck-|memory-admin-token/);
   }, 60_000);
@@ -83,10 +82,10 @@ describe('px endpoint check', () => {
     const url = await startPxServer([]);
     // No PX_TOKEN: the check finds the token file of this project's px server, as px secret does.
     const run = await px(['endpoint', 'check', '--url', url, '--json']);
-    expect(run.code, run.stdout + run.stderr).toBe(OWN_FAILURES.length === 0 ? 0 : 1);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(failedIds(run)).toEqual(OWN_FAILURES);
-    expect(report).toMatchObject({ url, passed: OWN_FAILURES.length === 0, stopped: false, left: [] });
+    expect(failedIds(run)).toEqual([]);
+    expect(report).toMatchObject({ url, passed: true, stopped: false, left: [] });
     const list = await px(['secret', 'list', '--json']);
     expect(JSON.parse(list.stdout).secrets.map((secret: { name: string }) => secret.name)).toEqual(['MINE']);
     expect(run.stdout + run.stderr).not.toContain(CANARY);
@@ -100,12 +99,11 @@ describe('px endpoint check', () => {
     faulty = await startFaultyEndpoint(fault);
     const json = await px(['endpoint', 'check', '--url', faulty.url, '--json'], { PX_TOKEN: faulty.token });
     expect(json.code, json.stderr).toBe(1);
-    expect(failedIds(json).filter((id) => !OWN_FAILURES.includes(id))).toEqual([broken]);
-    expect(failedIds(json).filter((id) => id !== broken)).toEqual(OWN_FAILURES);
+    expect(failedIds(json)).toEqual([broken]);
     const plain = await px(['endpoint', 'check', '--url', faulty.url], { PX_TOKEN: faulty.token });
     expect(plain.code).toBe(1);
     expect(plain.stdout).toMatch(new RegExp(`^✗ ${broken.replace('.', '\\.')}: .*\\n    expected: .+\\n    got:      .+$`, 'm'));
-    expect(plain.stdout).toMatch(SERVES_VALUES ? /17 passed, 1 failed, 0 skipped/ : /15 passed, 2 failed, 1 skipped/);
+    expect(plain.stdout).toMatch(/17 passed, 1 failed, 0 skipped/);
     expect(json.stdout + json.stderr + plain.stdout + plain.stderr).not.toMatch(/pxcheck-/);
     expect(await faulty.store.list()).toEqual([]);
   }, 60_000);
