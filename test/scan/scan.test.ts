@@ -66,6 +66,17 @@ describe('px scan', () => {
     noValues(json.stdout, json.stderr);
   });
 
+  it("finds a value of another environment's namespace of the local store, and names the environments", async () => {
+    const staging = await LocalStore.open({ root: project.root, env, namespace: 'staging' });
+    await staging.put('STRIPE_SECRET_KEY', canary(3));
+    write('deploy/staging.sh', `export STRIPE_SECRET_KEY=${canary(3)}\n`);
+    const result = px('scan');
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout).toBe('deploy/staging.sh:1 STRIPE_SECRET_KEY\n');
+    expect(result.stderr).toContain('looked for 3 held values from local store (.px) (development, staging)');
+    noValues(result.stdout, result.stderr);
+  });
+
   it('honours .gitignore, skips binary files and .px/, and reads a file named on the command line', () => {
     write('.gitignore', 'ignored.log\n');
     write('ignored.log', `${canary(1)}\n`);

@@ -1,5 +1,6 @@
-// The values `px scan` looks for: every runtime secret of the project's local store and, when the
-// keychain is reachable, its deploy credentials. Only what px holds: a scan never guesses.
+// The values `px scan` looks for: every runtime secret of the project's local store (each
+// environment's) and, when the keychain is reachable, its deploy credentials. Only what px holds:
+// a scan never guesses.
 import { DeployCredentials } from '../deploy-credentials.js';
 import { keychainUnreachableReason, openKeychain, type Keychain } from '../keychain.js';
 import { openLocalStore } from '../target.js';
@@ -16,10 +17,20 @@ export async function heldValues(options: { root: string; cwd: string; env: Node
   const values: Array<[string, string]> = [];
   const sources: string[] = [];
   const credentials = new Set<string>();
-  const { store, label } = await openLocalStore(options);
-  const secrets = await store.values();
-  for (const entry of secrets) values.push(entry);
-  if (secrets.size > 0) sources.push(label);
+  // Every environment's namespace of the local store: a staging value pasted into a file leaks too.
+  const { localNamespaces, DEFAULT_NAMESPACE } = await import('../local-store.js');
+  const namespaces = localNamespaces(options.root);
+  const holding: string[] = [];
+  let label = '';
+  for (const namespace of namespaces.length > 0 ? namespaces : [DEFAULT_NAMESPACE]) {
+    const opened = await openLocalStore({ ...options, namespace });
+    label = opened.label;
+    const secrets = await opened.store.values();
+    for (const entry of secrets) values.push(entry);
+    if (secrets.size > 0) holding.push(namespace);
+  }
+  if (holding.length === 1 && holding[0] === DEFAULT_NAMESPACE) sources.push(label);
+  else if (holding.length > 0) sources.push(`${label} (${holding.join(', ')})`);
   const unreachable = options.keychain ? null : keychainUnreachableReason(options.env);
   if (unreachable) options.warn(`deploy credentials not scanned for: the OS keychain is not reachable (${unreachable}).`);
   else {
