@@ -6,61 +6,23 @@
 // - Transport: Node's own http/https client (its parser is the native llhttp), https loaded only
 //   for https URLs, synchronously (an import() would start the ES module loader in px's
 //   CommonJS build). undici runs the same parser as WebAssembly and costs ~70 ms to load.
-// - Responses are checked by the small guards below rather than zod, whose first parse alone
-//   costs ~4 ms in a fresh process; the server, where start-up does not matter, uses zod.
+// - Responses are checked by the small guards of endpoint-answers.ts rather than zod, whose first
+//   parse alone costs ~4 ms in a fresh process; the server, where start-up does not matter, uses zod.
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
+import { asBulk, asExists, asList, asMeta, asRollback, asVersions, isObject, malformed, parse } from './endpoint-answers.js';
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
 import { maskText } from './masking.js';
-import { nameSyntaxProblem } from './names.js';
 import { isLoopbackHost } from './target.js';
-import { versionMarks, type VersionMeta } from './secret-versions.js';
+import type { VersionMeta } from './secret-versions.js';
 import { visibleText } from './visible-text.js';
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** A timestamp as an endpoint sends it (ISO 8601); nothing that could drive a terminal. */
-const isTime = (value: unknown): value is string => typeof value === 'string' && /^[0-9A-Za-z:.+\- ]{1,40}$/.test(value);
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-
-/** {name, createdAt, updatedAt} as strings; anything else (a `value` field included) is dropped. */
-function asMeta(value: unknown): SecretMeta | null {
-  if (!isObject(value) || typeof value.name !== 'string' || !isTime(value.createdAt) || !isTime(value.updatedAt)) return null;
-  // Names reach the terminal: one that breaks the name rules (escape sequences included) is not
-  // from a px endpoint.
-  if (nameSyntaxProblem(value.name) !== null) return null;
-  return { name: value.name, createdAt: value.createdAt, updatedAt: value.updatedAt };
-}
-function asList(value: unknown): SecretMeta[] | null {
-  if (!isObject(value) || !Array.isArray(value.secrets) || !isCount(value.count)) return null;
-  const secrets = value.secrets.map(asMeta);
-  return secrets.every((meta) => meta !== null) ? (secrets as SecretMeta[]) : null;
-}
-const asExists = (value: unknown): boolean | null => (isObject(value) && typeof value.exists === 'boolean' ? value.exists : null);
-const asBulk = (value: unknown): BulkResult | null =>
-  isObject(value) && isCount(value.created) && isCount(value.updated) ? { created: value.created, updated: value.updated } : null;
 
 /** How requests reach the network: Node's http/https by default; tests inject their own. */
 export interface Transport {
   request: (url: URL, options: RequestOptions) => ClientRequest;
   agent: Agent;
 }
-/** Who changed a version, as an endpoint says it: shown on the terminal, so plain text only. */
-const isActor = (value: unknown): value is string => typeof value === 'string' && /^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]{1,128}$/.test(value);
-function asVersions(value: unknown): VersionMeta[] | null {
-  if (!isObject(value) || !Array.isArray(value.versions)) return null;
-  const versions = value.versions.map((v: unknown, index): VersionMeta | null => {
-    if (!isObject(v) || !isCount(v.version) || v.version < 1 || !isTime(v.createdAt) || !isActor(v.by)) return null;
-    if (v.rollbackOf !== undefined && !isCount(v.rollbackOf)) return null;
-    if (v.rotation !== undefined && typeof v.rotation !== 'boolean') return null;
-    return { version: v.version, createdAt: v.createdAt, by: v.by, ...versionMarks({ rollbackOf: v.rollbackOf as number | undefined, rotation: v.rotation as boolean | undefined }), current: index === 0 };
-  });
-  return versions.every((v) => v !== null) ? (versions as VersionMeta[]) : null;
-}
-const asRollback = (value: unknown): { version: number; rolledBackTo: number } | null =>
-  isObject(value) && isCount(value.version) && isCount(value.rolledBackTo) ? { version: value.version, rolledBackTo: value.rolledBackTo } : null;
-
 export interface EndpointOptions {
   url: string;
   token: string;
@@ -246,16 +208,6 @@ export class EndpointClient implements SecretsBackend {
       req.end(body);
     });
   }
-}
-
-function parse<T>(check: (body: unknown) => T | null, body: unknown, label: string): T {
-  const result = check(body);
-  if (result === null) throw malformed(label);
-  return result;
-}
-
-function malformed(label: string): EndpointError {
-  return new EndpointError(`${label} sent a malformed response. Check that the URL points at a px secrets endpoint.`);
 }
 
 /** A value as typed, as JSON writes it, and as ASCII-only JSON (Python's default) writes it. */
