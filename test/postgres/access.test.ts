@@ -1,6 +1,6 @@
 // The access model on the team server: tokens, requests, grants, stubs and the audit log in
 // PostgreSQL (migration 3), the role matrix against `px server --store postgres://…` (the built
-// binary), and two servers on one database agreeing on who may do what.
+// binary) and the CLI against it, and two servers on one database agreeing on who may do what.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { createDatabase, pgDump, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 import { call, startPxServer, type PxServer } from '../helpers/px-server.js';
-import { matrix } from '../helpers/role-matrix.js';
+import { cliMatrix, matrix } from '../helpers/role-matrix.js';
 
 const scope = { project: 'team', env: 'development' };
 const record = (role: TokenRecord['role'], token: string, approved = role !== 'service'): TokenRecord => ({
@@ -131,6 +131,25 @@ describe('the role matrix on PostgreSQL', () => {
     const server = await teamServer(database, testStoreKey(), project);
     return {
       target: { url: server.url, adminToken: server.adminToken },
+      stop: async () => {
+        await server.stop();
+        project.cleanup();
+        await database.drop();
+      },
+    };
+  });
+});
+
+describe('the CLI against the team server', () => {
+  let database: TestDatabase;
+  cliMatrix('px server --store postgres://…', async () => {
+    database = await createDatabase();
+    const project = tempProject();
+    const server = await teamServer(database, testStoreKey(), project);
+    return {
+      target: { url: server.url, adminToken: server.adminToken },
+      root: project.root,
+      env: { ...project.env, PX_KEYCHAIN: 'off' },
       stop: async () => {
         await server.stop();
         project.cleanup();
