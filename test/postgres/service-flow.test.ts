@@ -1,6 +1,6 @@
 // The whole service flow against the team server (`px server --store postgres://…`, the built
 // binary), through the CLI as people run it: a service token's first `px run` is refused and asks
-// for access; `px token approve` grants it; `px run --url` gets the value, masked; the token is
+// for access; `px token approve` grants it (all or nothing when the database fails in the middle); `px run --url` gets the value, masked; the token is
 // revoked and refused (401). Every read is in px_audit with the token id and the client's
 // address; no value or token is in the database.
 import { spawnSync } from 'node:child_process';
@@ -53,6 +53,24 @@ describe('the service flow on PostgreSQL', () => {
     expect(refused.status).toBe(4);
     expect(refused.stdout).toBe('');
     const requestId = /access requested \((req_[0-9a-f]{16})\)/.exec(refused.stderr)![1];
+
+    // A failure between granting the request and approving its token (here: the token's approval
+    // refused by a trigger; its uses are still written) fails the command (exit 5) and leaves
+    // neither done.
+    const admin = await PostgresStore.open({ url: database.url, env: { PX_STORE_KEY: key }, max: 1 });
+    try {
+      await admin.sql`create function px_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`;
+      await admin.sql`create trigger px_test_refuse before update of approved on px_tokens for each row execute function px_test_refuse()`;
+      const failed = px(['token', 'approve', requestId]);
+      expect(failed.status, failed.stderr).toBe(5);
+      expect(failed.stderr.trim().split('\n')).toHaveLength(1);
+      const state = (await call(server.url, server.adminToken, 'GET', '/access-requests')).body;
+      expect(state.requests).toEqual([expect.objectContaining({ id: requestId, status: 'pending' })]);
+      expect((await call(server.url, server.adminToken, 'GET', '/tokens')).body.tokens.find((t: { id: string }) => t.id === id).approved).toBe(false);
+      await admin.sql`drop trigger px_test_refuse on px_tokens`;
+    } finally {
+      await admin.close();
+    }
 
     const approved = px(['token', 'approve', requestId]);
     expect(approved.status, approved.stderr).toBe(0);
