@@ -105,10 +105,12 @@ export class ManagerSession implements ManagerActions {
       for (const secret of needs.secrets) {
         if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: 'missing', generated: secret.generatable });
       }
-      // For an admin, which service tokens may read each one (names of tokens, never a token).
+      // For an admin, which service tokens may read each one (names of tokens, never a token);
+      // as in `px secret list`, only once some token may read something.
       const readers = await readersFor(opened.backend, this.project.root);
-      if (readers) for (const row of rows) row.readers = readers.get(row.name) ?? [];
-      return { label, rows: rows.sort(byName), ...(readers ? { readers: true } : {}) };
+      const shown = readers !== null && readers.size > 0;
+      if (shown) for (const row of rows) row.readers = readers.get(row.name) ?? [];
+      return { label, rows: rows.sort(byName), ...(shown ? { readers: true } : {}) };
     } catch (error) {
       return { label, rows: [], error: describeError(error) };
     }
