@@ -99,7 +99,9 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
     );
   };
   const move = (by: number): void => setSelected((s) => ({ ...s, [pane]: Math.max(0, Math.min(shown[pane].length - 1, s[pane] + by)) }));
-  const listHeight = Math.max(3, lines - 1 - 6 - credentialHeight(shown.credentials.length));
+  // An admin's screen has one more line under the secrets: who may read the selected one.
+  const detailLines = data?.secrets.readers ? 1 : 0;
+  const listHeight = Math.max(3, lines - 1 - 6 - detailLines - credentialHeight(shown.credentials.length));
 
   // One handler for the whole app, subscribed once: it reads the mode from a ref, so the key right
   // after one that changed the mode already acts on the new one.

@@ -2,7 +2,7 @@
 // deploy credentials below.
 import { Box, Text } from 'ink';
 import React from 'react';
-import { fit, type ManagerRow, type PaneData, type PaneId } from './manager-model.js';
+import { fit, readersLine, type ManagerRow, type PaneData, type PaneId } from './manager-model.js';
 import { ListHeader, VirtualList } from './VirtualList.js';
 
 const TITLES: Record<PaneId, string> = { secrets: 'Runtime secrets', credentials: 'Deploy credentials' };
@@ -47,6 +47,11 @@ export function ManagerLists({ data, shown, filters, selected, pane, typing, env
       <Text bold={pane === 'secrets'} wrap="truncate">{title('secrets')}</Text>
       <ListHeader columns={columns} />
       <VirtualList rows={shown.secrets} selected={pick('secrets')} height={listHeight} columns={columns} now={now} focused={pane === 'secrets'} empty={empty('secrets')} />
+      {data?.secrets.readers ? (
+        <Text dimColor wrap="truncate">
+          {fit(`  ${readersLine(shown.secrets[pick('secrets')])}`, width)}
+        </Text>
+      ) : null}
       <Text bold={pane === 'credentials'} wrap="truncate">{title('credentials', data?.credentials.label ? ` · ${data.credentials.label}` : '')}</Text>
       <VirtualList rows={shown.credentials} selected={pick('credentials')} height={credentialHeight(shown.credentials.length)} columns={columns} now={now} focused={pane === 'credentials'} empty={empty('credentials')} />
     </Box>

@@ -15,6 +15,8 @@ export interface ManagerRow {
   status?: RowStatus;
   /** The manifest can generate a value for it (`g`). */
   generated?: boolean;
+  /** For an admin: the names of the service tokens that may read it (never a token). */
+  readers?: string[];
 }
 
 export interface PaneData {
@@ -23,6 +25,15 @@ export interface PaneData {
   rows: ManagerRow[];
   /** What the target could not do, said as px says errors (never a value); rows are then empty. */
   error?: string;
+  /** True when the caller may know which tokens read each secret (an admin): rows carry `readers`. */
+  readers?: boolean;
+}
+
+/** The detail line for the selected secret, for an admin: which service tokens may read it. */
+export function readersLine(row: ManagerRow | undefined): string {
+  if (!row) return '';
+  const readers = row.readers ?? [];
+  return readers.length > 0 ? `${row.name} is readable by ${readers.join(', ')}` : `${row.name}: no service token may read it`;
 }
 
 export interface ImportItem {

@@ -1,7 +1,9 @@
-// px-secrets/client: read runtime secrets from app code. With a URL (option or PX_URL) it reads
-// through POST /secrets/values with a service token (option or PX_TOKEN); without one, from the
-// project's encrypted local store. Values are cached for `cacheTtlMs`. `px secret types` writes a
-// declaration that fills SecretNames, so that `get('OPENAI_API_KEY')` is checked at compile time.
+// px-secrets/client: read runtime secrets from app code. With a URL (option, PX_URL or
+// px.config.json, as for the CLI) it reads through POST /secrets/values with a service token
+// (option or PX_TOKEN); without one, from the environment's namespace of the project's encrypted
+// local store (the environment as the CLI picks it: option, PX_ENV, `default`, development).
+// Values are cached for `cacheTtlMs`. `px secret types` writes a declaration that fills
+// SecretNames, so that `get('OPENAI_API_KEY')` is checked at compile time.
 import { AccessClient } from '../core/access/access-client.js';
 import { readServiceValues } from '../core/access/service-values.js';
 import { EndpointClient } from '../core/endpoint-client.js';
@@ -10,7 +12,8 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { nameProblem } from '../core/names.js';
 import { findProject } from '../core/project.js';
 import type { SecretStore } from '../core/store.js';
-import { openLocalStore } from '../core/target.js';
+import { openLocalStore, resolveTarget } from '../core/target.js';
+import { resolveEnvironment, type Environment } from '../core/manifest/manifest.js';
 
 /** Filled by the declaration `px secret types` writes; empty, any valid name is accepted. */
 // biome-ignore lint/suspicious/noEmptyInterface: module augmentation fills it
@@ -26,11 +29,16 @@ export interface SecretsClientOptions {
   token?: string;
   /** A directory of the project whose local store is read without a URL; default the current one. */
   project?: string;
+  /**
+   * The environment, as the CLI's `--env`: default PX_ENV, else `default` in px.config.json, else
+   * development. It picks the local store's namespace, and `envs.<env>.url` in px.config.json.
+   */
+  environment?: string;
   /** How long a value is kept before it is read again, in ms; default 60,000; 0 reads every time. */
   cacheTtlMs?: number;
   /** Per endpoint request, in seconds; default 10. */
   timeoutSeconds?: number;
-  /** The environment variables to read PX_URL, PX_TOKEN and PX_STORE_KEY from; default process.env. */
+  /** The environment variables to read PX_URL, PX_TOKEN, PX_ENV and PX_STORE_KEY from; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -62,26 +70,42 @@ function asSecretsError(error: unknown): SecretsError {
   return new SecretsError(error instanceof Error ? error.message : String(error), 'internal');
 }
 
+type ClientTarget = { kind: 'url'; url: string } | { kind: 'local'; root: string; environment: Environment };
+
+/**
+ * Where values come from, decided as the CLI decides it: the `url` option, else PX_URL, else
+ * px.config.json's `envs.<env>.url` or `url`, else the environment's namespace of the local store.
+ */
+function targetOf(options: SecretsClientOptions, env: NodeJS.ProcessEnv): ClientTarget {
+  const given = options.url ?? env.PX_URL;
+  if (given) return { kind: 'url', url: given };
+  const project = findProject(options.project ?? process.cwd(), { home: env.HOME ?? env.USERPROFILE });
+  const environment = resolveEnvironment(options.environment, env, project.manifest);
+  const target = resolveTarget(undefined, env, project, environment.name);
+  return target.kind === 'url' ? { kind: 'url', url: target.url } : { kind: 'local', root: target.root, environment };
+}
+
 export function createSecretsClient(options: SecretsClientOptions = {}): SecretsClient {
   const env = options.env ?? process.env;
-  const url = options.url ?? env.PX_URL;
   const ttl = options.cacheTtlMs ?? DEFAULT_TTL_MS;
   if (!Number.isFinite(ttl) || ttl < 0) throw new SecretsError('cacheTtlMs takes a number of milliseconds ≥ 0.', 'usage');
   const cache = new Map<string, { value: string; until: number }>();
   let endpoint: EndpointClient | undefined;
   let local: Promise<SecretStore> | undefined;
+  let where: string | undefined;
+  let decided: ClientTarget | undefined;
 
   const fetchValues = async (names: string[]): Promise<Map<string, string>> => {
-    if (url) {
+    const target = (decided ??= targetOf(options, env));
+    if (target.kind === 'url') {
+      where = target.url;
       const token = options.token ?? env.PX_TOKEN;
-      if (!token) throw new UsageError(`No token for ${url}: pass { token } or set PX_TOKEN to a service token granted these names.`);
-      endpoint ??= new EndpointClient({ url: url.replace(/\/+$/, ''), token, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS });
+      if (!token) throw new UsageError(`No token for ${target.url}: pass { token } or set PX_TOKEN to a service token granted these names.`);
+      endpoint ??= new EndpointClient({ url: target.url.replace(/\/+$/, ''), token, timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS });
       return readServiceValues(new AccessClient(endpoint), names, endpoint.label);
     }
-    local ??= (async () => {
-      const root = findProject(options.project ?? process.cwd()).root;
-      return (await openLocalStore({ root, cwd: root, env, warn: () => undefined })).store;
-    })();
+    where = target.environment.isDefault ? 'the local store' : `the local store · ${target.environment.name}`;
+    local ??= (async () => (await openLocalStore({ root: target.root, cwd: target.root, env, warn: () => undefined, namespace: target.environment.name })).store)();
     return (await local).valuesOf(names);
   };
 
@@ -106,7 +130,7 @@ export function createSecretsClient(options: SecretsClientOptions = {}): Secrets
         throw asSecretsError(error);
       }
       const absent = wanted.filter((name) => !values.has(name));
-      if (absent.length > 0) throw asSecretsError(new NotFound(`Not stored: ${absent.join(', ')} (${url ?? 'the local store'}).`));
+      if (absent.length > 0) throw asSecretsError(new NotFound(`Not stored: ${absent.join(', ')} (${where}).`));
       for (const [name, value] of values) {
         found.set(name, value);
         if (ttl > 0) cache.set(name, { value, until: now + ttl });

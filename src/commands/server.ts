@@ -5,6 +5,7 @@ import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/a
 import { AUDIT_LOG_FILE, FileAccessStore, openAuditLog } from '../core/access/file-access-store.js';
 import { projectName, type Scope } from '../core/access/tokens.js';
 import { UsageError } from '../core/errors.js';
+import { deployCredentialNames } from '../core/examples.js';
 import { MAX_CONNECTIONS_CEILING } from '../core/limits.js';
 import { ensurePxDir } from '../core/px-dir.js';
 import { ensureAdminToken } from '../server/admin-token.js';
@@ -145,6 +146,8 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     scope,
     storeFor: (wanted) => (wanted.project === scope.project ? stores.get(wanted.env) : undefined),
     plan,
+    // Refused as runtime secrets (400), as the CLI refuses them: the project's own declarations win.
+    deployCredentials: deployCredentialNames(project.root, project.manifest),
     host: args.host,
     port: args.port,
     limits: { maxConnections: args.maxConnections },

@@ -107,14 +107,11 @@ export function accessRoutes(app: Hono<Env>, options: RouteOptions): void {
   app.post('/tokens/:id/approve', guard('tokens.manage', fail), async (c) => {
     const token = await tokenParam(c);
     if (!token) return fail(c, 404, 'no such token');
-    const approved = await access.approveToken(token.id);
-    // Approving a service approves what it asked for when it registered.
-    const at = now();
-    for (const request of await access.listRequests()) {
-      if (request.tokenId === token.id && request.status === 'pending') await access.decideRequest(request.id, 'approved', at);
-    }
+    // Approving a service approves what it asked for when it registered, in the same change.
+    const approved = await access.approveToken(token.id, now());
+    if (!approved) return fail(c, 404, 'no such token');
     c.set('outcome', `token approved ${token.id}`);
-    return c.json(tokenView(approved!));
+    return c.json(tokenView(approved));
   });
 
   // ─── access requests ───
@@ -164,9 +161,8 @@ export function accessRoutes(app: Hono<Env>, options: RouteOptions): void {
       const request = ID_PATTERN.test(id) ? await access.getRequest(id) : null;
       const token = request ? await access.getToken(request.tokenId) : null;
       if (!request || !token || !sameProject(token.scope, caller(c).scope)) return fail(c, 404, 'no such access request');
+      // The admin has seen who asks: granting what it asked for approves the token too (one change).
       const decided = await access.decideRequest(id, status, now());
-      // The admin has seen who asks: granting what it asked for approves the token too.
-      if (status === 'approved') await access.approveToken(token.id);
       c.set('names', request.names);
       c.set('outcome', `access ${status} ${id}`);
       return c.json(requestView(decided!, token.name));

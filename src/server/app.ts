@@ -6,7 +6,7 @@ import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/a
 import type { Scope } from '../core/access/tokens.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from '../core/limits.js';
 import { UsageError } from '../core/errors.js';
-import { nameProblem, nameSyntaxProblem, valueProblem } from '../core/names.js';
+import { nameProblem, nameSyntaxProblem, valueProblem, WELL_KNOWN_DEPLOY_CREDENTIALS } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { accessRoutes } from './access-routes.js';
 import { authenticate, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
@@ -47,6 +47,11 @@ export interface AppOptions {
   onError?: (error: unknown) => void;
   /** For `GET /healthz`: false while the server drains or its store is unreachable. */
   healthy?: () => Promise<boolean>;
+  /**
+   * Names refused as runtime secrets (400): the deploy credentials of the project the server runs
+   * in, its own declarations winning over the built-in list. Default: the built-in list.
+   */
+  deployCredentials?: ReadonlySet<string>;
 }
 
 export const DEFAULT_SCOPE: Scope = { project: 'default', env: 'development' };
@@ -72,16 +77,22 @@ export function auditRoute(path: string): string {
 /** The name to record: only a valid one; an invalid "name" may be a value sent in its place. */
 export const validName = (name: unknown): string | undefined => (typeof name === 'string' && nameSyntaxProblem(name) === null ? name : undefined);
 
-function entryProblem(entry: unknown): string | null {
+function entryProblem(entry: unknown, deployCredentials: ReadonlySet<string>): string | null {
   const parsed = Entry.safeParse(entry);
   if (!parsed.success) return 'expected {"name": string, "value": string}';
-  return nameProblem(parsed.data.name) ?? valueProblem(parsed.data.value);
+  const { name, value } = parsed.data;
+  const problem = nameProblem(name);
+  if (problem) return problem;
+  // A valid name, so it may be repeated.
+  if (deployCredentials.has(name)) return `${name} is a deploy credential: keep it in the OS keychain of the machine that deploys (px creds set ${name}), not in runtime secrets`;
+  return valueProblem(value);
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
   const { store, onEvent, onError, healthy, plan } = options;
   const access = options.access ?? new MemoryAccessStore();
   const scope = options.scope ?? DEFAULT_SCOPE;
+  const deployCredentials = options.deployCredentials ?? WELL_KNOWN_DEPLOY_CREDENTIALS;
   const storeFor =
     options.storeFor ?? ((wanted: Scope) => (wanted.project === scope.project && wanted.env === scope.env ? store : undefined));
   const app = new Hono<Env>();
@@ -168,7 +179,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     const parsed = PutBody.safeParse(body);
     if (!parsed.success) return fail(c, 400, 'body must be JSON {"name": string, "value": string} (and optionally "rotation": true)');
     c.set('name', parsed.data.name);
-    const problem = entryProblem(parsed.data);
+    const problem = entryProblem(parsed.data, deployCredentials);
     if (problem) return fail(c, 400, problem);
     const { meta, created } = await storeOf(c).put(parsed.data.name, parsed.data.value, { by: callerName(c), rotation: parsed.data.rotation === true });
     c.set('outcome', created ? 'created' : 'updated');
@@ -183,7 +194,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     if (entries.length === 0) return fail(c, 400, 'no entries');
     const bad: Array<{ index: number; name?: string; error: string }> = [];
     entries.forEach((entry, index) => {
-      const problem = entryProblem(entry);
+      const problem = entryProblem(entry, deployCredentials);
       if (!problem) return;
       // The name is repeated only when valid: fields swapped by a client put the value there.
       const name = validName((entry as { name?: unknown })?.name);

@@ -85,6 +85,44 @@ describe('createSecretsClient', () => {
   });
 });
 
+describe('createSecretsClient and the environment', () => {
+  const storeIn = async (namespace: string, value: string) => {
+    const store = await LocalStore.open({ root: project.root, env: project.env, namespace });
+    await store.put('OPENAI_API_KEY', value);
+  };
+  const read = async (options: Parameters<typeof createSecretsClient>[0]) => {
+    const client = createSecretsClient({ project: project.root, ...options });
+    try {
+      return await client.get('OPENAI_API_KEY').catch((error: SecretsError) => `${error.kind}: ${error.message}`);
+    } finally {
+      await client.close();
+    }
+  };
+
+  it('without a URL reads the namespace of the environment the CLI would pick: option, PX_ENV, `default`, development', async () => {
+    await storeIn('development', canary(4));
+    await storeIn('staging', canary(5));
+    await storeIn('production', canary(6));
+    expect(await read({ env: project.env })).toBe(canary(4));
+    expect(await read({ env: { ...project.env, PX_ENV: 'staging' } })).toBe(canary(5));
+    expect(await read({ env: { ...project.env, PX_ENV: 'staging' }, environment: 'production' })).toBe(canary(6));
+    writeFileSync(join(project.root, 'px.config.json'), JSON.stringify({ default: 'staging', envs: { staging: {}, production: {} } }));
+    expect(await read({ env: project.env })).toBe(canary(5));
+    // A name px.config.json does not declare is a usage error, as `--env prod` is, never a new empty store.
+    expect(await read({ env: project.env, environment: 'prod' })).toMatch(/^usage: The environment from --env is not one of px\.config\.json's/);
+    expect(await read({ env: { ...project.env, PX_ENV: 'Not An Env' } })).toMatch(/^usage: The environment from PX_ENV is not a valid name/);
+  });
+
+  it("takes the environment's URL from px.config.json, as the CLI does", async () => {
+    await storeIn('staging', canary(7));
+    const { token } = await dev.addToken('service', { grant: ['OPENAI_API_KEY'] });
+    writeFileSync(join(project.root, 'px.config.json'), JSON.stringify({ envs: { staging: { url: dev.url } } }));
+    expect(await read({ env: { ...project.env, PX_ENV: 'staging', PX_TOKEN: token } })).toBe(canary(1));
+    expect(valueReads()).toBe(1);
+    expect(await read({ env: project.env })).toMatch(/^not-found: Not stored: OPENAI_API_KEY \(the local store\)/);
+  });
+});
+
 describe('px secret types', () => {
   it("types px.config.json's secrets, with their descriptions, and leaves deploy credentials out", () => {
     writeFileSync(

@@ -2,12 +2,26 @@
 // uses written later but never lost on close, and a server-token of an older px adopted.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileAccessStore } from '../../src/core/access/file-access-store.js';
 import { hashToken, newId, newTokenSecret, parseScope, projectName, sameHash } from '../../src/core/access/tokens.js';
 import { ensurePxDir } from '../../src/core/px-dir.js';
 import { ensureAdminToken } from '../../src/server/admin-token.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
+
+// The n-th atomic write of the test fails as a full disk would (0: none fails).
+const writes = vi.hoisted(() => ({ count: 0, failAt: 0 }));
+vi.mock('../../src/core/atomic-file.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/core/atomic-file.js')>();
+  return {
+    ...actual,
+    writeFileAtomic: async (...args: Parameters<typeof actual.writeFileAtomic>) => {
+      writes.count += 1;
+      if (writes.count === writes.failAt) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      return actual.writeFileAtomic(...args);
+    },
+  };
+});
 
 let project: TempProject;
 beforeEach(async () => {
@@ -66,6 +80,44 @@ describe('FileAccessStore', () => {
     expect(await store.listRequests()).toEqual([]);
     await store.close();
   });
+  for (const how of ['token', 'request'] as const) {
+    it(`approving a service token and what it asked for is one write: a failed one leaves neither done (approve by ${how})`, async () => {
+      for (const failAt of [1, 2]) {
+        const root = tempProject();
+        await ensurePxDir(root.root);
+        const path = join(root.root, '.px', 'access.json');
+        try {
+          const store = await FileAccessStore.open(root.root);
+          const token = { ...record(newTokenSecret()), role: 'service' as const, approved: false };
+          await store.addToken(token);
+          const request = { id: newId('req'), tokenId: token.id, names: ['A'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
+          await store.addRequest(request);
+          writes.count = 0;
+          writes.failAt = failAt;
+          const at = '2026-01-01T00:00:01Z';
+          const outcome = await (how === 'token' ? store.approveToken(token.id, at) : store.decideRequest(request.id, 'approved', at)).then(
+            () => 'done',
+            (error: NodeJS.ErrnoException) => error.code,
+          );
+          writes.failAt = 0;
+          const disk = JSON.parse(readFileSync(path, 'utf8'));
+          const onDisk = [disk.tokens[0].approved, disk.requests[0].status];
+          const inMemory = [(await store.getToken(token.id))!.approved, (await store.getRequest(request.id))!.status];
+          // Both or neither, and the server's memory agrees with its file.
+          expect(onDisk, `write ${failAt}`).toEqual(outcome === 'done' ? [true, 'approved'] : [false, 'pending']);
+          expect(inMemory, `write ${failAt}`).toEqual(onDisk);
+          expect([...(await store.grantedNames(token.id))]).toEqual(outcome === 'done' ? ['A'] : []);
+          await store.close();
+          const again = await FileAccessStore.open(root.root);
+          expect((await again.getToken(token.id))!.approved).toBe(onDisk[0]);
+          await again.close();
+        } finally {
+          writes.failAt = 0;
+          root.cleanup();
+        }
+      }
+    });
+  }
 });
 
 describe('the install admin token', () => {

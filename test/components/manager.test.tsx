@@ -82,6 +82,26 @@ describe('states', () => {
   });
 });
 
+describe('who may read a secret (an admin)', () => {
+  it("a line under the secrets names the selected one's service tokens, following the selection; the screen still fits", async () => {
+    const target = fakeTarget({ secrets: ['API_KEY', 'DATABASE_URL'], readers: { API_KEY: ['billing-api', 'worker'] } });
+    const { instance } = mount(target, { columns: 80, rows: 20 });
+    const frame = await frameMatching(instance, /API_KEY is readable by billing-api, worker/);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(19);
+    await press(instance, KEY.down);
+    await frameMatching(instance, /DATABASE_URL: no service token may read it/);
+    await press(instance, '/', 'A', 'P', 'I');
+    await frameMatching(instance, /API_KEY is readable by billing-api, worker/);
+    expect(allFrames(instance)).not.toContain('stored-');
+  });
+
+  it('not shown to a caller who cannot know (the target gave no readers)', async () => {
+    const { instance } = mount(fakeTarget({ secrets: ['API_KEY'] }));
+    await frameMatching(instance, /› API_KEY/);
+    expect(allFrames(instance)).not.toMatch(/readable by|no service token/);
+  });
+});
+
 describe('keys', () => {
   it('↑ ↓ j k move, Tab switches pane, q quits, Ctrl+C quits', async () => {
     const { instance, onQuit } = mount(fakeTarget({ secrets: ['A', 'B', 'C'], credentials: ['FLY_API_TOKEN'] }));

@@ -13,7 +13,9 @@ export interface FakeTarget {
   declared: Set<string>;
 }
 
-export function fakeTarget(options: { secrets?: string[]; credentials?: string[]; declared?: string[]; generated?: string[]; history?: boolean; environments?: string[] } = {}): FakeTarget {
+export function fakeTarget(
+  options: { secrets?: string[]; credentials?: string[]; declared?: string[]; generated?: string[]; history?: boolean; environments?: string[]; readers?: Record<string, string[]> } = {},
+): FakeTarget {
   const values = { secrets: new Map<string, string>(), credentials: new Map<string, string>() };
   for (const name of options.secrets ?? []) values.secrets.set(name, `stored-${name}`);
   for (const name of options.credentials ?? []) values.credentials.set(name, `stored-${name}`);
@@ -37,6 +39,11 @@ export function fakeTarget(options: { secrets?: string[]; credentials?: string[]
     async load(env) {
       target.calls.push(`load ${env}`);
       const secrets: PaneData = target.failLoad ? { label: 'http://127.0.0.1:9', rows: [], error: target.failLoad } : { label: `store ${env}`, rows: rows('secrets') };
+      // An admin's view: who may read each secret.
+      if (options.readers && !target.failLoad) {
+        secrets.readers = true;
+        for (const row of secrets.rows) row.readers = options.readers[row.name] ?? [];
+      }
       return { secrets, credentials: { label: 'OS keychain (test)', rows: rows('credentials') } };
     },
     checkName: (_pane, name) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? null : 'Not a valid name: names use letters, digits and _.'),

@@ -1,6 +1,8 @@
 // The role matrix of the API, shared by the local `px server`, TestDevServer and the team server
 // on PostgreSQL: every role against every route, allowed → the route's success code, not allowed
 // → 403. The expectations are written out here from the API's roles table, not read from the code's.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './px-server.js';
 import { CANARY, canary } from './project.js';
@@ -145,3 +147,59 @@ export function matrix(label: string, start: () => Promise<{ target: Target; sto
   });
 }
 
+
+const PX = join(import.meta.dirname, '..', '..', 'bin', 'px.cjs');
+
+/** The CLI against a server: a command the role may not run exits 4 with one line; one it may run exits 0. */
+export function cliMatrix(label: string, start: () => Promise<{ target: Target; root: string; env: NodeJS.ProcessEnv; stop: () => Promise<unknown> }>) {
+  describe(`every role against the CLI: ${label}`, () => {
+    let fx: Fixtures;
+    let root: string;
+    let env: NodeJS.ProcessEnv;
+    let stop: () => Promise<unknown>;
+    beforeAll(async () => {
+      const started = await start();
+      ({ root, env, stop } = started);
+      fx = await setUp(started.target);
+    });
+    afterAll(() => stop?.());
+
+    const px = (who: Who, args: string[], input?: string) =>
+      spawnSync(process.execPath, [PX, ...args, '--url', fx.target.url], { cwd: root, encoding: 'utf8', input, env: { ...env, PX_TOKEN: fx.tokens[who] } });
+
+    const COMMANDS: Array<{ command: string; allowed: Who[]; args: () => string[]; input?: () => string }> = [
+      { command: 'secret list', allowed: ['admin', 'writer', 'reader'], args: () => ['secret', 'list', '--json'] },
+      { command: 'secret exists', allowed: ['admin', 'writer', 'reader', 'service'], args: () => ['secret', 'exists', 'GRANTED'] },
+      { command: 'secret create', allowed: ['admin', 'writer'], args: () => ['secret', 'create', `C_${++fx.n}`], input: () => canary(fx.n) },
+      { command: 'secret import', allowed: ['admin', 'writer'], args: () => ['secret', 'import', '-', '--yes'], input: () => `I_${++fx.n}=${canary(fx.n)}\n` },
+      { command: 'secret get', allowed: ['service'], args: () => ['secret', 'get', 'GRANTED'] },
+      { command: 'token list', allowed: ['admin'], args: () => ['token', 'list', '--json'] },
+      { command: 'token create', allowed: ['admin'], args: () => ['token', 'create', '--role', 'reader', '--json'] },
+    ];
+
+    it.each(COMMANDS.flatMap((command) => EVERYONE.map((who) => [command.command, who, command] as const)))('px %s as %s', (_name, who, command) => {
+      const result = px(who, command.args(), command.input?.());
+      const allowed = command.allowed.includes(who);
+      expect(result.status, result.stderr).toBe(allowed ? 0 : 4);
+      if (!allowed) {
+        // One error line, the last (an import's preview comes before it is sent).
+        const lines = result.stderr.trim().split('\n');
+        expect(lines.filter((text) => text.startsWith('error:'))).toHaveLength(1);
+        expect(lines.at(-1)).toMatch(/^error: .*(403|access requested)/);
+      }
+      const shown = result.stdout + result.stderr;
+      if (command.command !== 'secret get') expect(shown).not.toContain(CANARY);
+    });
+
+    it('px token revoke and approve: admin only', async () => {
+      for (const who of EVERYONE) {
+        const victim = await newToken(fx.target, 'service');
+        const revoke = px(who, ['token', 'revoke', victim.id]);
+        expect(revoke.status, `${who}: ${revoke.stderr}`).toBe(who === 'admin' ? 0 : 4);
+        const other = await newToken(fx.target, 'service');
+        const approve = px(who, ['token', 'approve', other.id]);
+        expect(approve.status, `${who}: ${approve.stderr}`).toBe(who === 'admin' ? 0 : 4);
+      }
+    });
+  });
+}

@@ -1,6 +1,6 @@
 // The access model on the team server: tokens, requests, grants, stubs and the audit log in
 // PostgreSQL (migration 3), the role matrix against `px server --store postgres://…` (the built
-// binary), and two servers on one database agreeing on who may do what.
+// binary) and the CLI against it, and two servers on one database agreeing on who may do what.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { PostgresStore } from '../../src/core/store/postgres-store.js';
 import { createDatabase, pgDump, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 import { call, startPxServer, type PxServer } from '../helpers/px-server.js';
-import { matrix } from '../helpers/role-matrix.js';
+import { cliMatrix, matrix } from '../helpers/role-matrix.js';
 
 const scope = { project: 'team', env: 'development' };
 const record = (role: TokenRecord['role'], token: string, approved = role !== 'service'): TokenRecord => ({
@@ -56,7 +56,7 @@ describe('PostgresAccessStore', () => {
     // A decided request takes no more names.
     expect(await access.extendRequest(request.id, ['D_NAME'])).toBeNull();
     expect([...(await access.grantedNames(service.id))].sort()).toEqual(['A_NAME', 'B_NAME', 'C_NAME']);
-    expect(await access.approveToken(service.id)).toMatchObject({ approved: true });
+    expect(await access.approveToken(service.id, new Date().toISOString())).toMatchObject({ approved: true });
 
     await access.recordStubs(scope, ['C_NAME'], service.id, new Date().toISOString());
     await access.recordStubs(scope, ['C_NAME'], service.id, new Date().toISOString());
@@ -68,6 +68,29 @@ describe('PostgresAccessStore', () => {
     expect(await access.listRequests()).toEqual([]);
     expect((await access.grantedNames(service.id)).size).toBe(0);
     expect(await access.getToken(service.id)).toBeNull();
+  });
+
+  it('approving a token with what it asked for, or a request with its token, is one transaction: a failure in the middle leaves neither done', async () => {
+    const service = record('service', newTokenSecret());
+    await access.addToken(service);
+    const request = { id: newId('req'), tokenId: service.id, names: ['A_NAME'], status: 'pending' as const, createdAt: new Date().toISOString(), decidedAt: null };
+    await access.addRequest(request);
+    const state = async () => [(await access.getToken(service.id))!.approved, (await access.getRequest(request.id))!.status];
+    // The second write of each approval fails, as a lost connection or a full disk would fail it.
+    await store.sql`create function px_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`;
+    for (const [table, approve] of [
+      ['px_access_requests', () => access.approveToken(service.id, new Date().toISOString())],
+      ['px_tokens', () => access.decideRequest(request.id, 'approved', new Date().toISOString())],
+    ] as const) {
+      await store.sql.unsafe(`create trigger px_test_refuse before update on ${table} for each row execute function px_test_refuse()`);
+      await expect(approve(), table).rejects.toThrow(/refused by the test/);
+      expect(await state(), table).toEqual([false, 'pending']);
+      expect((await access.grantedNames(service.id)).size).toBe(0);
+      await store.sql.unsafe(`drop trigger px_test_refuse on ${table}`);
+    }
+    expect(await access.approveToken(service.id, new Date().toISOString())).toMatchObject({ approved: true });
+    expect(await state()).toEqual([true, 'approved']);
+    expect([...(await access.grantedNames(service.id))]).toEqual(['A_NAME']);
   });
 
   it('uses and audit lines are batched, and all of them are written by close(); the database holds no token', async () => {
@@ -108,6 +131,25 @@ describe('the role matrix on PostgreSQL', () => {
     const server = await teamServer(database, testStoreKey(), project);
     return {
       target: { url: server.url, adminToken: server.adminToken },
+      stop: async () => {
+        await server.stop();
+        project.cleanup();
+        await database.drop();
+      },
+    };
+  });
+});
+
+describe('the CLI against the team server', () => {
+  let database: TestDatabase;
+  cliMatrix('px server --store postgres://…', async () => {
+    database = await createDatabase();
+    const project = tempProject();
+    const server = await teamServer(database, testStoreKey(), project);
+    return {
+      target: { url: server.url, adminToken: server.adminToken },
+      root: project.root,
+      env: { ...project.env, PX_KEYCHAIN: 'off' },
       stop: async () => {
         await server.stop();
         project.cleanup();

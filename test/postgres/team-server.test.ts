@@ -106,6 +106,25 @@ describe('two px server processes on one database', () => {
     expect(dump).not.toContain(env.PX_STORE_KEY!);
   });
 
+  it("refuses deploy credentials as runtime secrets (400), its project's own declarations winning over the built-in list", async () => {
+    writeFileSync(join(home, '.env.secrets.example'), 'GITHUB_TOKEN=\n');
+    writeFileSync(join(home, '.env.deploy.example'), 'MY_DEPLOY_KEY=\n');
+    const server = await start();
+    const post = (name: string) => fetch(`${server.url}/secrets`, { method: 'POST', headers, body: JSON.stringify({ name, value: canary(1) }) });
+    expect((await post('GITHUB_TOKEN')).status).toBe(201);
+    for (const name of ['MY_DEPLOY_KEY', 'AWS_SECRET_ACCESS_KEY']) {
+      const refused = await post(name);
+      expect(refused.status, name).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toMatch(new RegExp(`^${name} is a deploy credential`));
+    }
+    const store = await openStore();
+    try {
+      expect((await store.list()).map((meta) => meta.name)).toEqual(['GITHUB_TOKEN']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('GET /healthz answers without a token and says nothing about the secrets; the log has no value', async () => {
     const server = await start();
     await fetch(`${server.url}/secrets`, { method: 'POST', headers, body: JSON.stringify({ name: 'ONE', value: canary(1) }) });

@@ -57,6 +57,33 @@ describe('px ui', () => {
     expect(JSON.stringify(result)).not.toContain(canary(1));
   });
 
+  it("for an admin token, a line names the service tokens that may read the selected secret once one may; a reader's screen has none", async () => {
+    await server.store.put('API_KEY', canary(1));
+    await server.store.put('DATABASE_URL', canary(2));
+    // Before any grant there is nothing to say, as `px secret list` leaves out READABLE BY.
+    const early = ui();
+    await early.waitForFrame(/DATABASE_URL/);
+    await early.type('q');
+    await early.done;
+    expect(early.frames().join('\n')).not.toMatch(/readable by|no service token/);
+    const service = await server.addToken('service', { name: 'billing-api', grant: ['API_KEY'] });
+    const admin = ui();
+    await admin.waitForFrame(/API_KEY is readable by billing-api/);
+    await admin.type('j');
+    await admin.waitForFrame(/DATABASE_URL: no service token may read it/);
+    await admin.type('q');
+    const shown = await admin.done;
+    expect(JSON.stringify([shown, admin.frames()])).not.toContain(service.token);
+    expect(JSON.stringify([shown, admin.frames()])).not.toContain(canary(1));
+
+    const reader = await server.addToken('reader');
+    const other = ui({ PX_TOKEN: reader.token });
+    await other.waitForFrame(/DATABASE_URL/);
+    await other.type('q');
+    await other.done;
+    expect(other.frames().join('\n')).not.toMatch(/readable by|no service token/);
+  });
+
   it('creates, replaces and deletes on the endpoint; values never in a frame', async () => {
     keychain.items.clear();
     const session = ui();

@@ -1,5 +1,3 @@
-import type { SecretsBackend } from '../../core/backend.js';
-import type { EndpointClient } from '../../core/endpoint-client.js';
 import { manifestSecret } from '../../core/manifest/manifest.js';
 import { secretStatus, type SecretStatus } from '../../core/manifest/plan.js';
 import { line, type Io } from '../../cli/io.js';
@@ -41,7 +39,12 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   const { backend, target, project, env } = session;
   const found: { readers: Map<string, string[]> | null } = { readers: null };
   // After the list, so a refused token is told by the list itself.
-  const alsoRead = args.json ? undefined : async (): Promise<void> => void (found.readers = await readersFor(backend, project.root));
+  const alsoRead = args.json
+    ? undefined
+    : async (): Promise<void> => {
+        const { readersFor } = await import('../../core/access/readers.js');
+        found.readers = await readersFor(backend, project.root);
+      };
   const state = await readStoredState(session, { values: true, alsoRead });
   const { manifest } = project;
   const now = Date.now();
@@ -85,21 +88,6 @@ export function secretListView(target: string, rows: ListRow[], stored: number, 
     empty: stored === 0 ? 'No secrets yet. Add one with `px secret create NAME`, import a file with `px secret import`, or run `px setup`.' : undefined,
     footer: `${count(stored, 'secret')}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${staleNote}`,
   };
-}
-
-/**
- * Which service tokens may read each name, when the caller can know: an admin token on an
- * endpoint, or the local px server's access file next to the local store. Null otherwise.
- */
-async function readersFor(backend: SecretsBackend, root: string): Promise<Map<string, string[]> | null> {
-  const { endpointReaders, readersByName } = await import('../../core/access/readers.js');
-  if ('call' in backend) {
-    const { AccessClient } = await import('../../core/access/access-client.js');
-    return endpointReaders(new AccessClient(backend as EndpointClient));
-  }
-  const { readAccessFile } = await import('../../core/access/file-access-store.js');
-  const file = await readAccessFile(root);
-  return file ? readersByName(file) : null;
 }
 
 /** What the count line adds for stale secrets: which ones, and how to rotate them. */

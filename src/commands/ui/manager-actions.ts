@@ -3,6 +3,7 @@
 // core calls the one-shot commands make, so the UI and `px secret …` agree on every rule.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SecretEntry, SecretsBackend } from '../../core/backend.js';
+import { readersFor } from '../../core/access/readers.js';
 import { chunkEntries } from '../../core/chunks.js';
 import { DeployCredentials } from '../../core/deploy-credentials.js';
 import { PxError } from '../../core/errors.js';
@@ -105,7 +106,12 @@ export class ManagerSession implements ManagerActions {
       for (const secret of needs.secrets) {
         if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: 'missing', generated: secret.generatable });
       }
-      return { label, rows: rows.sort(byName) };
+      // For an admin, which service tokens may read each one (names of tokens, never a token);
+      // as in `px secret list`, only once some token may read something.
+      const readers = await readersFor(opened.backend, this.project.root);
+      const shown = readers !== null && readers.size > 0;
+      if (shown) for (const row of rows) row.readers = readers.get(row.name) ?? [];
+      return { label, rows: rows.sort(byName), ...(shown ? { readers: true } : {}) };
     } catch (error) {
       return { label, rows: [], error: describeError(error) };
     }

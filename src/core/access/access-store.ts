@@ -49,8 +49,11 @@ export interface AccessStore {
   listTokens(): Promise<TokenRecord[]>;
   /** Removes the token with its requests and grants; false when absent. */
   removeToken(id: string): Promise<boolean>;
-  /** Marks it approved; null when absent. */
-  approveToken(id: string): Promise<TokenRecord | null>;
+  /**
+   * Marks it approved and grants what it asked for so far (its pending requests), as one change:
+   * a failure leaves neither done. Null when absent.
+   */
+  approveToken(id: string, at: string): Promise<TokenRecord | null>;
   /** Records a use; stores may write it later (it is not worth a write per request). */
   touchToken(id: string, at: string): void;
 
@@ -59,6 +62,7 @@ export interface AccessStore {
   listRequests(): Promise<AccessRequest[]>;
   /** Adds names to a pending request (a service asking again before anyone decided). */
   extendRequest(id: string, names: string[]): Promise<AccessRequest | null>;
+  /** Approving a request also approves its token, as one change (a failure leaves neither done). */
   decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null>;
   /** The names approved requests granted to the token. Called on every value read. */
   grantedNames(tokenId: string): Promise<ReadonlySet<string>>;
@@ -147,13 +151,12 @@ export class MemoryAccessStore implements AccessStore {
     return true;
   }
 
-  async approveToken(id: string): Promise<TokenRecord | null> {
+  async approveToken(id: string, at: string): Promise<TokenRecord | null> {
     const token = this.state.tokens.find((candidate) => candidate.id === id);
     if (!token) return null;
-    if (!token.approved) {
-      token.approved = true;
-      await this.changed();
-    }
+    const pending = this.state.requests.filter((request) => request.tokenId === id && request.status === 'pending');
+    if (token.approved && pending.length === 0) return token;
+    await this.changeTogether(token, pending, 'approved', at);
     return token;
   }
 
@@ -187,11 +190,32 @@ export class MemoryAccessStore implements AccessStore {
   async decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null> {
     const request = this.state.requests.find((candidate) => candidate.id === id);
     if (!request) return null;
-    request.status = status;
-    request.decidedAt = at;
-    this.reindex();
-    await this.changed();
+    const token = status === 'approved' ? this.state.tokens.find((candidate) => candidate.id === request.tokenId) : undefined;
+    await this.changeTogether(token, [request], status, at);
     return request;
+  }
+
+  /**
+   * Approves `token` (when given) and decides `requests`, then writes the state once. When that
+   * write fails, the state is put back as it was, so neither shows as done, here or on disk.
+   */
+  private async changeTogether(token: TokenRecord | undefined, requests: AccessRequest[], status: 'approved' | 'denied', at: string): Promise<void> {
+    const wasApproved = token?.approved;
+    const before = requests.map((request) => ({ request, status: request.status, decidedAt: request.decidedAt }));
+    if (token) token.approved = true;
+    for (const request of requests) {
+      request.status = status;
+      request.decidedAt = at;
+    }
+    this.reindex();
+    try {
+      await this.changed();
+    } catch (error) {
+      if (token && wasApproved !== undefined) token.approved = wasApproved;
+      for (const { request, status: was, decidedAt } of before) Object.assign(request, { status: was, decidedAt });
+      this.reindex();
+      throw error;
+    }
   }
 
   async grantedNames(tokenId: string): Promise<ReadonlySet<string>> {

@@ -143,7 +143,8 @@ export class FileAccessStore extends MemoryAccessStore {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.touched) await this.changed();
-    await this.writing;
+    // A write that failed earlier was reported to its caller; the state on disk is the last good one.
+    await this.writing.catch(() => undefined);
     await new Promise<void>((resolve) => this.log.end(resolve));
   }
 }

@@ -1,6 +1,8 @@
 // Which tokens may read each secret, for an admin's `px secret list`: approved service tokens and
 // the names their approved requests granted. From the endpoint (GET /tokens and
 // /access-requests, admin only), or from the local px server's access file.
+import type { SecretsBackend } from '../backend.js';
+import type { EndpointClient } from '../endpoint-client.js';
 import type { AccessClient } from './access-client.js';
 
 export interface GrantSource {
@@ -34,4 +36,19 @@ export async function endpointReaders(client: AccessClient): Promise<Map<string,
     if ((error as { kind?: string }).kind === 'auth') return null;
     throw error;
   }
+}
+
+/**
+ * Which service tokens may read each name, when the caller can know: an admin token on an
+ * endpoint, or the local px server's access file next to the local store. Null otherwise.
+ * For `px secret list` and `px ui`.
+ */
+export async function readersFor(backend: SecretsBackend, root: string): Promise<Map<string, string[]> | null> {
+  if ('call' in backend) {
+    const { AccessClient } = await import('./access-client.js');
+    return endpointReaders(new AccessClient(backend as EndpointClient));
+  }
+  const { readAccessFile } = await import('./file-access-store.js');
+  const file = await readAccessFile(root);
+  return file ? readersByName(file) : null;
 }

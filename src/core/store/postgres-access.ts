@@ -108,9 +108,14 @@ export class PostgresAccessStore implements AccessStore {
     return rows.length > 0;
   }
 
-  async approveToken(id: string): Promise<TokenRecord | null> {
-    const [row] = await this.sql<TokenRow[]>`update px_tokens set approved = true where id = ${id} returning *`;
-    return row ? tokenOf(row) : null;
+  async approveToken(id: string, at: string): Promise<TokenRecord | null> {
+    // One transaction: the token is never approved without what it asked for, nor the other way round.
+    return this.sql.begin(async (tx) => {
+      const [row] = await tx<TokenRow[]>`update px_tokens set approved = true where id = ${id} returning *`;
+      if (!row) return null;
+      await tx`update px_access_requests set status = 'approved', decided_at = ${at} where token_id = ${id} and status = 'pending'`;
+      return tokenOf(row);
+    });
   }
 
   touchToken(id: string, at: string): void {
@@ -145,8 +150,13 @@ export class PostgresAccessStore implements AccessStore {
   }
 
   async decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null> {
-    const [row] = await this.sql<RequestRow[]>`update px_access_requests set status = ${status}, decided_at = ${at} where id = ${id} returning *`;
-    return row ? requestOf(row) : null;
+    // One transaction: a granted request and its token's approval are written together or not at all.
+    return this.sql.begin(async (tx) => {
+      const [row] = await tx<RequestRow[]>`update px_access_requests set status = ${status}, decided_at = ${at} where id = ${id} returning *`;
+      if (!row) return null;
+      if (status === 'approved') await tx`update px_tokens set approved = true where id = ${row.token_id} and not approved`;
+      return requestOf(row);
+    });
   }
 
   async grantedNames(tokenId: string): Promise<ReadonlySet<string>> {
