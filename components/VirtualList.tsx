@@ -18,6 +18,7 @@ const STATUS_COLOR: Record<RowStatus, string | undefined> = {
   configured: 'green',
   generated: 'green',
   missing: 'red',
+  'optional, not set': undefined,
   invalid: 'red',
   stale: 'yellow',
   'not in manifest': undefined,

@@ -50,6 +50,18 @@ describe('states', () => {
     expect(frame).toMatch(/SMTP_PASSWORD +— +missing/);
     expect(frame).toContain('CLOUDFLARE_API_TOKEN');
     expect(frame).toContain('Deploy credentials · 1 row · OS keychain (test)');
+    expect(frame).toContain('px · store development · development · 1 missing: s sets up');
+  });
+
+  it('an optional secret that is not set is not missing: its own status, and the status line counts only required ones', async () => {
+    const { instance } = mount(fakeTarget({ secrets: ['API_KEY'], declared: ['API_KEY'], optional: ['LOG_LEVEL'], history: true }));
+    let frame = await frameMatching(instance, /LOG_LEVEL/);
+    expect(frame).toMatch(/LOG_LEVEL +— +optional, not set/);
+    expect(frame).not.toContain('missing');
+    await press(instance, 'j', 'd');
+    frame = await frameMatching(instance, /LOG_LEVEL is not stored: nothing to delete\./);
+    await press(instance, 'h');
+    await frameMatching(instance, /LOG_LEVEL is not stored: no history yet\./);
   });
 
   for (const [what, message] of [

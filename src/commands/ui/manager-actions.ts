@@ -102,7 +102,7 @@ export class ManagerSession implements ManagerActions {
       const names = new Set(stored.map((meta) => meta.name));
       // A secret the app fetches itself (remote_fetch) is not px's to hold: absent, it is not missing.
       for (const secret of needs.secrets) {
-        if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: 'missing', generated: secret.generatable });
+        if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: secret.required ? 'missing' : 'optional, not set', generated: secret.generatable });
       }
       return { label, rows: rows.sort(byName) };
     } catch (error) {
