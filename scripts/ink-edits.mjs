@@ -16,3 +16,18 @@ export const mayBeRgiEmoji = (segment) => (segment.length > 1 || segment.charCod
 export function sameStyles(from, to) {
   return from.length === to.length && from.every((code, i) => code.code === to[i].code && code.endCode === to[i].endCode);
 }
+
+/**
+ * The grapheme clusters of `text`: in text of printable ASCII and ESC alone each character is one
+ * (no rule joins two of them; the only ASCII pair that is one cluster is CR LF), which is what
+ * Intl.Segmenter, walked character by character in cold code, would say. Other text goes to it.
+ */
+export function graphemes(text, segmenter) {
+  if (!/^[\u001b\u0020-\u007e]*$/.test(text)) return segmenter.segment(text);
+  const clusters = [];
+  for (let index = 0; index < text.length; index++) clusters.push({ segment: text[index], index });
+  return clusters;
+}
+
+/** One printable ASCII character: string-width's answer for it is 1 (not wide, not ambiguous, nothing trails). */
+export const isPrintableAscii = (segment) => segment.length === 1 && segment >= ' ' && segment <= '~';

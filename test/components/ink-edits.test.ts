@@ -1,8 +1,9 @@
-// The premises of the two shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
+// The premises of the shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
 // they change how fast the first frame is drawn, never what it shows.
 import { diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
 import { expect, it } from 'vitest';
-import { mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+import stringWidth from 'string-width';
+import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -51,4 +52,26 @@ it('the style difference of two equal style lists is empty, and the shortcut tel
     }
   }
   expect(equal).toBeGreaterThan(cells.length);
+});
+
+it('a line of printable ASCII and ESC splits into the graphemes Intl.Segmenter finds; other lines go to it', () => {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const asIntl = (text: string) => Array.from(segmenter.segment(text), ({ segment, index }) => ({ segment, index }));
+  const alphabet = '\u001b[m;0123456789 abcXYZ~!#*_-()';
+  for (let n = 0; n < 500; n++) {
+    let text = '';
+    for (let i = 0; i < n % 60; i++) text += alphabet[(n * 7 + i * 13) % alphabet.length];
+    expect(Array.from(graphemes(text, segmenter))).toEqual(asIntl(text));
+  }
+  for (const text of ['a\r\nb', 'e\u0301', '› API_KEY', '\u{1F468}\u200D\u{1F469}']) expect(Array.from(graphemes(text, segmenter), ({ segment, index }) => ({ segment, index }))).toEqual(asIntl(text));
+});
+
+it('string-width counts one printable ASCII character as 1 inside any line', () => {
+  for (let code = 0; code < 0x80; code++) {
+    const char = String.fromCharCode(code);
+    if (!isPrintableAscii(char)) continue;
+    // After a non-ASCII character, string-width measures cluster by cluster, as the shortcut does.
+    expect(stringWidth(`·${char}`) - stringWidth('·'), JSON.stringify(char)).toBe(1);
+  }
+  expect(['\u001b', '\t', '\u007f', 'ab', '·'].filter(isPrintableAscii)).toEqual([]);
 });
