@@ -274,11 +274,20 @@ describe('keys', () => {
     expect(instance.lastFrame()).toContain('KEEP');
   });
 
-  it('10,000 rows: only a screenful is drawn, and End reaches the last one', async () => {
+  it('10,000 rows: only a screenful is drawn; PgDn and PgUp move a list height, End and Home reach the ends', async () => {
     const names = Array.from({ length: 10_000 }, (_, i) => `SECRET_${String(i).padStart(5, '0')}`);
     const { instance } = mount(fakeTarget({ secrets: names }), { columns: 100, rows: 30 });
     await frameMatching(instance, /SECRET_00000/);
     expect(instance.lastFrame()!.split('\n').length).toBe(29);
+    // 29 lines of 30: the status line, the pane's title and header, 22 rows, the credentials' title and line, the message and key lines.
+    await press(instance, KEY.pageDown);
+    await frameMatching(instance, /› SECRET_00022/);
+    await press(instance, KEY.pageDown, KEY.pageUp, KEY.pageUp);
+    await frameMatching(instance, /› SECRET_00000/);
+    await press(instance, KEY.end);
+    await frameMatching(instance, /› SECRET_09999/);
+    await press(instance, KEY.home);
+    await frameMatching(instance, /› SECRET_00000/);
     await press(instance, KEY.end);
     await frameMatching(instance, /› SECRET_09999/);
     await press(instance, '/', '0', '9', '9', '9');
