@@ -3,7 +3,7 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Confirm } from './Confirm.js';
 import { useKeypress, type Keypress } from './keypress.js';
 import { LineInput } from './LineInput.js';
-import { filterRows, fit, type HistoryEntry, type ImportPlan, type ManagerActions, type PaneData, type PaneId } from './manager-model.js';
+import { filterRows, fit, isStored, type HistoryEntry, type ImportPlan, type ManagerActions, type PaneData, type PaneId } from './manager-model.js';
 import { EnvironmentSwitcher, HelpPanel, HistoryPanel, ImportPanel } from './ManagerPanels.js';
 import { SetupWizard } from './SetupWizard.js';
 import { ValuePrompt } from './ValuePrompt.js';
@@ -137,7 +137,7 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
     if (input === 's') return startSetup();
     if (!'eghd'.includes(input)) return;
     if (!current) return setMessage({ text: 'Nothing selected.', error: true });
-    const stored = current.status !== 'missing';
+    const stored = isStored(current);
     if (input === 'e') return setMode({ kind: 'value', name: current.name, attempt: 0 });
     if (input === 'd') return stored ? setMode({ kind: 'confirm-delete', name: current.name }) : setMessage({ text: `${current.name} is not stored: nothing to delete.`, error: true });
     if (input === 'g') {
@@ -197,7 +197,7 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
   const nameEntered = (name: string): void => {
     const problem = actions.checkName(pane, name);
     if (problem) return setMode({ kind: 'name', problem });
-    const exists = (data?.[pane].rows ?? []).some((row) => row.name === name && row.status !== 'missing');
+    const exists = (data?.[pane].rows ?? []).some((row) => row.name === name && isStored(row));
     setMode(exists ? { kind: 'confirm-replace', name } : { kind: 'value', name, attempt: 0 });
   };
   const valueEntered = (name: string, value: string, attempt: number): void => {
@@ -214,7 +214,9 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
   };
 
   const width = columns - 1;
-  const status = `px · ${label || '…'} · ${env}`;
+  // Only required secrets count as needing setup; an optional one may stay unset.
+  const needed = useMemo(() => data?.secrets.rows.filter((row) => row.status === 'missing').length ?? 0, [data]);
+  const status = `px · ${label || '…'} · ${env}${needed > 0 ? ` · ${needed} missing: s sets up` : ''}`;
   const body = (): React.ReactElement => {
     switch (mode.kind) {
       case 'list':

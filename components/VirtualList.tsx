@@ -18,6 +18,7 @@ const STATUS_COLOR: Record<RowStatus, string | undefined> = {
   configured: 'green',
   generated: 'green',
   missing: 'red',
+  'optional, not set': undefined,
   invalid: 'red',
   stale: 'yellow',
   'not in manifest': undefined,
@@ -53,9 +54,10 @@ export function VirtualList({ rows, selected, height, columns, now, focused, emp
         const { name, updated, status } = rowText(row, columns, now);
         const current = index === selected && focused;
         return (
+          // One string before the status: each text child is a node Ink lays out and draws.
           <Text key={row.name} wrap="truncate" inverse={current}>
-            {current ? '› ' : '  '}
-            {name}  {updated}  <Text color={current ? undefined : STATUS_COLOR[row.status ?? 'not in manifest']}>{status}</Text>
+            {`${current ? '› ' : '  '}${name}  ${updated}  `}
+            <Text color={current ? undefined : STATUS_COLOR[row.status ?? 'not in manifest']}>{status}</Text>
           </Text>
         );
       })}

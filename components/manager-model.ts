@@ -5,7 +5,11 @@ import type { SetupActions } from './setup-model.js';
 
 export type PaneId = 'secrets' | 'credentials';
 
-export type RowStatus = 'configured' | 'missing' | 'stale' | 'invalid' | 'generated' | 'not in manifest';
+/**
+ * `missing` is a required secret that is not stored: setup (`s`) is for it. An optional one that
+ * is not stored is `optional, not set`, as `px setup` and `px secret list` say it.
+ */
+export type RowStatus = 'configured' | 'missing' | 'optional, not set' | 'stale' | 'invalid' | 'generated' | 'not in manifest';
 
 export interface ManagerRow {
   name: string;
@@ -81,6 +85,11 @@ export interface ManagerActions {
   setup(env: string): Promise<SetupActions>;
 }
 
+/** Whether the row is a stored one (a declared one that is not stored has nothing to replace, delete or show the history of). */
+export function isStored(row: ManagerRow): boolean {
+  return row.status !== 'missing' && row.status !== 'optional, not set';
+}
+
 /** Rows whose name contains `filter`, ignoring case; the same rows when the filter is empty. */
 export function filterRows(rows: ManagerRow[], filter: string): ManagerRow[] {
   if (filter === '') return rows;
@@ -104,7 +113,7 @@ export function relativeTime(iso: string | undefined, now: Date): string {
 }
 
 export const UPDATED_WIDTH = 12;
-export const STATUS_WIDTH = 15;
+export const STATUS_WIDTH = 17;
 
 /** `text` cut to `width` columns with an ellipsis, or padded to it: a row never wraps. */
 export function fit(text: string, width: number): string {

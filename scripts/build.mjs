@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
+import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -83,6 +84,9 @@ const launcherCommands = (fast) => ({
   },
 });
 
+/** A filter for one file of the repository, `path` relative to this script. */
+const exactly = (path) => new RegExp(`^${fileURLToPath(new URL(path, import.meta.url)).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}$`);
+
 /** Edits a third-party file at build time; fails the build when the text to edit is gone. */
 const edit = (name, filter, replacements) => ({
   name,
@@ -143,6 +147,25 @@ await build({
     // Without fetch, yoga decodes its WebAssembly directly instead of loading Node's whole fetch
     // stack (~10 ms) to read a data: URL.
     edit('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [['"function"!=typeof fetch', 'true']]),
+    // The first frame of `px ui` is 3,000 cells of cold code: shortcuts, see ink-edits.mjs.
+    edit('ansi-diff-of-equal-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/, [
+      ['export function diffAnsiCodes(from, to) {', `const sameStyles = ${sameStyles};\nexport function diffAnsiCodes(from, to) {\n    if (sameStyles(from, to)) return [];`],
+    ]),
+    edit('ansi-codes-of-none', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/, [
+      ['export function ansiCodesToString(codes) {', 'export function ansiCodesToString(codes) {\n    if (codes.length === 0) return "";'],
+    ]),
+    // Ink's string-width (wrap-ansi keeps an older copy, without the expression) builds its RGI
+    // emoji expression on the first cluster that could be one, rather than as Ink loads.
+    edit('string-width-emoji-when-needed', exactly('../node_modules/string-width/index.js'), [
+      ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', `const mayBeRgiEmoji = ${mayBeRgiEmoji};\nlet rgiEmojiRegex;\nconst isRgiEmoji = (segment) => mayBeRgiEmoji(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);`],
+      ['if (rgiEmojiRegex.test(segment) ||', 'if (isRgiEmoji(segment) ||'],
+      ['\tfor (const {segment} of segmenter.segment(string)) {', `const isPrintableAscii = ${isPrintableAscii};\n\tfor (const {segment} of segmenter.segment(string)) {\n\t\tif (isPrintableAscii(segment)) {\n\t\t\twidth += 1;\n\t\t\tcontinue;\n\t\t}`],
+    ]),
+    // Ink's tokenizer walks each line of a frame grapheme by grapheme; a plain line, char by char.
+    edit('ansi-tokenize-plain-lines', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, [
+      ['    for (const { segment, index } of segmenter.segment(str)) {', `    for (const { segment, index } of graphemes(str, segmenter)) {`],
+      ['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', `const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });\n${graphemes}`],
+    ]),
     // Ink's only top-level awaits load its devtools when DEV=true, which px never sets.
     edit('ink-without-devtools', /ink[\\/]build[\\/]reconciler\.js$/, [
       ["await import('./devtools.js')", 'undefined'],

@@ -50,6 +50,18 @@ describe('states', () => {
     expect(frame).toMatch(/SMTP_PASSWORD +— +missing/);
     expect(frame).toContain('CLOUDFLARE_API_TOKEN');
     expect(frame).toContain('Deploy credentials · 1 row · OS keychain (test)');
+    expect(frame).toContain('px · store development · development · 1 missing: s sets up');
+  });
+
+  it('an optional secret that is not set is not missing: its own status, and the status line counts only required ones', async () => {
+    const { instance } = mount(fakeTarget({ secrets: ['API_KEY'], declared: ['API_KEY'], optional: ['LOG_LEVEL'], history: true }));
+    let frame = await frameMatching(instance, /LOG_LEVEL/);
+    expect(frame).toMatch(/LOG_LEVEL +— +optional, not set/);
+    expect(frame).not.toContain('missing');
+    await press(instance, 'j', 'd');
+    frame = await frameMatching(instance, /LOG_LEVEL is not stored: nothing to delete\./);
+    await press(instance, 'h');
+    await frameMatching(instance, /LOG_LEVEL is not stored: no history yet\./);
   });
 
   for (const [what, message] of [
@@ -283,11 +295,20 @@ describe('keys', () => {
     expect(instance.lastFrame()).toContain('KEEP');
   });
 
-  it('10,000 rows: only a screenful is drawn, and End reaches the last one', async () => {
+  it('10,000 rows: only a screenful is drawn; PgDn and PgUp move a list height, End and Home reach the ends', async () => {
     const names = Array.from({ length: 10_000 }, (_, i) => `SECRET_${String(i).padStart(5, '0')}`);
     const { instance } = mount(fakeTarget({ secrets: names }), { columns: 100, rows: 30 });
     await frameMatching(instance, /SECRET_00000/);
     expect(instance.lastFrame()!.split('\n').length).toBe(29);
+    // 29 lines of 30: the status line, the pane's title and header, 22 rows, the credentials' title and line, the message and key lines.
+    await press(instance, KEY.pageDown);
+    await frameMatching(instance, /› SECRET_00022/);
+    await press(instance, KEY.pageDown, KEY.pageUp, KEY.pageUp);
+    await frameMatching(instance, /› SECRET_00000/);
+    await press(instance, KEY.end);
+    await frameMatching(instance, /› SECRET_09999/);
+    await press(instance, KEY.home);
+    await frameMatching(instance, /› SECRET_00000/);
     await press(instance, KEY.end);
     await frameMatching(instance, /› SECRET_09999/);
     await press(instance, '/', '0', '9', '9', '9');

@@ -1,7 +1,7 @@
 // The built px ui in a real terminal (tmux): it creates, replaces, deletes and filters on the
 // local store; no canary value ever reaches a frame or the scrollback; and after q, Ctrl+C and
 // kill -TERM the terminal's stty state is what it was, on the main screen with a cursor.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
@@ -105,6 +105,17 @@ it('creates, replaces, filters and deletes; q gives the terminal back; no value 
   seen.push(tty.history());
   for (const n of [1, 2, 3, 4]) for (const screen of seen) expect(screen).not.toContain(canary(n));
   expect(await stored()).toEqual(new Map([['API_KEY', canary(4)], ['NEW_TOKEN', canary(3)]]));
+});
+
+it('an optional secret that is not set shows as such, not as missing; the status line counts the required one', async () => {
+  writeFileSync(join(project.root, 'px.config.json'), JSON.stringify({ secrets: { API_KEY: { class: 'user_prompt' }, LOG_LEVEL: { class: 'user_prompt', required: false } } }));
+  const tty = startChecked('ui');
+  const screen = await look(tty, /LOG_LEVEL/);
+  expect(screen).toMatch(/API_KEY +— +missing/);
+  expect(screen).toMatch(/LOG_LEVEL +— +optional, not set/);
+  expect(screen).toContain('· 1 missing: s sets up');
+  tty.type('q');
+  expectTerminalBack(tty, await look(tty, /\[exit 0\]/));
 });
 
 it('Ctrl+C quits and gives the terminal back', async () => {

@@ -12,7 +12,9 @@ export const KEY = {
   down: '\u001b[B',
   backspace: '\u007f',
   ctrlC: '\u0003',
+  pageUp: '\u001b[5~',
   pageDown: '\u001b[6~',
+  home: '\u001b[H',
   end: '\u001b[F',
 } as const;
 

@@ -13,15 +13,17 @@ export interface FakeTarget {
   declared: Set<string>;
 }
 
+/** `optional`: declared names that are not required (shown as `optional, not set` when absent). */
 export function fakeTarget(
-  options: { secrets?: string[]; credentials?: string[]; declared?: string[]; generated?: string[]; history?: boolean; environments?: string[]; readers?: Record<string, string[]> } = {},
+  options: { secrets?: string[]; credentials?: string[]; declared?: string[]; optional?: string[]; generated?: string[]; history?: boolean; environments?: string[]; readers?: Record<string, string[]> } = {},
 ): FakeTarget {
   const values = { secrets: new Map<string, string>(), credentials: new Map<string, string>() };
   for (const name of options.secrets ?? []) values.secrets.set(name, `stored-${name}`);
   for (const name of options.credentials ?? []) values.credentials.set(name, `stored-${name}`);
   const updated = new Map<string, string>();
   const generated = new Set(options.generated ?? []);
-  const declared = new Set([...(options.declared ?? []), ...generated]);
+  const optional = new Set(options.optional ?? []);
+  const declared = new Set([...(options.declared ?? []), ...optional, ...generated]);
   const target: FakeTarget = { values, calls: [], declared, actions: undefined as unknown as ManagerActions };
   const rows = (pane: PaneId): ManagerRow[] => {
     const list: ManagerRow[] = [...values[pane].keys()].map((name) => ({
@@ -30,7 +32,7 @@ export function fakeTarget(
       status: declared.size === 0 ? undefined : declared.has(name) ? (generated.has(name) ? 'generated' : 'configured') : 'not in manifest',
       generated: generated.has(name),
     }));
-    if (pane === 'secrets') for (const name of declared) if (!values.secrets.has(name)) list.push({ name, status: 'missing', generated: generated.has(name) });
+    if (pane === 'secrets') for (const name of declared) if (!values.secrets.has(name)) list.push({ name, status: optional.has(name) ? 'optional, not set' : 'missing', generated: generated.has(name) });
     return list.sort((a, b) => (a.name < b.name ? -1 : 1));
   };
   const plans = new WeakMap<ImportPlan, Map<string, string>>();

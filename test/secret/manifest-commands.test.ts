@@ -232,7 +232,9 @@ describe('list statuses', () => {
     const plain = await px(['secret', 'list']);
     expect(plain.stdout).toMatch(/^OPENROUTER_API_KEY\s.*invalid$/m);
     expect(plain.stdout).toMatch(/^DATABASE_URL\s.*missing$/m);
-    expect(plain.stdout).toMatch(/3 secrets, 4 from px\.config\.json missing/);
+    // Optional ones are not missing: nothing fails without them.
+    expect(plain.stdout).toMatch(/^LOG_LEVEL\s.*optional, not set$/m);
+    expect(plain.stdout).toMatch(/3 secrets, 2 from px\.config\.json missing, 2 optional not set/);
     const staging = JSON.parse((await px(['secret', 'list', '--json', '--env', 'staging'])).stdout);
     expect(staging).toMatchObject({ env: 'staging', count: 0 });
   });

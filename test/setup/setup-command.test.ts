@@ -91,3 +91,22 @@ it('the endpoint failing while saving: its exit code, and what was saved before'
   expect(result.stderr).toContain(`before that, px saved API_KEY in ${server.url}`);
   expect(JSON.stringify(result)).not.toContain('canary');
 });
+
+for (const [what, code, change, said] of [
+  ['unreachable', 3, (): NodeJS.ProcessEnv => ({ ...env, PX_URL: 'http://127.0.0.1:9' }), /Cannot reach http:\/\/127\.0\.0\.1:9/],
+  ['401', 4, (): NodeJS.ProcessEnv => ({ ...env, PX_TOKEN: 'not-the-token' }), /401/],
+  ['500', 5, (): NodeJS.ProcessEnv => {
+      server.failNext(500);
+      return env;
+    }, /500/],
+] as const) {
+  it(`the endpoint ${what} before step 1: exit ${code}, one error line, no wizard`, async () => {
+    const session = startPx(['setup'], { cwd: project.root, env: change(), interactive: true });
+    const result = await session.done;
+    expect(result.code).toBe(code);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(said);
+    expect(JSON.stringify(result)).not.toContain('Step 2');
+  });
+}

@@ -22,7 +22,7 @@ const store = (namespace = 'development') => LocalStore.open({ root: project.roo
 const ui = (args: string[] = [], extra: NodeJS.ProcessEnv = {}): PxSession =>
   startPx(['ui', ...args], { cwd: project.root, env: { ...env, ...extra }, interactive: true, keychain: new MemoryKeychain() });
 
-it('statuses from the manifest: generated, invalid, missing, not in manifest; the app-fetched one is not missing', async () => {
+it('statuses from the manifest: generated, invalid, missing, optional, not in manifest; the app-fetched one is not missing', async () => {
   const development = await store();
   await development.put('JWT_SECRET', 'A'.repeat(32));
   await development.put('OPENROUTER_API_KEY', canary(1));
@@ -33,6 +33,10 @@ it('statuses from the manifest: generated, invalid, missing, not in manifest; th
   expect(frame).toMatch(/OPENROUTER_API_KEY +just now +invalid/);
   expect(frame).toMatch(/OLD_FLAG +just now +not in manifest/);
   expect(frame).toMatch(/SESSION_KEY +— +missing/);
+  // Optional in development: not set, but not missing either; only the required ones need setup.
+  expect(frame).toMatch(/LOG_LEVEL +— +optional, not set/);
+  expect(frame).toMatch(/SMTP_PASSWORD +— +optional, not set/);
+  expect(frame).toContain('px · local store (.px) · development · 2 missing: s sets up');
   expect(frame).not.toContain('VAULT_DB_PASSWORD');
   expect(frame).toContain('CLOUDFLARE_API_TOKEN');
   await session.type('q');
@@ -53,6 +57,14 @@ it('v lists the manifest’s environments; each shows its own namespace; --env s
   const staging = await session.waitForFrame(/STAGING_ONLY/);
   expect(staging).toContain('px · local store (.px) · staging');
   expect(staging).toContain('Runtime secrets · staging · 7 rows');
+  await session.type('v');
+  await session.waitForFrame(/staging \(current\)/);
+  await session.type('\u001b[B');
+  await session.press('enter');
+  // Required in production (the manifest's envs override).
+  const required = await session.waitForFrame(/SMTP_PASSWORD +— +missing/);
+  expect(required).toContain('Runtime secrets · production');
+  expect(required).toMatch(/LOG_LEVEL +— +optional, not set/);
   await session.type('q');
   expect((await session.done).code).toBe(0);
   const started = ui(['--env', 'production']);

@@ -15,7 +15,8 @@ export interface ListRow {
   name: string;
   createdAt?: string;
   updatedAt?: string;
-  status?: SecretStatus;
+  /** An optional secret that is not stored is not `missing`: nothing fails without it. */
+  status?: SecretStatus | 'optional, not set';
   /** For an admin: the service tokens that may read it. */
   readers?: string[];
 }
@@ -59,7 +60,8 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
     line(io.stdout, JSON.stringify({ target: backend.label, env: env.name, secrets: stored, missing, count: stored.length }));
     return 0;
   }
-  const rows: ListRow[] = [...stored, ...missing.map((name): ListRow => ({ name, status: 'missing' }))].sort(byName);
+  const absent = (name: string): ListRow => ({ name, status: manifestSecret(manifest, name, env.name)?.required === false ? 'optional, not set' : 'missing' });
+  const rows: ListRow[] = [...stored, ...missing.map(absent)].sort(byName);
   const { readers } = found;
   if (readers && readers.size > 0) for (const row of rows) row.readers = readers.get(row.name) ?? [];
   const staleNote = staleSecretsNote(rows.filter((row) => row.status === 'stale').map((row) => row.name));
@@ -69,11 +71,12 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   return 0;
 }
 
-const STATUS_TONE: Record<SecretStatus, Tone> = { configured: 'good', missing: 'bad', stale: 'warn', invalid: 'bad', 'not in manifest': 'dim' };
+const STATUS_TONE: Record<NonNullable<ListRow['status']>, Tone> = { configured: 'good', missing: 'bad', 'optional, not set': 'dim', stale: 'warn', invalid: 'bad', 'not in manifest': 'dim' };
 
 /** The one view of `px secret list`, for the terminal and for a pipe. */
 export function secretListView(target: string, rows: ListRow[], stored: number, exampleFile: string | undefined, terminal: boolean, now: Date, staleNote = ''): TableView {
   const missing = rows.filter((row) => row.status === 'missing').length;
+  const optional = rows.filter((row) => row.status === 'optional, not set').length;
   const withReaders = rows.some((row) => row.readers !== undefined);
   return {
     title: `Target: ${target}`,
@@ -86,7 +89,7 @@ export function secretListView(target: string, rows: ListRow[], stored: number, 
       ...(withReaders ? [{ text: row.readers?.length ? row.readers.join(', ') : '-' }] : []),
     ]),
     empty: stored === 0 ? 'No secrets yet. Add one with `px secret create NAME`, import a file with `px secret import`, or run `px setup`.' : undefined,
-    footer: `${count(stored, 'secret')}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${staleNote}`,
+    footer: `${count(stored, 'secret')}${missing > 0 ? `, ${missing} from ${exampleFile} missing` : ''}${optional > 0 ? `, ${optional} optional not set` : ''}${staleNote}`,
   };
 }
 

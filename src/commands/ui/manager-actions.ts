@@ -104,7 +104,7 @@ export class ManagerSession implements ManagerActions {
       const names = new Set(stored.map((meta) => meta.name));
       // A secret the app fetches itself (remote_fetch) is not px's to hold: absent, it is not missing.
       for (const secret of needs.secrets) {
-        if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: 'missing', generated: secret.generatable });
+        if (!names.has(secret.name) && secret.provide !== 'none') rows.push({ name: secret.name, status: secret.required ? 'missing' : 'optional, not set', generated: secret.generatable });
       }
       // For an admin, which service tokens may read each one (names of tokens, never a token);
       // as in `px secret list`, only once some token may read something.

@@ -1,0 +1,77 @@
+// The premises of the shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
+// they change how fast the first frame is drawn, never what it shows.
+import { diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
+import { expect, it } from 'vitest';
+import stringWidth from 'string-width';
+import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+
+it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
+  // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
+  const rgi = new RegExp('^\\p{RGI_Emoji}$', 'v');
+  // Each code point alone, as an emoji presentation, with a skin tone and as a keycap; and the
+  // sequences made of several emoji: a flag, a tag sequence and a ZWJ family.
+  const suffixes = ['', '\uFE0F', '\u{1F3FB}', '\uFE0F\u20E3'];
+  let emoji = 0;
+  for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
+    if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+    const base = String.fromCodePoint(codePoint);
+    for (const suffix of suffixes) {
+      const cluster = base + suffix;
+      if (!rgi.test(cluster)) continue;
+      emoji++;
+      if (!mayBeRgiEmoji(cluster)) throw new Error(`U+${codePoint.toString(16)} with ${JSON.stringify(suffix)} is an RGI emoji the shortcut skips`);
+    }
+  }
+  expect(emoji).toBeGreaterThan(1000);
+  for (const sequence of ['\u{1F1E9}\u{1F1EA}', '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}']) {
+    expect(rgi.test(sequence)).toBe(true);
+    expect(mayBeRgiEmoji(sequence)).toBe(true);
+  }
+  // What the manager draws is never asked about: its marks and ASCII.
+  for (const cluster of ['a', '1', '#', '*', '·', '—', '…', '›', '▸', '▏', '✓', '✗', '┌', '─']) expect(mayBeRgiEmoji(cluster)).toBe(false);
+});
+
+it('the style difference of two equal style lists is empty, and the shortcut tells them from unequal ones', () => {
+  const styles = (text: string) => styledCharsFromTokens(tokenize(text)).map((char) => char.styles);
+  const cells = [
+    ...styles('plain'),
+    ...styles('\u001b[1mbold\u001b[22m'),
+    ...styles('\u001b[32m\u001b[7mgreen inverse\u001b[27m\u001b[39m'),
+    ...styles('\u001b[2m\u001b[1mdim bold\u001b[22m'),
+    ...styles('\u001b[38;5;196mred\u001b[39m'),
+  ];
+  let equal = 0;
+  for (const from of cells) {
+    for (const to of cells) {
+      const same = sameStyles(from, to);
+      if (same) {
+        equal++;
+        expect(diffAnsiCodes(from, to)).toEqual([]);
+      }
+      expect(same).toBe(JSON.stringify(from) === JSON.stringify(to));
+    }
+  }
+  expect(equal).toBeGreaterThan(cells.length);
+});
+
+it('a line of printable ASCII and ESC splits into the graphemes Intl.Segmenter finds; other lines go to it', () => {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const asIntl = (text: string) => Array.from(segmenter.segment(text), ({ segment, index }) => ({ segment, index }));
+  const alphabet = '\u001b[m;0123456789 abcXYZ~!#*_-()';
+  for (let n = 0; n < 500; n++) {
+    let text = '';
+    for (let i = 0; i < n % 60; i++) text += alphabet[(n * 7 + i * 13) % alphabet.length];
+    expect(Array.from(graphemes(text, segmenter))).toEqual(asIntl(text));
+  }
+  for (const text of ['a\r\nb', 'e\u0301', '› API_KEY', '\u{1F468}\u200D\u{1F469}']) expect(Array.from(graphemes(text, segmenter), ({ segment, index }) => ({ segment, index }))).toEqual(asIntl(text));
+});
+
+it('string-width counts one printable ASCII character as 1 inside any line', () => {
+  for (let code = 0; code < 0x80; code++) {
+    const char = String.fromCharCode(code);
+    if (!isPrintableAscii(char)) continue;
+    // After a non-ASCII character, string-width measures cluster by cluster, as the shortcut does.
+    expect(stringWidth(`·${char}`) - stringWidth('·'), JSON.stringify(char)).toBe(1);
+  }
+  expect(['\u001b', '\t', '\u007f', 'ab', '·'].filter(isPrintableAscii)).toEqual([]);
+});
