@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { AuthRejected, UsageError } from './errors.js';
-import { keychainUnreachableReason, type Keychain } from './keychain.js';
+import { firstFound, keychainUnreachableReason, type Keychain } from './keychain.js';
 import { fsPromises } from './lazy-fs.js';
 
 export type KeySource = 'keychain' | 'env' | 'file';
@@ -94,12 +94,11 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
   const override = overrides[0];
   const unlike = override ? ' (PX_STORE_KEY is set, but to another key)' : '';
   if (source === 'keychain') {
-    let account = storeKeyAccount(storeId);
-    let hex: string | null;
+    const account = storeKeyAccount(storeId);
+    let hex: string | undefined;
     try {
-      hex = keyId !== undefined ? await ctx.keychain.get(STORE_KEY_SERVICE, rotatedKeyAccount(storeId, keyId)) : null;
-      if (hex) account = rotatedKeyAccount(storeId, keyId!);
-      else hex = await ctx.keychain.get(STORE_KEY_SERVICE, account);
+      // The key of a rotation first, then the store's own: asked together (one round trip on the desktop path).
+      hex = (await firstFound(ctx.keychain, STORE_KEY_SERVICE, keyId !== undefined ? [rotatedKeyAccount(storeId, keyId), account] : [account]))?.value;
     } catch (error) {
       if (!(error instanceof AuthRejected)) throw error;
       throw new AuthRejected(
