@@ -1,7 +1,6 @@
 // Atomic file replacement: temp file in the same directory, fsync, rename, fsync the directory.
 // Hand-rolled (rather than write-file-atomic) for the directory fsync, which makes the rename
 // itself durable, and to keep this hot path free of extra dependencies.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fsPromises } from './lazy-fs.js';
@@ -14,7 +13,7 @@ const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const { open, rename, unlink } = fsPromises();
-  const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temp, CREATE_NEW, mode);
     try {
