@@ -1,10 +1,9 @@
 // Atomic file replacement: temp file in the same directory, fsync, rename, fsync the directory.
 // Hand-rolled (rather than write-file-atomic) for the directory fsync, which makes the rename
 // itself durable, and to keep this hot path free of extra dependencies.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fsPromises } from './lazy-fs.js';
 
 const tempPrefix = (path: string): string => `.${basename(path)}.`;
 /** 0 on Windows, which has no such flag. */
@@ -13,7 +12,8 @@ export const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW;
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const { open, rename, unlink } = fsPromises();
+  const temp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temp, CREATE_NEW, mode);
     try {
@@ -42,6 +42,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
  * while holding the lock that every writer of `path` takes.
  */
 export async function removeLeftoverTemps(path: string): Promise<void> {
+  const { readdir, unlink } = fsPromises();
   const prefix = tempPrefix(path);
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
   await Promise.all(names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => unlink(join(dirname(path), name)).catch(() => undefined)));

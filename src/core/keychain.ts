@@ -25,6 +25,9 @@ const SECRET_SERVICE_CALL_TIMEOUT_MS = 2000;
 
 export interface Keychain {
   get(service: string, account: string): Promise<string | null>;
+  /** The first of `accounts`, in order, that has a value (as get() one after another would find
+   *  it), asked at once where the keychain can: the OS keychain's own lookups share one round trip. */
+  getFirst?(service: string, accounts: readonly string[]): Promise<{ account: string; value: string } | null>;
   set(service: string, account: string, value: string): Promise<void>;
   /** True when something was deleted. */
   delete(service: string, account: string): Promise<boolean>;
@@ -180,8 +183,18 @@ async function enumerate(service: string, withValues: boolean, env: NodeJS.Proce
   });
 }
 
+/** The first of `accounts` that has a value in `keychain`: its getFirst, else get() one after another. */
+export async function firstFound(keychain: Keychain, service: string, accounts: readonly string[]): Promise<{ account: string; value: string } | null> {
+  if (keychain.getFirst) return keychain.getFirst(service, accounts);
+  for (const account of accounts) {
+    const value = await keychain.get(service, account);
+    if (value !== null) return { account, value };
+  }
+  return null;
+}
+
 /** The real keychain. The native module is loaded on first use only. */
-export function openKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
+export function openKeychain(env: NodeJS.ProcessEnv = process.env): Required<Keychain> {
   let ready: Promise<void> | undefined;
   const check = (): Promise<void> => {
     const reason = keychainUnreachableReason(env);
@@ -218,8 +231,16 @@ export function openKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
   };
   return {
     async get(service, account) {
-      const found = await ownLookup(service, account);
-      return found !== undefined ? found : onEntry(service, account, (entry) => entry.getPassword());
+      return (await this.getFirst(service, [account]))?.value ?? null;
+    },
+    async getFirst(service, accounts) {
+      // px's own lookups go out together; what they leave undecided, the library answers one by one, in order.
+      const found = await Promise.all(accounts.map((account) => ownLookup(service, account)));
+      for (const [i, account] of accounts.entries()) {
+        const value = found[i] !== undefined ? found[i] : await onEntry(service, account, (entry) => entry.getPassword());
+        if (value !== null) return { account, value };
+      }
+      return null;
     },
     set: (service, account, value) => onEntry(service, account, (entry) => entry.setPassword(value)),
     delete: (service, account) => onEntry(service, account, (entry) => entry.deleteCredential()),

@@ -10,8 +10,7 @@
 // each file's authenticated data names its environment. API: LocalStore.open({ root, namespace }),
 // storeFiles(namespace), localNamespaces(root).
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, existsSync, fstatSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
 import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
@@ -19,7 +18,7 @@ import { AuthRejected, UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
 import { nameProblem, valueProblem } from './names.js';
 import { STORE_DIR, STORE_FILE } from './project.js';
-import { assertPxDir, ensurePxDir, openOwnFile } from './px-dir.js';
+import { assertOwnFile, assertPxDir, ensurePxDir, openOwnFile, openReadOnly, readOwnFile } from './px-dir.js';
 import type { PutResult, RollbackResult, SecretStore } from './store.js';
 import { localActor, nextVersionNumber, rollbackSource, versionList, withNewVersion, type ChangeBy, type VersionMeta } from './secret-versions.js';
 import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
@@ -124,7 +123,7 @@ export class LocalStore implements SecretStore {
     readonly root: string,
     private readonly ctx: KeyContext,
     /** Who a change without `change.by` is recorded as (the OS user; a server passes its caller). */
-    private readonly actor: string,
+    private readonly actorGiven: string | undefined,
     namespace: string,
   ) {
     this.namespace = namespace;
@@ -138,8 +137,14 @@ export class LocalStore implements SecretStore {
   static async open(options: { root: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn?: (line: string) => void; actor?: string; namespace?: string }): Promise<LocalStore> {
     assertPxDir(options.root);
     const ctx = { env: options.env, keychain: options.keychain ?? openKeychain(options.env), warn: options.warn ?? (() => undefined) };
-    return new LocalStore(options.root, ctx, options.actor ?? localActor(options.env), options.namespace ?? DEFAULT_NAMESPACE);
+    return new LocalStore(options.root, ctx, options.actor, options.namespace ?? DEFAULT_NAMESPACE);
   }
+
+  /** Asked on the first write only: the OS user's name costs a passwd lookup that reads never need. */
+  private get actor(): string {
+    return (this.actorOnce ??= this.actorGiven ?? localActor(this.ctx.env));
+  }
+  private actorOnce?: string;
 
   async list(): Promise<SecretMeta[]> {
     const doc = (await this.read())?.doc ?? new Map<string, Secret>();
@@ -346,7 +351,7 @@ export class LocalStore implements SecretStore {
     for (const namespace of localNamespaces(this.root)) {
       if (namespace === this.namespace) continue;
       const file = storeFiles(namespace).snapshot;
-      const raw = await readWithStamp(join(this.root, file), file);
+      const raw = readWithStamp(join(this.root, file), file);
       if (!raw) continue;
       const { header } = parseSnapshot(raw.raw, file);
       return { header: { ...header, generation: 0 }, key: await this.keyFor(header) };
@@ -445,19 +450,24 @@ export class LocalStore implements SecretStore {
     return this.reload();
   }
 
-  private async readNewRecords(state: State): Promise<State> {
+  private readNewRecords(state: State): State {
     const journal = state.journal!;
-    const file = await openOwnFile(this.journalPath, this.files.journal, constants.O_RDONLY);
+    const fd = openReadOnly(this.journalPath, this.files.journal);
     try {
-      const info = await file.stat();
-      const raw = Buffer.alloc(info.size - journal.end);
-      if (raw.length > 0) await file.read(raw, 0, raw.length, journal.end);
+      const info = fstatSync(fd);
+      assertOwnFile(info, this.files.journal);
+      const raw = Buffer.alloc(Math.max(0, info.size - journal.end));
+      for (let done = 0; done < raw.length; ) {
+        const got = readSync(fd, raw, done, raw.length - done, journal.end + done);
+        if (got === 0) break;
+        done += got;
+      }
       const read = readRecords(raw, 0, journal.nextIndex, state.key, this.journalOf(state.version, state.header));
       for (const record of read.records) applyRecord(state.doc, record);
       state.journal = { ...journal, stamp: stampOf(info), end: journal.end + read.end, torn: read.torn, nextIndex: journal.nextIndex + read.records.length };
       return state;
     } finally {
-      await file.close();
+      closeSync(fd);
     }
   }
 
@@ -465,7 +475,7 @@ export class LocalStore implements SecretStore {
   private async reload(): Promise<State | null> {
     let previousStamp: string | undefined;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const snapshot = await readWithStamp(this.snapshotPath, this.files.snapshot);
+      const snapshot = readWithStamp(this.snapshotPath, this.files.snapshot);
       if (!snapshot) {
         this.state = undefined;
         return null;
@@ -474,7 +484,7 @@ export class LocalStore implements SecretStore {
       const key = await this.keyFor(sealed.header);
       const doc = decryptSnapshot(sealed, key, this.files.snapshot, this.namespace);
       const base = { version: sealed.version, header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
-      const journal = await readWithStamp(this.journalPath, this.files.journal);
+      const journal = readWithStamp(this.journalPath, this.files.journal);
       if (!journal) return (this.state = { ...base, journal: null });
       const journalHeader = parseJournalHeader(journal.raw, this.files.journal);
       if (journalHeader.storeId !== sealed.header.storeId) throw journalDamaged(this.files.journal, 'it belongs to another store');
@@ -519,21 +529,9 @@ export class LocalStore implements SecretStore {
 }
 
 /** A file's bytes and the stamp of exactly those bytes (fstat on the same descriptor). */
-async function readWithStamp(path: string, shown: string): Promise<{ raw: Buffer; stamp: string; id: string } | null> {
-  let file;
-  try {
-    file = await openOwnFile(path, shown, constants.O_RDONLY);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    const info = await file.stat();
-    const raw = await readFile(file);
-    return { raw, stamp: stampOf(info), id: fileId(info) };
-  } finally {
-    await file.close();
-  }
+function readWithStamp(path: string, shown: string): { raw: Buffer; stamp: string; id: string } | null {
+  const file = readOwnFile(path, shown);
+  return file && { raw: file.raw, stamp: stampOf(file.info), id: fileId(file.info) };
 }
 
 function describeSource(source: KeySource): string {

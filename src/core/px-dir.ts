@@ -7,10 +7,11 @@
 // opened without following links and checked on the open descriptor, so a swap after the check
 // is caught too. Windows has neither owners nor mode bits of this kind: there only links are refused.
 import { constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, closeSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { O_NOFOLLOW, writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
+import { fsPromises } from './lazy-fs.js';
 import { STORE_DIR } from './project.js';
 
 const POSIX = process.platform !== 'win32';
@@ -96,7 +97,7 @@ function linkRefused(error: unknown, shown: string): unknown {
 export async function openOwnFile(path: string, shown: string, flags: number, options: { create?: boolean } = {}): Promise<FileHandle> {
   let file: FileHandle;
   try {
-    file = await open(path, flags | O_NOFOLLOW | (options.create ? constants.O_CREAT : 0), 0o600);
+    file = await fsPromises().open(path, flags | O_NOFOLLOW | (options.create ? constants.O_CREAT : 0), 0o600);
   } catch (error) {
     throw linkRefused(error, shown);
   }
@@ -112,29 +113,48 @@ export async function openOwnFile(path: string, shown: string, flags: number, op
   }
 }
 
+/** A descriptor of a file of .px/ opened for reading, never through a link (refused as above). */
+export function openReadOnly(path: string, shown: string): number {
+  try {
+    return openSync(path, constants.O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    throw linkRefused(error, shown);
+  }
+}
+
+/**
+ * The bytes of a file of .px/ that px only reads, with the stats of the same descriptor (so they
+ * describe exactly those bytes), or null when it does not exist; the same refusals as openOwnFile.
+ */
+export function readOwnFile(path: string, shown: string): { raw: Buffer; info: Stats } | null {
+  let fd: number;
+  try {
+    fd = openReadOnly(path, shown);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const info = fstatSync(fd);
+    assertOwnFile(info, shown);
+    return { raw: readFileSync(fd), info };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * A credential file of .px/ (the server token): its text, or null when there is none. Beyond
  * openOwnFile's checks it must be private (mode 0600, as px writes it): one readable by others has
  * leaked, and one that came with a checkout (0644) was chosen by whoever committed it.
  */
 export function readPrivateFile(path: string, shown: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw linkRefused(error, shown);
+  const file = readOwnFile(path, shown);
+  if (!file) return null;
+  if (POSIX && (file.info.mode & 0o077) !== 0) {
+    throw new UsageError(
+      `${shown} is readable by other users (mode ${octal(file.info.mode)}): px writes it 0600 and trusts no other (one from a checkout was chosen by whoever committed it). If you made it, run \`chmod 600 ${shown}\`; otherwise delete it and px server makes a new one.`,
+    );
   }
-  try {
-    const info = fstatSync(fd);
-    assertOwnFile(info, shown);
-    if (POSIX && (info.mode & 0o077) !== 0) {
-      throw new UsageError(
-        `${shown} is readable by other users (mode ${octal(info.mode)}): px writes it 0600 and trusts no other (one from a checkout was chosen by whoever committed it). If you made it, run \`chmod 600 ${shown}\`; otherwise delete it and px server makes a new one.`,
-      );
-    }
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return file.raw.toString('utf8');
 }

@@ -155,8 +155,11 @@ function dhSecret(own: ReturnType<typeof dhKeyPair>, peerValue: Buffer): Buffer 
   return padded;
 }
 
-/** Connects to the bus socket and logs in (SASL EXTERNAL: the bus checks px's uid on the socket). */
-function login(socketPath: string, timeoutMs: number): Promise<Socket> {
+/**
+ * Connects to the bus socket and logs in (SASL EXTERNAL: the bus checks px's uid on the socket).
+ * `meanwhile` runs once the login is sent, while the bus answers it.
+ */
+function login(socketPath: string, timeoutMs: number, meanwhile: () => void): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     let text = '';
@@ -166,7 +169,10 @@ function login(socketPath: string, timeoutMs: number): Promise<Socket> {
       reject(error);
     };
     const timer = setTimeout(() => fail(new BusUnreachable(`the D-Bus session bus did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    socket.on('connect', () => socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString('hex')}\r\n`));
+    socket.on('connect', () => {
+      socket.write(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString('hex')}\r\n`);
+      meanwhile();
+    });
     const onData = (chunk: Buffer): void => {
       text += chunk.toString('latin1');
       if (!text.includes('\r\n')) return;
@@ -194,25 +200,37 @@ export interface SecretService {
 /**
  * Logs in to the session bus at `socketPath`, says Hello and opens an encrypted session. Throws
  * BusUnreachable when the bus cannot be used, CallTimedOut when the Secret Service does not answer,
- * any other error for what the library should be asked about instead.
+ * any other error for what the library should be asked about instead (from the lookup when it is
+ * the Hello or the session that failed). Round trips: the login, then Hello, OpenSession and the
+ * lookups' searches in one write, then one GetSecret per item found.
  */
 export async function openSecretService(socketPath: string, options: { timeoutMs: number; callTimeoutMs: number }): Promise<SecretService> {
-  const connection = new Connection(await login(socketPath, options.timeoutMs), options.callTimeoutMs);
-  const own = dhKeyPair();
+  // The key pair is made while the bus answers the login.
+  let own: ReturnType<typeof dhKeyPair> | undefined;
+  const connection = new Connection(await login(socketPath, options.timeoutMs, () => (own = dhKeyPair())), options.callTimeoutMs);
+  const pair = own ?? dhKeyPair();
   const [hello, opened] = connection.calls([
     { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' },
-    { ...SERVICE, member: 'OpenSession', signature: 'sv', body: [ALGORITHM, { signature: 'ay', value: own.publicValue } satisfies Variant] },
+    { ...SERVICE, member: 'OpenSession', signature: 'sv', body: [ALGORITHM, { signature: 'ay', value: pair.publicValue } satisfies Variant] },
   ]);
-  await hello;
-  const [output, session] = (await opened).body as [Variant, string];
-  if (output.signature !== 'ay') throw new Error('the Secret Service answered OpenSession with something else');
-  const shared = dhSecret(own, output.value as Buffer);
-  const key = Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), Buffer.alloc(0), 16));
-  shared.fill(0);
+  // Searches need no session: they are sent before its answer, and a lookup waits for both.
+  const opening = (async () => {
+    await hello;
+    const [output, path] = (await opened).body as [Variant, string];
+    if (output.signature !== 'ay') throw new Error('the Secret Service answered OpenSession with something else');
+    const shared = dhSecret(pair, output.value as Buffer);
+    const key = Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), Buffer.alloc(0), 16));
+    shared.fill(0);
+    return { path, key };
+  })();
+  // Every lookup awaits it; this keeps a failure from being unhandled before the first one does.
+  opening.catch(() => undefined);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   return {
     async lookup(attributes) {
       const [search] = connection.calls([{ ...SERVICE, member: 'SearchItems', signature: 'a{ss}', body: [Object.entries(attributes)] }]);
+      search.catch(() => undefined);
+      const { path: session, key } = await opening;
       const [unlocked, locked] = (await search).body as [string[], string[]];
       if (unlocked.length === 0 && locked.length === 0) return null;
       if (unlocked.length !== 1 || locked.length !== 0) return undefined;

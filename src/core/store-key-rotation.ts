@@ -3,9 +3,9 @@
 // after the rewrite, so a crash at any moment leaves the key the store on disk needs.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
+import { fsPromises } from './lazy-fs.js';
 import {
   envKeys,
   keyFileDir,
@@ -31,7 +31,7 @@ export async function createRotatedKey(storeId: string, source: KeySource, curre
   if (source === 'keychain') {
     await ctx.keychain.set(STORE_KEY_SERVICE, rotatedKeyAccount(storeId, keyId), key.toString('hex'));
   } else {
-    await mkdir(keyFileDir(ctx.env), { recursive: true, mode: 0o700 });
+    await fsPromises().mkdir(keyFileDir(ctx.env), { recursive: true, mode: 0o700 });
     await writeFileAtomic(keyFilePath(ctx.env, storeId, keyId), `${key.toString('hex')}\n`);
   }
   return key;
@@ -50,9 +50,9 @@ export async function forgetKey(storeId: string, source: KeySource, keyId: strin
     }
   } else {
     const orphan = new RegExp(`^${storeId}\\.([0-9a-f]{16})\\.key$`);
-    for (const name of await readdir(keyFileDir(ctx.env)).catch(() => [] as string[])) {
+    for (const name of await fsPromises().readdir(keyFileDir(ctx.env)).catch(() => [] as string[])) {
       const id = orphan.exec(name)?.[1];
-      if (id && id !== currentKeyId && id !== keyId) await unlink(keyFilePath(ctx.env, storeId, id)).catch(() => undefined);
+      if (id && id !== currentKeyId && id !== keyId) await fsPromises().unlink(keyFilePath(ctx.env, storeId, id)).catch(() => undefined);
     }
   }
   const holds = (hex: string | null | undefined): boolean => Boolean(hex) && keyFingerprint(Buffer.from(hex!.trim(), 'hex')) === keyId;
@@ -63,7 +63,7 @@ export async function forgetKey(storeId: string, source: KeySource, keyId: strin
     return 'the old key was removed from the OS keychain';
   }
   for (const path of [keyFilePath(ctx.env, storeId, keyId), keyFilePath(ctx.env, storeId)]) {
-    if (existsSync(path) && holds(readFileSync(path, 'utf8'))) await unlink(path);
+    if (existsSync(path) && holds(readFileSync(path, 'utf8'))) await fsPromises().unlink(path);
   }
   return 'the old key file was removed';
 }

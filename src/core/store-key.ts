@@ -1,13 +1,13 @@
 // The local store's 32-byte key: in the OS keychain when one is reachable, else PX_STORE_KEY,
 // else a 0600 key file in the user's config directory (README "Files").
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { AuthRejected, UsageError } from './errors.js';
-import { keychainUnreachableReason, type Keychain } from './keychain.js';
+import { firstFound, keychainUnreachableReason, type Keychain } from './keychain.js';
+import { fsPromises } from './lazy-fs.js';
 
 export type KeySource = 'keychain' | 'env' | 'file';
 
@@ -70,7 +70,7 @@ export async function createStoreKey(storeId: string, ctx: KeyContext): Promise<
   if (ctx.env.PX_STORE_KEY) return { key: envKeys(ctx.env)[0]!, source: 'env' };
   const key = randomBytes(32);
   const dir = keyFileDir(ctx.env);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsPromises().mkdir(dir, { recursive: true, mode: 0o700 });
   const path = keyFilePath(ctx.env, storeId);
   await writeFileAtomic(path, `${key.toString('hex')}\n`);
   ctx.warn(`no OS keychain and no PX_STORE_KEY: the local store's key is in ${path} (mode 0600). Anyone who can read that file and .px/ can read your secrets.`);
@@ -94,12 +94,11 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
   const override = overrides[0];
   const unlike = override ? ' (PX_STORE_KEY is set, but to another key)' : '';
   if (source === 'keychain') {
-    let account = storeKeyAccount(storeId);
-    let hex: string | null;
+    const account = storeKeyAccount(storeId);
+    let hex: string | undefined;
     try {
-      hex = keyId !== undefined ? await ctx.keychain.get(STORE_KEY_SERVICE, rotatedKeyAccount(storeId, keyId)) : null;
-      if (hex) account = rotatedKeyAccount(storeId, keyId!);
-      else hex = await ctx.keychain.get(STORE_KEY_SERVICE, account);
+      // The key of a rotation first, then the store's own: asked together (one round trip on the desktop path).
+      hex = (await firstFound(ctx.keychain, STORE_KEY_SERVICE, keyId !== undefined ? [rotatedKeyAccount(storeId, keyId), account] : [account]))?.value;
     } catch (error) {
       if (!(error instanceof AuthRejected)) throw error;
       throw new AuthRejected(
@@ -113,7 +112,7 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
   }
   const rotated = keyId !== undefined ? keyFilePath(ctx.env, storeId, keyId) : undefined;
   const path = rotated && existsSync(rotated) ? rotated : keyFilePath(ctx.env, storeId);
-  const text = await readKeyFile(path);
+  const text = readKeyFile(path);
   if (text === null) throw new AuthRejected(`The key file of the local store (.px) is missing: ${path}${unlike}. Restore it, or move .px/ away to start a new store.`);
   const key = Buffer.from(text.trim(), 'hex');
   if (override) ctx.warn(`PX_STORE_KEY is set but is not this store's key: using the key file ${path}.`);
@@ -121,22 +120,23 @@ export async function loadStoreKey(storeId: string, source: KeySource, ctx: KeyC
 }
 
 /** The key file's text, or null when it is missing. One that others own or can write is not the
- *  user's key (whoever can replace it chooses the key), so it is refused. */
-async function readKeyFile(path: string): Promise<string | null> {
-  let file;
+ *  user's key (whoever can replace it chooses the key), so it is refused. Read synchronously, as
+ *  the store's own files are: one small file, on the start-up path of every local command. */
+function readKeyFile(path: string): string | null {
+  let fd: number;
   try {
-    file = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch {
     return null;
   }
   try {
-    const info = await file.stat();
+    const info = fstatSync(fd);
     const uid = process.getuid?.();
     if (process.platform !== 'win32' && ((uid !== undefined && info.uid !== uid) || (info.mode & 0o022) !== 0)) {
       throw new UsageError(`The key file ${path} is owned or writable by another user: px uses only a key that is yours alone. Make it yours with mode 0600, or move it away.`);
     }
-    return await file.readFile('utf8');
+    return readFileSync(fd, 'utf8');
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }

@@ -8,6 +8,7 @@ import { busSocketPath, ENTRY_OPTIONS, openKeychain } from '../../src/core/keych
 import { openSecretService } from '../../src/core/secret-service.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
 import { inFreshSession, secretTool, sessionBus } from './session.js';
+import { holdingRelay } from './bus-relay.js';
 import { childEnv } from '../helpers/child-env.js';
 
 const SERVICE = `px own-lookup test ${process.pid}`;
@@ -92,4 +93,17 @@ it('a store keyed in a locked keyring, or in a stopped one: px secret list exits
   expect(errors[0]).toMatch(/^error: The local store \(\.px\) is encrypted with a key kept in the OS keychain .*it is locked/);
   expect(errors[1]).toMatch(/^error: The local store \(\.px\) is encrypted with a key kept in the OS keychain .*did not answer/);
   expect(result.stdout + result.stderr).not.toContain(canary(5));
+});
+
+it('the store key and the key of a rotation are searched for together, with the session opening: no search waits for an answer', async () => {
+  const value = canary(7);
+  store(value, 'username', 'STORE_KEY');
+  // Hello, OpenSession and both searches must reach the bus before it answers any of them.
+  const relay = await holdingRelay(sessionBus(), project.root, 4);
+  try {
+    const keychain = openKeychain(childEnv({ DBUS_SESSION_BUS_ADDRESS: relay.address }));
+    expect(await keychain.getFirst(SERVICE, ['ROTATED_KEY', 'STORE_KEY'])).toEqual({ account: 'STORE_KEY', value });
+  } finally {
+    await relay.close();
+  }
 });
