@@ -1,7 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
+import { AuditFile } from '../core/access/audit-file.js';
 import { AUDIT_LOG_FILE, FileAccessStore, openAuditLog } from '../core/access/file-access-store.js';
 import { projectName, type Scope } from '../core/access/tokens.js';
 import { UsageError } from '../core/errors.js';
@@ -128,9 +128,9 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     auditWhere = `table px_audit of ${postgres.label}`;
   } else if (args.memory) {
     // Tokens live as long as the process, like the secrets; the audit log is still written.
-    const auditLog = createWriteStream('', { fd: await openAuditLog(project.root), flags: 'a' });
-    access = new MemoryAccessStore((records: AuditRecord[]) => auditLog.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
-    access.close = () => new Promise<void>((resolve) => auditLog.end(resolve));
+    const auditLog = new AuditFile(await openAuditLog(project.root));
+    access = new MemoryAccessStore((records: AuditRecord[]) => auditLog.append(records));
+    access.close = () => auditLog.close();
   } else {
     access = await FileAccessStore.open(project.root);
   }

@@ -117,7 +117,8 @@ export function createApp(options: AppOptions): Hono<Env> {
     };
     onEvent?.(event);
     const change = c.req.method !== 'GET' && c.res.status < 400 && event.route !== '/secrets/values';
-    if (change || c.res.status >= 400) access.audit([event satisfies AuditRecord]);
+    // Not waited for: the answer is decided, and a store may batch these (a failure is logged).
+    if (change || c.res.status >= 400) access.audit([event satisfies AuditRecord], { later: true }).catch((error) => onError?.(error));
   });
 
   app.use('*', authenticate({ access, adminToken: options.token, scope, fail }));
