@@ -161,12 +161,9 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
       await store.ping?.();
       return true;
     },
-    onEvent: (event) => {
-      // The access store writes the audit log; the server's log gets the same lines (never a value:
-      // the event has none). Value reads are audited by their route and not logged here.
-      const change = event.method !== 'GET' && event.status < 400 && event.route !== '/secrets/values';
-      if (change || event.status >= 400) log(event.status >= 500 ? 'error' : 'info', 'request', { ...event });
-    },
+    // The access store writes the audit log; the server's log gets the same lines (never a value:
+    // the event has none). Value reads are audited by their route and not logged here.
+    onAudited: (event) => log(event.status >= 500 ? 'error' : 'info', 'request', { ...event }),
     // The driver's errors name tables and SQL states, never a value (values leave px sealed).
     onError: (error) => log('error', 'request failed', { error: (error as Error)?.message?.slice(0, 300), code: (error as { code?: string })?.code }),
   }).catch(async (error) => {

@@ -41,6 +41,8 @@ export interface AppOptions {
   storeFor?: (scope: Scope) => SecretStore | undefined;
   /** Called once per request, after the response is decided (TestDevServer's request log). */
   onEvent?: (event: AuditEvent) => void;
+  /** Called for each event that goes to the audit log (px server's log): changes and refusals. */
+  onAudited?: (event: AuditEvent) => void;
   /** The project's manifest plan, for `GET /plan` (px server inside a project). */
   plan?: PlanSource;
   /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
@@ -77,7 +79,7 @@ function entryProblem(entry: unknown): string | null {
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
-  const { store, onEvent, onError, healthy, plan } = options;
+  const { store, onEvent, onAudited, onError, healthy, plan } = options;
   const access = options.access ?? new MemoryAccessStore();
   const scope = options.scope ?? DEFAULT_SCOPE;
   const storeFor =
@@ -100,6 +102,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   // one record per name). TestDevServer's request log sees every request.
   app.use('*', async (c, next) => {
     await next();
+    // Value reads are audited by their route; a read that succeeds builds no event unless asked.
+    const audited = c.res.status >= 400 || (c.req.method !== 'GET' && c.req.path !== '/secrets/values');
+    if (!audited && !onEvent) return;
     const name = validName(c.get('name'));
     const names = c.get('names');
     const caller = c.get('caller');
@@ -116,9 +121,10 @@ export function createApp(options: AppOptions): Hono<Env> {
       ...(client ? { client } : {}),
     };
     onEvent?.(event);
-    const change = c.req.method !== 'GET' && c.res.status < 400 && event.route !== '/secrets/values';
+    if (!audited) return;
+    onAudited?.(event);
     // Not waited for: the answer is decided, and a store may batch these (a failure is logged).
-    if (change || c.res.status >= 400) access.audit([event satisfies AuditRecord], { later: true }).catch((error) => onError?.(error));
+    access.audit([event satisfies AuditRecord], { later: true }).catch((error) => onError?.(error));
   });
 
   app.use('*', authenticate({ access, adminToken: options.token, scope, fail }));
