@@ -372,7 +372,7 @@ async function main() {
   relateRows(rows).forEach((row, i) => (rows[i] = judge(row)));
   if (loadSelected.length) rows.push(...(await loadCases()).map(judge));
   if (selected(access.loadRow.id)) {
-    const ctx = { load, seconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS, progress, peakMemoryMiB };
+    const ctx = { load, roundAll, seconds: LOAD_SECONDS, warmupSeconds: LOAD_WARMUP_SECONDS, connections: CONNECTIONS, progress, peakMemoryMiB };
     rows.push(judge(state.access.error ? { ...access.loadRow, kind: 'load', status: 'error', error: state.access.error } : await access.loadValues(ctx).catch((error) => ({ ...access.loadRow, kind: 'load', status: 'error', error: error.message }))));
   }
   if (POSTGRES_LOAD_IDS.some(selected)) rows.push(...(await pg.loadRows(selected)).map(judge));

@@ -52,12 +52,12 @@ export function accessBench({ px, serve, freshDir, env }) {
 
   const loadRow = { id: 'server/load-values', label: `POST /secrets/values (${NAMES.length} names, audited)`, goal: { minRps: 5000 } };
 
-  async function loadValues({ load, seconds, warmupSeconds, connections, progress, peakMemoryMiB }) {
+  async function loadValues({ load, roundAll, seconds, warmupSeconds, connections, progress, peakMemoryMiB }) {
     const body = JSON.stringify({ names: NAMES });
     const next = () => ({ method: 'POST', path: '/secrets/values', body });
     progress(`load: warm-up ${warmupSeconds} s, then POST /secrets/values for ${seconds} s`);
     await load({ url: state.server.url, token: state.token, seconds: warmupSeconds, connections, next }).catch(() => {});
-    const r = await load({ url: state.server.url, token: state.token, seconds, connections, next });
+    const r = await load({ url: state.server.url, token: state.token, seconds, connections, next, cpu: { server: () => [state.server.pid] } });
     const problems = [r.non2xx && `${r.non2xx} non-2xx`, r.errors && `${r.errors} errors`, r.timeouts && `${r.timeouts} timeouts`].filter(Boolean).join(', ');
     return {
       ...loadRow,
@@ -73,6 +73,7 @@ export function accessBench({ px, serve, freshDir, env }) {
       seconds: r.seconds,
       connections,
       peakMiBAfter: Math.round(peakMemoryMiB(state.server.pid) * 10) / 10,
+      cpuMsPerRequest: roundAll(r.cpuMsPerRequest),
       ...(r.ok === 0 ? { error: `no 2xx response (${problems || 'nothing answered'})` } : problems ? { note: `${problems} (not counted in the throughput)` } : {}),
     };
   }

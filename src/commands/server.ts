@@ -1,7 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { closeInspectorOpenedBySignal, INSPECTOR_CLOSED } from '../core/debug-signal.js';
 import { MemoryAccessStore, type AccessStore, type AuditRecord } from '../core/access/access-store.js';
+import { AuditFile } from '../core/access/audit-file.js';
 import { AUDIT_LOG_FILE, FileAccessStore, openAuditLog } from '../core/access/file-access-store.js';
 import { projectName, type Scope } from '../core/access/tokens.js';
 import { UsageError } from '../core/errors.js';
@@ -129,9 +129,9 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
     auditWhere = `table px_audit of ${postgres.label}`;
   } else if (args.memory) {
     // Tokens live as long as the process, like the secrets; the audit log is still written.
-    const auditLog = createWriteStream('', { fd: await openAuditLog(project.root), flags: 'a' });
-    access = new MemoryAccessStore((records: AuditRecord[]) => auditLog.write(records.map((record) => `${JSON.stringify(record)}\n`).join('')));
-    access.close = () => new Promise<void>((resolve) => auditLog.end(resolve));
+    const auditLog = new AuditFile(await openAuditLog(project.root));
+    access = new MemoryAccessStore((records: AuditRecord[]) => auditLog.append(records));
+    access.close = () => auditLog.close();
   } else {
     access = await FileAccessStore.open(project.root);
   }
@@ -164,12 +164,9 @@ export async function runServer(io: Io, args: ServerArgs): Promise<number> {
       await store.ping?.();
       return true;
     },
-    onEvent: (event) => {
-      // The access store writes the audit log; the server's log gets the same lines (never a value:
-      // the event has none). Value reads are audited by their route and not logged here.
-      const change = event.method !== 'GET' && event.status < 400 && event.route !== '/secrets/values';
-      if (change || event.status >= 400) log(event.status >= 500 ? 'error' : 'info', 'request', { ...event });
-    },
+    // The access store writes the audit log; the server's log gets the same lines (never a value:
+    // the event has none). Value reads are audited by their route and not logged here.
+    onAudited: (event) => log(event.status >= 500 ? 'error' : 'info', 'request', { ...event }),
     // The driver's errors name tables and SQL states, never a value (values leave px sealed).
     onError: (error) => log('error', 'request failed', { error: (error as Error)?.message?.slice(0, 300), code: (error as { code?: string })?.code }),
   }).catch(async (error) => {

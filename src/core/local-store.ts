@@ -229,14 +229,23 @@ export class LocalStore implements SecretStore {
   /**
    * `px store rotate-key`: the whole store rewritten under a new key as one new snapshot (one
    * atomic rename), the new key saved before and the old one removed after (store-key-rotation.ts).
+   * A kill between the new snapshot's rename and its journal's leaves the old journal, whose header
+   * the new key cannot verify: so the journal is first folded into a snapshot under the old key,
+   * and what such a kill leaves is a journal with no records, which reload() may ignore.
    */
   async rotateKey(): Promise<{ keyId: string; previousKeyId: string; count: number; oldKey: string }> {
     return this.withLock(async (held) => {
-      const current = await this.read();
+      let current = await this.read();
       if (!current) throw new UsageError('There is no local store here yet: nothing to rotate.');
-      const { header } = current;
-      const key = await createRotatedKey(header.storeId, header.keySource, header.keyId, this.ctx);
+      const key = await createRotatedKey(current.header.storeId, current.header.keySource, current.header.keyId, this.ctx);
       held();
+      const emptyJournal = current.journal !== null && current.journal.nextIndex === 0 && current.journal.torn === 0;
+      if (!emptyJournal && statOrNull(this.journalPath) !== null) {
+        await this.writeSnapshot({ ...current.header, generation: current.header.generation + 1 }, current.key, new Map(current.doc));
+        current = this.state!;
+        held();
+      }
+      const { header } = current;
       await this.writeSnapshot({ ...header, keyId: keyFingerprint(key), generation: header.generation + 1 }, key, new Map(current.doc));
       const oldKey = await forgetKey(header.storeId, header.keySource, header.keyId, this.ctx, keyFingerprint(key));
       return { keyId: keyFingerprint(key), previousKeyId: header.keyId, count: current.doc.size, oldKey };
@@ -490,7 +499,17 @@ export class LocalStore implements SecretStore {
       if (journalHeader.storeId !== sealed.header.storeId) throw journalDamaged(this.files.journal, 'it belongs to another store');
       // Verified before its generation is believed: a flipped bit there would otherwise make px
       // skip every record as "older than the snapshot", and the next write erase them.
-      verifyJournalHeader(journalHeader, key, this.files.journal);
+      try {
+        verifyJournalHeader(journalHeader, key, this.files.journal);
+      } catch (error) {
+        // Under another key: a rotation replaced the snapshot after we read it (read again), or
+        // was killed between its two renames, which leaves a journal without records (rotateKey):
+        // it holds nothing to lose, and the next write replaces it.
+        const now = statOrNull(this.snapshotPath);
+        if (!now || stampOf(now) !== snapshot.stamp) continue;
+        if (journal.raw.length === journalHeader.start) return (this.state = { ...base, journal: null });
+        throw error;
+      }
       // Only a journal left from before an upgrade's snapshot may be in another format.
       if (journalHeader.version < sealed.version && journalHeader.generation >= sealed.header.generation) {
         throw journalDamaged(this.files.journal, "its format does not match the snapshot's");

@@ -187,7 +187,8 @@ export function accessRoutes(app: Hono<Env>, options: RouteOptions): void {
     const client = clientAddress(c);
     const absent = given.names.filter((name) => !values.has(name));
     if (absent.length > 0) await access.recordStubs(me.scope, absent, me.id, time);
-    access.audit(
+    // Answered only once the reads are in the audit log (a failed write is a 500, no values).
+    await access.audit(
       given.names.map((name) => ({
         time,
         tokenId: me.id,

@@ -41,6 +41,8 @@ export interface AppOptions {
   storeFor?: (scope: Scope) => SecretStore | undefined;
   /** Called once per request, after the response is decided (TestDevServer's request log). */
   onEvent?: (event: AuditEvent) => void;
+  /** Called for each event that goes to the audit log (px server's log): changes and refusals. */
+  onAudited?: (event: AuditEvent) => void;
   /** The project's manifest plan, for `GET /plan` (px server inside a project). */
   plan?: PlanSource;
   /** An unexpected error behind a 500 (for the server's log; the client gets a fixed sentence). */
@@ -89,7 +91,7 @@ function entryProblem(entry: unknown, deployCredentials: ReadonlySet<string>): s
 }
 
 export function createApp(options: AppOptions): Hono<Env> {
-  const { store, onEvent, onError, healthy, plan } = options;
+  const { store, onEvent, onAudited, onError, healthy, plan } = options;
   const access = options.access ?? new MemoryAccessStore();
   const scope = options.scope ?? DEFAULT_SCOPE;
   const deployCredentials = options.deployCredentials ?? WELL_KNOWN_DEPLOY_CREDENTIALS;
@@ -113,6 +115,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   // one record per name). TestDevServer's request log sees every request.
   app.use('*', async (c, next) => {
     await next();
+    // Value reads are audited by their route; a read that succeeds builds no event unless asked.
+    const audited = c.res.status >= 400 || (c.req.method !== 'GET' && c.req.path !== '/secrets/values');
+    if (!audited && !onEvent) return;
     const name = validName(c.get('name'));
     const names = c.get('names');
     const caller = c.get('caller');
@@ -129,8 +134,10 @@ export function createApp(options: AppOptions): Hono<Env> {
       ...(client ? { client } : {}),
     };
     onEvent?.(event);
-    const change = c.req.method !== 'GET' && c.res.status < 400 && event.route !== '/secrets/values';
-    if (change || c.res.status >= 400) access.audit([event satisfies AuditRecord]);
+    if (!audited) return;
+    onAudited?.(event);
+    // Not waited for: the answer is decided, and a store may batch these (a failure is logged).
+    access.audit([event satisfies AuditRecord], { later: true }).catch((error) => onError?.(error));
   });
 
   app.use('*', authenticate({ access, adminToken: options.token, scope, fail }));

@@ -1,13 +1,18 @@
 // The local px server's access file and its install admin token: hashes only, 0600, atomic,
-// uses written later but never lost on close, and a server-token of an older px adopted.
+// uses written later but never lost on close, and a server-token of an older px adopted. Its
+// audit log: a value read is answered only once it is in .px/audit.log, a failed audit write is a
+// 500 with no value, and lines nobody waits for (refusals) are written by close() at the latest.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryAccessStore, type AccessStore } from '../../src/core/access/access-store.js';
 import { FileAccessStore } from '../../src/core/access/file-access-store.js';
 import { hashToken, newId, newTokenSecret, parseScope, projectName, sameHash } from '../../src/core/access/tokens.js';
 import { ensurePxDir } from '../../src/core/px-dir.js';
+import { MemoryStore } from '../../src/core/store.js';
 import { ensureAdminToken } from '../../src/server/admin-token.js';
-import { tempProject, type TempProject } from '../helpers/project.js';
+import { createApp } from '../../src/server/app.js';
+import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
 // The n-th atomic write of the test fails as a full disk would (0: none fails).
 const writes = vi.hoisted(() => ({ count: 0, failAt: 0 }));
@@ -154,5 +159,70 @@ describe('tokens and scopes', () => {
     expect(sameHash(hashToken('a'), hashToken('a'))).toBe(true);
     expect(sameHash(hashToken('a'), hashToken('b'))).toBe(false);
     expect(sameHash('', '')).toBe(false);
+  });
+});
+
+const NAMES = ['A_1', 'A_2', 'A_3'];
+
+/** An app over `access` with a service token granted NAMES, whose values are stored. */
+async function serviceApp(access: AccessStore): Promise<{ read: () => Promise<Response>; token: string }> {
+  const store = new MemoryStore();
+  for (const [i, name] of NAMES.entries()) await store.put(name, canary(i));
+  const token = newTokenSecret();
+  const id = newId('tok');
+  const at = new Date().toISOString();
+  await access.addToken({ id, name: 'svc', role: 'service', scope, hash: hashToken(token), approved: true, createdAt: at, lastUsedAt: null });
+  await access.addRequest({ id: newId('req'), tokenId: id, names: NAMES, status: 'approved', createdAt: at, decidedAt: at });
+  const app = createApp({ store, access, scope });
+  const read = async () =>
+    app.request('/secrets/values', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ names: NAMES }) });
+  return { read, token };
+}
+
+const logLines = () =>
+  readFileSync(join(project.root, '.px', 'audit.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { name?: string; outcome: string; status: number });
+
+describe('audit log of value reads', () => {
+  it('every read answered is in .px/audit.log when its answer arrives, concurrent ones too', async () => {
+    const access = await FileAccessStore.open(project.root);
+    const { read } = await serviceApp(access);
+    const seen: number[] = [];
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const response = await read();
+        expect(response.status).toBe(200);
+        // Read from the file itself, as a crash right after the answer would leave it.
+        seen.push(logLines().filter((line) => line.outcome === 'read').length);
+      }),
+    );
+    // Each answer found at least its own three lines, and at the end all 40 reads are there.
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(NAMES.length);
+    expect(logLines().filter((line) => line.outcome === 'read')).toHaveLength(40 * NAMES.length);
+    expect(readFileSync(join(project.root, '.px', 'audit.log'), 'utf8')).not.toContain(CANARY);
+    await access.close();
+  });
+
+  it('a read whose audit lines cannot be written is a 500 with no value', async () => {
+    const access = new MemoryAccessStore(async () => {
+      throw new Error('disk full');
+    });
+    const { read } = await serviceApp(access);
+    const response = await read();
+    expect(response.status).toBe(500);
+    const body = await response.text();
+    expect(body).not.toContain(CANARY);
+    expect(JSON.parse(body)).toEqual({ error: 'internal error' });
+  });
+
+  it('a refusal nobody waits for is written by close() at the latest', async () => {
+    const access = await FileAccessStore.open(project.root);
+    const app = createApp({ store: new MemoryStore(), access, scope });
+    const response = await app.request('/secrets', { headers: { authorization: 'Bearer not-a-token' } });
+    expect(response.status).toBe(401);
+    await access.close();
+    expect(logLines()).toEqual([expect.objectContaining({ status: 401, outcome: 'wrong or revoked bearer token' })]);
   });
 });

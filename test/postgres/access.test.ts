@@ -181,12 +181,30 @@ describe('two team servers on one database', () => {
   });
 
   it('a token made on one works on the other; revoked on one, it is refused by both at once', async () => {
-    const made = await call(a.url, a.adminToken, 'POST', '/tokens', { role: 'reader', name: 'shared reader' });
-    expect(made.status).toBe(201);
-    expect((await call(b.url, made.body.token, 'GET', '/secrets')).status).toBe(200);
-    expect((await call(b.url, a.adminToken, 'DELETE', `/tokens/${made.body.id}`)).status).toBe(204);
-    expect((await call(a.url, made.body.token, 'GET', '/secrets')).status).toBe(401);
-    expect((await call(b.url, made.body.token, 'GET', '/secrets')).status).toBe(401);
+    for (const [revokeOn, other] of [[b, a], [a, b]] as const) {
+      const made = await call(a.url, a.adminToken, 'POST', '/tokens', { role: 'reader', name: 'shared reader' });
+      expect(made.status).toBe(201);
+      // Both servers have just used it (each keeps what it read for a moment)...
+      expect((await call(b.url, made.body.token, 'GET', '/secrets')).status).toBe(200);
+      expect((await call(a.url, made.body.token, 'GET', '/secrets')).status).toBe(200);
+      // ...and the request right after the revocation's answer is refused by either.
+      expect((await call(revokeOn.url, a.adminToken, 'DELETE', `/tokens/${made.body.id}`)).status).toBe(204);
+      expect((await call(other.url, made.body.token, 'GET', '/secrets')).status).toBe(401);
+      expect((await call(revokeOn.url, made.body.token, 'GET', '/secrets')).status).toBe(401);
+    }
+  });
+
+  it('approved on one, a service reads on the other at once, though that one just refused it', async () => {
+    expect((await call(a.url, a.adminToken, 'POST', '/secrets', { name: 'AT_ONCE', value: canary(7) })).status).toBe(201);
+    const service = (await call(a.url, a.adminToken, 'POST', '/tokens', { role: 'service', name: 'at-once' })).body;
+    const asked = await call(b.url, service.token, 'POST', '/access-requests', { names: ['AT_ONCE'] });
+    expect((await call(b.url, service.token, 'POST', '/secrets/values', { names: ['AT_ONCE'] })).status).toBe(403);
+    expect((await call(a.url, a.adminToken, 'POST', `/access-requests/${asked.body.id}/approve`)).status).toBe(200);
+    const read = await call(b.url, service.token, 'POST', '/secrets/values', { names: ['AT_ONCE'] });
+    expect(read.status, read.text).toBe(200);
+    expect(read.body).toEqual({ values: { AT_ONCE: canary(7) } });
+    // The next test counts the requests of both servers: this token and its request go.
+    expect((await call(a.url, a.adminToken, 'DELETE', `/tokens/${service.id}`)).status).toBe(204);
   });
 
   it('the service flow across both: asked on one, approved on the other, read on either; every read audited in px_audit, no value or token in the dump', async () => {

@@ -36,6 +36,19 @@ afterEach(async () => {
 });
 
 describe('PostgresStore', () => {
+  it('exists calls of one turn, answered together, each get their own answer and see a write answered before them', async () => {
+    const store = await open();
+    const other = await open();
+    await store.bulkPut(Array.from({ length: 30 }, (_, i) => ({ name: `E_${i}`, value: canary(i) })));
+    const asked = Array.from({ length: 60 }, (_, i) => `E_${i}`);
+    expect(await Promise.all(asked.map((name) => store.exists(name)))).toEqual(asked.map((_, i) => i < 30));
+    // Written through another pool (another server), then asked at once among others.
+    await other.put('E_45', canary(45));
+    const again = await Promise.all(['E_44', 'E_45', 'E_0', 'E_45'].map((name) => store.exists(name)));
+    expect(again).toEqual([false, true, true, true]);
+    expect(await store.withScope('staging').exists('E_0')).toBe(false);
+  });
+
   it('stores values sealed: the database and its dump hold no value, each row names its key', async () => {
     const store = await open();
     await store.put('A', canary(1));

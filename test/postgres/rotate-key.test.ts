@@ -164,7 +164,7 @@ describe('px store rotate-key on PostgreSQL', () => {
 });
 
 describe('px store rotate-key on the local store', () => {
-  it('re-encrypts under a new key file and removes the old one; 10 random kills never lose a value', async () => {
+  it('re-encrypts under a new key file and removes the old one; 20 random kills never lose a value', async () => {
     const project = join(home, 'project');
     mkdirSync(project);
     const lines = Array.from({ length: 2000 }, (_, i) => `L_${i}=${canary(i)}`).join('\n');
@@ -177,7 +177,7 @@ describe('px store rotate-key on the local store', () => {
     const started = Date.now();
     expect(spawnSync(process.execPath, [PX_BIN, 'store', 'rotate-key'], { cwd: project, env }).status).toBe(0);
     const span = Date.now() - started;
-    for (let run = 0; run < 10; run++) {
+    for (let run = 0; run < 20; run++) {
       const child = spawn(process.execPath, [PX_BIN, 'store', 'rotate-key'], { cwd: project, env, stdio: 'ignore' });
       setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * span));
       await new Promise((resolve) => child.on('close', resolve));

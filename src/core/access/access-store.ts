@@ -71,8 +71,13 @@ export interface AccessStore {
   recordStubs(scope: Scope, names: string[], tokenId: string, at: string): Promise<void>;
   listStubs(): Promise<Stub[]>;
 
-  /** Appends to the audit log; stores may batch, but close() writes everything. */
-  audit(records: AuditRecord[]): void;
+  /**
+   * Appends to the audit log; resolves once the records are written as durably as the store writes
+   * them (FileAccessStore: in the file, not fsynced; PostgreSQL: committed), rejects when they
+   * could not be. A value read is answered only after that. `later`: records nobody waits for
+   * (changes, refusals), which a store may keep for a later, larger batch; close() writes them.
+   */
+  audit(records: AuditRecord[], options?: { later?: boolean }): Promise<void>;
   /** The audit log as written so far, oldest first (tests, `px server` inspection). */
   readAudit?(): Promise<AuditRecord[]>;
   close(): Promise<void>;
@@ -97,7 +102,7 @@ export class MemoryAccessStore implements AccessStore {
   /** The audit log when no sink was given (TestDevServer): the last MEMORY_AUDIT_LIMIT records. */
   readonly auditLog: AuditRecord[] = [];
 
-  constructor(private readonly auditSink?: (records: AuditRecord[]) => void) {}
+  constructor(private readonly auditSink?: (records: AuditRecord[]) => Promise<void>) {}
 
   /** Replaces the whole state (a store read from disk) and rebuilds the indexes. */
   protected load(state: AccessState): void {
@@ -238,7 +243,7 @@ export class MemoryAccessStore implements AccessStore {
     return [...this.state.stubs];
   }
 
-  audit(records: AuditRecord[]): void {
+  async audit(records: AuditRecord[]): Promise<void> {
     if (this.auditSink) return this.auditSink(records);
     this.auditLog.push(...records);
     if (this.auditLog.length > MEMORY_AUDIT_LIMIT) this.auditLog.splice(0, this.auditLog.length - MEMORY_AUDIT_LIMIT);

@@ -1,8 +1,9 @@
 // The local `px server`'s access state: tokens (hashes only), requests and stubs in one 0600 JSON
-// file under .px/, replaced atomically on every change; the audit log appended to .px/audit.log.
+// file under .px/, replaced atomically on every change; the audit log appended to .px/audit.log
+// (audit-file.ts: one write per event-loop turn, done before a value read is answered).
 // Uses (lastUsedAt) are written at most every few seconds and on close: a file write per request
 // would cap the server at a few hundred requests per second.
-import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { UsageError } from '../errors.js';
 import { STORE_DIR } from '../project.js';
 import { openOwnFile, readPrivateFile } from '../px-dir.js';
 import { MemoryAccessStore, type AccessRequest, type AuditRecord } from './access-store.js';
+import { AuditFile } from './audit-file.js';
 import type { TokenRecord } from './tokens.js';
 import { ROLES } from './roles.js';
 
@@ -77,9 +79,9 @@ export class FileAccessStore extends MemoryAccessStore {
 
   private constructor(
     root: string,
-    private readonly log: WriteStream,
+    private readonly log: AuditFile,
   ) {
-    super((records) => this.appendAudit(records));
+    super((records) => this.log.append(records));
     this.path = join(root, ACCESS_FILE);
     this.logPath = join(root, AUDIT_LOG_FILE);
   }
@@ -88,7 +90,7 @@ export class FileAccessStore extends MemoryAccessStore {
   static async open(root: string): Promise<FileAccessStore> {
     // Read as the user's own file, never through a link: a planted one could grant anything.
     const text = readPrivateFile(join(root, ACCESS_FILE), ACCESS_FILE);
-    const log = createWriteStream('', { fd: await openAuditLog(root), flags: 'a' });
+    const log = new AuditFile(await openAuditLog(root));
     const store = new FileAccessStore(root, log);
     if (text !== null) {
       let parsed: unknown;
@@ -99,7 +101,7 @@ export class FileAccessStore extends MemoryAccessStore {
       }
       const checked = FileShape.safeParse(parsed);
       if (!checked.success) {
-        log.end();
+        await log.close();
         throw new UsageError(`${ACCESS_FILE} is not a px access file: restore it from a backup, or move it away to start with no tokens.`);
       }
       store.load({ tokens: checked.data.tokens, requests: checked.data.requests, stubs: checked.data.stubs });
@@ -124,14 +126,8 @@ export class FileAccessStore extends MemoryAccessStore {
     }, TOUCH_FLUSH_MS).unref();
   }
 
-  private appendAudit(records: AuditRecord[]): void {
-    let text = '';
-    for (const record of records) text += `${JSON.stringify(record)}\n`;
-    this.log.write(text);
-  }
-
   override async readAudit(): Promise<AuditRecord[]> {
-    await new Promise<void>((resolve) => (this.log.writableNeedDrain ? this.log.once('drain', resolve) : resolve()));
+    await this.log.written();
     const text = await readFile(this.logPath, 'utf8').catch(() => '');
     return text
       .split('\n')
@@ -145,6 +141,6 @@ export class FileAccessStore extends MemoryAccessStore {
     if (this.touched) await this.changed();
     // A write that failed earlier was reported to its caller; the state on disk is the last good one.
     await this.writing.catch(() => undefined);
-    await new Promise<void>((resolve) => this.log.end(resolve));
+    await this.log.close();
   }
 }

@@ -1,13 +1,25 @@
 // The team server's access state in PostgreSQL (migration 3): tokens as SHA-256 hashes (never a
 // token), access requests with their names (the approved ones are the grants), stubs and the audit
 // log (names, never a value). Every write is one transaction. Several `px server` processes may
-// share the database, so a token or grant is read from it on every request: a revocation on one
-// server holds on all of them at once. Uses (lastUsedAt) and audit lines are batched: a write per
-// request would cost the team server most of its throughput; close() writes what is left.
+// share the database. A token or grant read from it is used for CACHE_MS (one query per token
+// and quarter second, not one per request), and every change to tokens or grants returns only
+// CACHE_MS after its commit: by the time a revocation or approval is answered, no server of the
+// database holds what it changed, so it holds on all of them at once. Uses (lastUsedAt) and audit lines are batched: a write per
+// request would cost the team server most of its throughput; close() writes what is left. Value
+// reads are audited in the batch of their event-loop turn, committed before they are answered;
+// changes and refusals wait for the next batch (at most FLUSH_MS), so a SIGKILL may lose those.
 import type postgres from 'postgres';
 import type { AccessRequest, AccessStore, AuditRecord, Stub } from '../access/access-store.js';
 import type { Role } from '../access/roles.js';
 import { formatScope, parseScope, type Scope, type TokenRecord } from '../access/tokens.js';
+
+/**
+ * How long a token or grant read from the database is used before it is read again, counted from
+ * when its query was sent; the changes wait as long after their commit (see above).
+ */
+export const CACHE_MS = 250;
+/** Cached tokens and grants past this many are dropped (a busy server sees few distinct tokens). */
+const CACHE_LIMIT = 10_000;
 
 /** How long uses and audit lines wait before they are written, at most. */
 const FLUSH_MS = 200;
@@ -63,9 +75,46 @@ const requestOf = (row: RequestRow): AccessRequest => ({
   decidedAt: iso(row.decided_at),
 });
 
+interface Cached<T> {
+  value: Promise<T>;
+  /** performance.now() after which it is read again. */
+  until: number;
+}
+
+/** A value per key read through `load` and kept CACHE_MS from the moment its query was sent. */
+class ReadCache<T> {
+  private readonly entries = new Map<string, Cached<T>>();
+
+  /** `keep`: whether a value read is kept (an unknown token is not: it is asked again each time). */
+  get(key: string, load: () => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
+    const now = performance.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    if (this.entries.size >= CACHE_LIMIT) this.entries.clear();
+    // A query in flight is shared too: it was sent less than CACHE_MS ago.
+    const value = load();
+    const entry = { value, until: now + CACHE_MS };
+    this.entries.set(key, entry);
+    const forget = () => this.entries.get(key) === entry && this.entries.delete(key);
+    value.then((read) => keep(read) || forget(), forget);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 export class PostgresAccessStore implements AccessStore {
+  private readonly tokens = new ReadCache<TokenRecord | null>();
+  private readonly grants = new ReadCache<ReadonlySet<string>>();
   private readonly touched = new Map<string, string>();
   private pendingAudit: AuditRecord[] = [];
+  /** Callers waiting for their records to be committed (value reads). */
+  private auditWaiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private flushThisTurn = false;
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -86,9 +135,21 @@ export class PostgresAccessStore implements AccessStore {
       values (${record.id}, ${record.name}, ${record.role}, ${formatScope(record.scope)}, ${record.hash}, ${record.approved}, ${record.createdAt}, ${record.lastUsedAt})`;
   }
 
-  async tokenByHash(hash: string): Promise<TokenRecord | null> {
-    const [row] = await this.sql<TokenRow[]>`select * from px_tokens where hash = ${hash}`;
-    return row ? tokenOf(row) : null;
+  tokenByHash(hash: string): Promise<TokenRecord | null> {
+    return this.tokens.get(hash, async () => {
+      const [row] = await this.sql<TokenRow[]>`select * from px_tokens where hash = ${hash}`;
+      return row ? tokenOf(row) : null;
+    }, (record) => record !== null);
+  }
+
+  /**
+   * After a change to tokens or grants has committed: this server forgets what it read, and the
+   * change returns once every other server's copy has expired too.
+   */
+  private async changedAccess(): Promise<void> {
+    this.tokens.clear();
+    this.grants.clear();
+    await settle(CACHE_MS);
   }
 
   async getToken(id: string): Promise<TokenRecord | null> {
@@ -105,17 +166,20 @@ export class PostgresAccessStore implements AccessStore {
     // Its requests (and so its grants) go with it: the foreign key cascades, in the same statement.
     const rows = await this.sql`delete from px_tokens where id = ${id} returning 1`;
     this.touched.delete(id);
+    if (rows.length > 0) await this.changedAccess();
     return rows.length > 0;
   }
 
   async approveToken(id: string, at: string): Promise<TokenRecord | null> {
     // One transaction: the token is never approved without what it asked for, nor the other way round.
-    return this.sql.begin(async (tx) => {
+    const approved = await this.sql.begin(async (tx) => {
       const [row] = await tx<TokenRow[]>`update px_tokens set approved = true where id = ${id} returning *`;
       if (!row) return null;
       await tx`update px_access_requests set status = 'approved', decided_at = ${at} where token_id = ${id} and status = 'pending'`;
       return tokenOf(row);
     });
+    if (approved) await this.changedAccess();
+    return approved;
   }
 
   touchToken(id: string, at: string): void {
@@ -127,6 +191,7 @@ export class PostgresAccessStore implements AccessStore {
     await this.sql`
       insert into px_access_requests (id, token_id, names, status, created_at, decided_at)
       values (${request.id}, ${request.tokenId}, ${this.sql.array(request.names)}, ${request.status}, ${request.createdAt}, ${request.decidedAt})`;
+    if (request.status === 'approved') await this.changedAccess();
   }
 
   async getRequest(id: string): Promise<AccessRequest | null> {
@@ -151,18 +216,22 @@ export class PostgresAccessStore implements AccessStore {
 
   async decideRequest(id: string, status: 'approved' | 'denied', at: string): Promise<AccessRequest | null> {
     // One transaction: a granted request and its token's approval are written together or not at all.
-    return this.sql.begin(async (tx) => {
+    const decided = await this.sql.begin(async (tx) => {
       const [row] = await tx<RequestRow[]>`update px_access_requests set status = ${status}, decided_at = ${at} where id = ${id} returning *`;
       if (!row) return null;
       if (status === 'approved') await tx`update px_tokens set approved = true where id = ${row.token_id} and not approved`;
       return requestOf(row);
     });
+    if (decided) await this.changedAccess();
+    return decided;
   }
 
-  async grantedNames(tokenId: string): Promise<ReadonlySet<string>> {
-    const rows = await this.sql<{ name: string }[]>`
-      select distinct unnest(names) as name from px_access_requests where token_id = ${tokenId} and status = 'approved'`;
-    return new Set(rows.map((row) => row.name));
+  grantedNames(tokenId: string): Promise<ReadonlySet<string>> {
+    return this.grants.get(tokenId, async () => {
+      const rows = await this.sql<{ name: string }[]>`
+        select distinct unnest(names) as name from px_access_requests where token_id = ${tokenId} and status = 'approved'`;
+      return new Set(rows.map((row) => row.name));
+    });
   }
 
   async recordStubs(scope: Scope, names: string[], tokenId: string, at: string): Promise<void> {
@@ -182,10 +251,22 @@ export class PostgresAccessStore implements AccessStore {
     return rows.map((row) => ({ name: row.name, scope: scopeOf(row.scope), askedBy: row.asked_by, since: row.since.toISOString() }));
   }
 
-  audit(records: AuditRecord[]): void {
+  audit(records: AuditRecord[], options: { later?: boolean } = {}): Promise<void> {
     this.pendingAudit.push(...records);
-    if (this.pendingAudit.length >= AUDIT_BATCH) void this.flush();
-    else this.schedule();
+    if (options.later) {
+      if (this.pendingAudit.length >= AUDIT_BATCH) void this.flush();
+      else this.schedule();
+      return Promise.resolve();
+    }
+    const written = new Promise<void>((resolve, reject) => this.auditWaiting.push({ resolve, reject }));
+    if (!this.flushThisTurn) {
+      this.flushThisTurn = true;
+      setImmediate(() => {
+        this.flushThisTurn = false;
+        void this.flush();
+      });
+    }
+    return written;
   }
 
   async readAudit(): Promise<AuditRecord[]> {
@@ -207,33 +288,42 @@ export class PostgresAccessStore implements AccessStore {
     }, FLUSH_MS).unref();
   }
 
-  /** Writes the batched uses and audit lines, one transaction, after any flush already running. */
+  /**
+   * Writes the batched uses and audit lines, one transaction, after any flush already running:
+   * each takes what is pending when its turn comes, so records that pile up during one commit go
+   * together in the next.
+   */
   private flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writeBatch());
+    return this.flushing;
+  }
+
+  private async writeBatch(): Promise<void> {
     const touched = [...this.touched];
     const records = this.pendingAudit;
+    const waiting = this.auditWaiting;
     this.touched.clear();
     this.pendingAudit = [];
-    if (touched.length === 0 && records.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(() =>
-      this.sql
-        .begin(async (tx) => {
-          if (touched.length > 0) {
-            await tx`
-              update px_tokens t set last_used_at = greatest(t.last_used_at, u.at::timestamptz)
-              from (select r ->> 0 as id, r ->> 1 as at from json_array_elements(${tx.json(touched)}::json) as r) as u
-              where t.id = u.id`;
-          }
-          if (records.length > 0) {
-            await tx`
-              insert into px_audit (time, token_id, record)
-              select (r ->> 'time')::timestamptz, r ->> 'tokenId', r from json_array_elements(${tx.json(records as unknown as postgres.JSONValue)}::json) as r`;
-          }
-        })
-        .then(
-          () => undefined,
-          (error) => this.onError(error),
-        ),
-    );
-    return this.flushing;
+    this.auditWaiting = [];
+    if (touched.length === 0 && records.length === 0) return;
+    try {
+      await this.sql.begin(async (tx) => {
+        if (touched.length > 0) {
+          await tx`
+            update px_tokens t set last_used_at = greatest(t.last_used_at, u.at::timestamptz)
+            from (select r ->> 0 as id, r ->> 1 as at from json_array_elements(${tx.json(touched)}::json) as r) as u
+            where t.id = u.id`;
+        }
+        if (records.length > 0) {
+          await tx`
+            insert into px_audit (time, token_id, record)
+            select (r ->> 'time')::timestamptz, r ->> 'tokenId', r from json_array_elements(${tx.json(records as unknown as postgres.JSONValue)}::json) as r`;
+        }
+      });
+      for (const { resolve } of waiting) resolve();
+    } catch (error) {
+      this.onError(error);
+      for (const { reject } of waiting) reject(error);
+    }
   }
 }

@@ -51,6 +51,8 @@ const FOREIGN_KEY = '23503';
 
 export class PostgresStore implements SecretStore {
   readonly label: string;
+  /** The exists() calls of this event-loop turn, answered by one query (see exists). */
+  private existsTurn?: { names: Set<string>; found: Promise<Set<string>> };
 
   private constructor(
     private readonly shared: Shared,
@@ -115,9 +117,28 @@ export class PostgresStore implements SecretStore {
     return rows.map((row) => ({ name: row.name, createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) }));
   }
 
-  async exists(name: string): Promise<boolean> {
-    const rows = await this.shared.reads`select 1 from px_secrets where scope = ${this.scope} and name = ${name}`;
-    return rows.length > 0;
+  /**
+   * The names asked in one event-loop turn go in one query, sent once the turn is over: every
+   * request of the batch had arrived by then, so each sees every write answered before it came.
+   */
+  exists(name: string): Promise<boolean> {
+    let turn = this.existsTurn;
+    if (!turn) {
+      const names = new Set<string>();
+      const found = new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.existsTurn = undefined;
+          resolve();
+        }),
+      ).then(async () => {
+        const rows = await this.shared.reads<{ name: string }[]>`
+          select name from px_secrets where scope = ${this.scope} and name in ${this.shared.reads([...names])}`;
+        return new Set(rows.map((row) => row.name));
+      });
+      turn = this.existsTurn = { names, found };
+    }
+    turn.names.add(name);
+    return turn.found.then((found) => found.has(name));
   }
 
   async put(name: string, value: string, change: ChangeBy = {}): Promise<PutResult> {
