@@ -80,12 +80,19 @@ describe('FileAccessStore', () => {
     expect(await store.listRequests()).toEqual([]);
     await store.close();
   });
-  it('a change made while a failed approval was being written does not carry the approval to disk', async () => {
-    const store = await FileAccessStore.open(project.root);
+
+  /** An unapproved service token that asked for A, in the access file of `root`. */
+  async function pendingService(root: string) {
+    const store = await FileAccessStore.open(root);
     const token = { ...record(newTokenSecret()), role: 'service' as const, approved: false };
     await store.addToken(token);
     const request = { id: newId('req'), tokenId: token.id, names: ['A'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
     await store.addRequest(request);
+    return { store, token, request };
+  }
+
+  it('a change made while a failed approval was being written does not carry the approval to disk', async () => {
+    const { store, token } = await pendingService(project.root);
     writes.count = 0;
     writes.failAt = 1;
     try {
@@ -114,11 +121,7 @@ describe('FileAccessStore', () => {
         await ensurePxDir(root.root);
         const path = join(root.root, '.px', 'access.json');
         try {
-          const store = await FileAccessStore.open(root.root);
-          const token = { ...record(newTokenSecret()), role: 'service' as const, approved: false };
-          await store.addToken(token);
-          const request = { id: newId('req'), tokenId: token.id, names: ['A'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
-          await store.addRequest(request);
+          const { store, token, request } = await pendingService(root.root);
           writes.count = 0;
           writes.failAt = failAt;
           const at = '2026-01-01T00:00:01Z';
