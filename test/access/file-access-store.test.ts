@@ -85,6 +85,40 @@ describe('FileAccessStore', () => {
     expect(await store.listRequests()).toEqual([]);
     await store.close();
   });
+
+  /** An unapproved service token that asked for A, in the access file of `root`. */
+  async function pendingService(root: string) {
+    const store = await FileAccessStore.open(root);
+    const token = { ...record(newTokenSecret()), role: 'service' as const, approved: false };
+    await store.addToken(token);
+    const request = { id: newId('req'), tokenId: token.id, names: ['A'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
+    await store.addRequest(request);
+    return { store, token, request };
+  }
+
+  it('a change made while a failed approval was being written does not carry the approval to disk', async () => {
+    const { store, token } = await pendingService(project.root);
+    writes.count = 0;
+    writes.failAt = 1;
+    try {
+      const approving = store.approveToken(token.id, '2026-01-01T00:00:01Z');
+      // Queued behind the approval's write, with the approval in its snapshot.
+      const other = record(newTokenSecret());
+      const adding = store.addToken(other);
+      await expect(approving).rejects.toMatchObject({ code: 'ENOSPC' });
+      await adding;
+      await store.close();
+      const disk = JSON.parse(readFileSync(join(project.root, '.px', 'access.json'), 'utf8'));
+      expect(disk.tokens.map((t: { id: string; approved: boolean }) => [t.id, t.approved])).toEqual([
+        [token.id, false],
+        [other.id, true],
+      ]);
+      expect(disk.requests[0].status).toBe('pending');
+    } finally {
+      writes.failAt = 0;
+    }
+  });
+
   for (const how of ['token', 'request'] as const) {
     it(`approving a service token and what it asked for is one write: a failed one leaves neither done (approve by ${how})`, async () => {
       for (const failAt of [1, 2]) {
@@ -92,11 +126,7 @@ describe('FileAccessStore', () => {
         await ensurePxDir(root.root);
         const path = join(root.root, '.px', 'access.json');
         try {
-          const store = await FileAccessStore.open(root.root);
-          const token = { ...record(newTokenSecret()), role: 'service' as const, approved: false };
-          await store.addToken(token);
-          const request = { id: newId('req'), tokenId: token.id, names: ['A'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
-          await store.addRequest(request);
+          const { store, token, request } = await pendingService(root.root);
           writes.count = 0;
           writes.failAt = failAt;
           const at = '2026-01-01T00:00:01Z';

@@ -219,6 +219,9 @@ export class MemoryAccessStore implements AccessStore {
       if (token && wasApproved !== undefined) token.approved = wasApproved;
       for (const { request, status: was, decidedAt } of before) Object.assign(request, { status: was, decidedAt });
       this.reindex();
+      // A change made meanwhile may have queued a write holding this one: the state as put back
+      // is written after it.
+      void this.changed().catch(() => undefined);
       throw error;
     }
   }
