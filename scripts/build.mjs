@@ -154,6 +154,9 @@ await build({
     edit('ansi-codes-of-none', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]ansiCodes\.js$/, [
       ['export function ansiCodesToString(codes) {', 'export function ansiCodesToString(codes) {\n    if (codes.length === 0) return "";'],
     ]),
+    // Characters under the same styles share one list of them: nothing changes such a list
+    // (reducing codes makes a new one), so a copy for each character only costs allocations.
+    edit('ansi-shared-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, [['                styles: [...codes],', '                styles: codes,']]),
     // Ink's string-width (wrap-ansi keeps an older copy, without the expression) builds its RGI
     // emoji expression on the first cluster that could be one, rather than as Ink loads.
     edit('string-width-emoji-when-needed', exactly('../node_modules/string-width/index.js'), [

@@ -1,6 +1,6 @@
 // The premises of the shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
 // they change how fast the first frame is drawn, never what it shows.
-import { diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';
+import { diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, undoAnsiCodes } from '@alcalzone/ansi-tokenize';
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
@@ -74,4 +74,19 @@ it('string-width counts one printable ASCII character as 1 inside any line', () 
     expect(stringWidth(`·${char}`) - stringWidth('·'), JSON.stringify(char)).toBe(1);
   }
   expect(['\u001b', '\t', '\u007f', 'ab', '·'].filter(isPrintableAscii)).toEqual([]);
+});
+
+it('no style list is changed once made, so characters may share one', () => {
+  const lines = ['plain', '\u001b[1mbold\u001b[22m then \u001b[2mdim\u001b[0m', '\u001b[32m\u001b[7mgreen inverse\u001b[27m\u001b[39m', '\u001b[38;5;196mred\u001b[49m'];
+  for (const line of lines) {
+    // Frozen: any change to a list, or to a code in it, throws.
+    const chars = styledCharsFromTokens(tokenize(line)).map((char) => ({ ...char, styles: Object.freeze(char.styles.map((code) => Object.freeze({ ...code }))) as typeof char.styles }));
+    const text = styledCharsToString(chars);
+    expect(text.replace(/\u001b\[[0-9;]*m/g, '')).toBe(line.replace(/\u001b\[[0-9;]*m/g, ''));
+    for (const char of chars) {
+      undoAnsiCodes(char.styles);
+      for (const other of chars) diffAnsiCodes(char.styles, other.styles);
+      for (const token of tokenize(line).filter((t) => t.type === 'ansi')) expect(reduceAnsiCodesIncremental(char.styles, [token])).not.toBe(char.styles);
+    }
+  }
 });
