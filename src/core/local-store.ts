@@ -227,29 +227,51 @@ export class LocalStore implements SecretStore {
   }
 
   /**
-   * `px store rotate-key`: the whole store rewritten under a new key as one new snapshot (one
-   * atomic rename), the new key saved before and the old one removed after (store-key-rotation.ts).
-   * A kill between the new snapshot's rename and its journal's leaves the old journal, whose header
-   * the new key cannot verify: so the journal is first folded into a snapshot under the old key,
-   * and what such a kill leaves is a journal with no records, which reload() may ignore.
+   * `px store rotate-key`: every environment of the project rewritten under one new key (all its
+   * namespaces share the key), under the store's one lock. The new key is saved before the first
+   * rewrite and the old ones are removed after the last, so a crash at any moment leaves each
+   * namespace under a key that is still there (store-key-rotation.ts); running it again finishes.
    */
-  async rotateKey(): Promise<{ keyId: string; previousKeyId: string; count: number; oldKey: string }> {
+  async rotateKey(): Promise<{ keyId: string; previousKeyIds: string[]; count: number; environments: string[]; oldKey: string }> {
+    const others = localNamespaces(this.root).filter((namespace) => namespace !== this.namespace);
+    const stores: LocalStore[] = [this, ...others.map((namespace) => new LocalStore(this.root, this.ctx, this.actorGiven, namespace))];
     return this.withLock(async (held) => {
-      let current = await this.read();
-      if (!current) throw new UsageError('There is no local store here yet: nothing to rotate.');
-      const key = await createRotatedKey(current.header.storeId, current.header.keySource, current.header.keyId, this.ctx);
-      held();
-      const emptyJournal = current.journal !== null && current.journal.nextIndex === 0 && current.journal.torn === 0;
-      if (!emptyJournal && statOrNull(this.journalPath) !== null) {
-        await this.writeSnapshot({ ...current.header, generation: current.header.generation + 1 }, current.key, new Map(current.doc));
-        current = this.state!;
-        held();
+      const present: Array<{ store: LocalStore; header: SnapshotHeader }> = [];
+      for (const store of stores) {
+        const state = await store.read();
+        if (state) present.push({ store, header: state.header });
       }
-      const { header } = current;
-      await this.writeSnapshot({ ...header, keyId: keyFingerprint(key), generation: header.generation + 1 }, key, new Map(current.doc));
-      const oldKey = await forgetKey(header.storeId, header.keySource, header.keyId, this.ctx, keyFingerprint(key));
-      return { keyId: keyFingerprint(key), previousKeyId: header.keyId, count: current.doc.size, oldKey };
+      if (present.length === 0) throw new UsageError('There is no local store here yet: nothing to rotate.');
+      const { storeId, keySource } = present[0].header;
+      const previous = [...new Set(present.map(({ header }) => header.keyId))];
+      // A killed run leaves the later namespaces under the old key: the new one must differ from it.
+      const key = await createRotatedKey(storeId, keySource, present[present.length - 1].header.keyId, this.ctx);
+      const keyId = keyFingerprint(key);
+      held();
+      let count = 0;
+      for (const { store } of present) count += await store.rewriteUnder(key, held);
+      let oldKey = '';
+      for (const id of previous) if (id !== keyId) oldKey = await forgetKey(storeId, keySource, id, this.ctx, keyId);
+      const previousKeyIds = previous.filter((id) => id !== keyId);
+      return { keyId, previousKeyIds, count, environments: present.map(({ store }) => store.namespace), oldKey: oldKey || 'no old key was left' };
     });
+  }
+
+  /** This namespace as one new snapshot under `key` (the lock is held); returns its secret count. */
+  private async rewriteUnder(key: Buffer, held: () => void): Promise<number> {
+    let current = (await this.read())!;
+    // First the journal folded in under the old key: a kill between the new snapshot's rename and
+    // its journal's then leaves a journal without records, which the store can skip.
+    const emptyJournal = current.journal !== null && current.journal.nextIndex === 0 && current.journal.torn === 0;
+    if (!emptyJournal && statOrNull(this.journalPath) !== null) {
+      await this.writeSnapshot({ ...current.header, generation: current.header.generation + 1 }, current.key, new Map(current.doc));
+      current = this.state!;
+      held();
+    }
+    const { header } = current;
+    await this.writeSnapshot({ ...header, keyId: keyFingerprint(key), generation: header.generation + 1 }, key, new Map(current.doc));
+    held();
+    return current.doc.size;
   }
 
   private mutate<T>(plan: Plan): Promise<T> {

@@ -2,6 +2,8 @@
 // each rename: the store must open and read every value afterwards, and a later rotation finish.
 // A kill of the real binary lands between two renames only by chance (test/postgres/rotate-key.test.ts
 // does that too); here every such point is hit, one at a time.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
 import { canary, tempProject, type TempProject } from '../helpers/project.js';
@@ -37,23 +39,35 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
-const open = () => LocalStore.open({ root: project.root, env });
+const open = (namespace?: string) => LocalStore.open({ root: project.root, env, namespace });
 
-/** A snapshot of 50 secrets and a journal of three more records (one an update). */
-async function seeded(): Promise<Map<string, string>> {
+/** Every environment's values: both share the store's key, so a rotation must rewrite both. */
+async function readAll(): Promise<{ development: Map<string, string>; staging: Map<string, string> }> {
+  return { development: await (await open()).values(), staging: await (await open('staging')).values() };
+}
+
+/** A snapshot of 50 secrets and a journal of three more records (one an update), and a staging
+ *  environment of its own secrets. */
+async function seeded(): Promise<Awaited<ReturnType<typeof readAll>>> {
   const store = await open();
   await store.bulkPut(Array.from({ length: 50 }, (_, i) => ({ name: `S_${i}`, value: canary(i) })));
   await store.put('J_1', canary(100));
   await store.put('J_2', canary(101));
   await store.put('S_0', canary(102));
-  return (await open()).values();
+  const staging = await open('staging');
+  await staging.bulkPut(Array.from({ length: 5 }, (_, i) => ({ name: `STAGING_${i}`, value: canary(200 + i) })));
+  await staging.put('STAGING_0', canary(210));
+  return readAll();
 }
+
+/** The key files of the store: one once a rotation finished. */
+const keyFiles = (): string[] => readdirSync(join(project.env.XDG_CONFIG_HOME!, 'px', 'store-keys'));
 
 describe('local rotate-key stopped at each file replacement', () => {
   for (const afterRename of [false, true]) {
     it(`${afterRename ? 'after' : 'before'} the rename: every value readable, and the next rotation finishes`, async () => {
       const expected = await seeded();
-      expect(expected.size).toBe(52);
+      expect([expected.development.size, expected.staging.size]).toEqual([52, 5]);
       for (let at = 1; ; at++) {
         Object.assign(crash, { at, afterRename, calls: 0, hit: false });
         const outcome = await (await open()).rotateKey().then(
@@ -61,7 +75,7 @@ describe('local rotate-key stopped at each file replacement', () => {
           (error: Error) => error.message,
         );
         crash.at = 0;
-        expect(await (await open()).values(), `stopped at replacement ${at}`).toEqual(expected);
+        expect(await readAll(), `stopped at replacement ${at}`).toEqual(expected);
         if (!crash.hit) {
           // The rotation got past every replacement: this was the last point to try.
           expect(outcome).toBe('done');
@@ -71,7 +85,8 @@ describe('local rotate-key stopped at each file replacement', () => {
         expect(outcome).toBe('stopped here, as a kill would');
         const store = await open();
         await store.rotateKey();
-        expect(await (await open()).values()).toEqual(expected);
+        expect(await readAll()).toEqual(expected);
+        expect(keyFiles()).toHaveLength(1);
         // A write after the finished rotation lands in a journal of the new key.
         await store.put('AFTER', canary(at));
         expect((await (await open()).values()).get('AFTER')).toBe(canary(at));

@@ -1,7 +1,8 @@
 // `px store rotate-key`: re-encrypts the store under a new key. PostgreSQL (--store, PX_STORE_URL)
-// in batches; the local store as one new snapshot. Says which key is current, never a key.
+// in batches; the local store as one new snapshot per environment. Says which key is current,
+// never a key.
 import { UsageError } from '../../core/errors.js';
-import { LocalStore } from '../../core/local-store.js';
+import { DEFAULT_NAMESPACE, LocalStore } from '../../core/local-store.js';
 import { line, warn, type Io } from '../../cli/io.js';
 import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { guardStoreUrlArgument } from '../../cli/store-url-argument.js';
@@ -19,8 +20,14 @@ export async function rotateKey(io: Io, args: RotateArgs): Promise<number> {
   const project = projectOf(io, args);
   const store = await LocalStore.open({ root: project.root, env: io.env, keychain: io.keychain?.(), warn: (text) => warn(io, text) });
   const result = await store.rotateKey();
-  if (args.json) line(io.stdout, JSON.stringify({ target: store.label, keyId: result.keyId, previousKeyIds: [result.previousKeyId], reencrypted: result.count }));
-  else line(io.stdout, `Re-encrypted ${result.count} secret${result.count === 1 ? '' : 's'} in ${store.label} under key ${result.keyId} (was ${result.previousKeyId}); ${result.oldKey}.`);
+  const { keyId, previousKeyIds, count, environments, oldKey } = result;
+  if (args.json) line(io.stdout, JSON.stringify({ target: store.label, keyId, previousKeyIds, reencrypted: count, environments }));
+  else {
+    // Every environment of the project shares the key: all of them were rewritten.
+    const where = environments.length === 1 && environments[0] === DEFAULT_NAMESPACE ? store.label : `${store.label} (${environments.join(', ')})`;
+    const was = previousKeyIds.length > 0 ? ` (was ${previousKeyIds.join(', ')})` : '';
+    line(io.stdout, `Re-encrypted ${count} secret${count === 1 ? '' : 's'} in ${where} under key ${keyId}${was}; ${oldKey}.`);
+  }
   return 0;
 }
 
