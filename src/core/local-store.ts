@@ -8,80 +8,23 @@
 // (so stores made before environments existed are development's), any other environment E is
 // secrets-E.enc/secrets-E.journal. All of a project's namespaces share one key and store id, and
 // each file's authenticated data names its environment. API: LocalStore.open({ root, namespace }),
-// storeFiles(namespace), localNamespaces(root).
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+// storeFiles(namespace), localNamespaces(root). Here: the store's API, batching and rotation; the
+// files themselves in local-store-disk.ts, their paths and the lock in local-store-paths.ts.
 import type { BulkResult, SecretEntry, SecretMeta } from './backend.js';
-import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
-import { AuthRejected, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { openKeychain, type Keychain } from './keychain.js';
+import { StoreFiles } from './local-store-disk.js';
+import { JOURNAL_FILE, localNamespaces, statOrNull, storeFiles, withStoreLock } from './local-store-paths.js';
 import { nameProblem, valueProblem } from './names.js';
-import { STORE_DIR, STORE_FILE } from './project.js';
-import { assertOwnFile, assertPxDir, ensurePxDir, openOwnFile, openReadOnly, readOwnFile } from './px-dir.js';
+import { STORE_FILE } from './project.js';
+import { assertPxDir } from './px-dir.js';
 import type { PutResult, RollbackResult, SecretStore } from './store.js';
 import { localActor, nextVersionNumber, rollbackSource, versionList, withNewVersion, type ChangeBy, type VersionMeta } from './secret-versions.js';
-import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
+import { keyFingerprint, type KeyContext } from './store-key.js';
 import { createRotatedKey, forgetKey } from './store-key-rotation.js';
-import {
-  applyRecord,
-  damaged,
-  decryptSnapshot,
-  encodeJournalHeader,
-  encodeRecord,
-  encodeSnapshot,
-  FORMAT_VERSION,
-  journalDamaged,
-  parseJournalHeader,
-  parseSnapshot,
-  readRecords,
-  verifyJournalHeader,
-  DEFAULT_NAMESPACE,
-  type Doc,
-  type JournalOf,
-  type JournalRecord,
-  type Op,
-  type Secret,
-  type SnapshotHeader,
-} from './store-format.js';
+import { DEFAULT_NAMESPACE, type Doc, type JournalRecord, type Op, type Secret, type SnapshotHeader } from './store-format.js';
 
-export { STORE_FILE, DEFAULT_NAMESPACE };
-export const JOURNAL_FILE = join(STORE_DIR, 'secrets.journal');
-
-/** The snapshot and journal of one environment, relative to the project root. */
-export function storeFiles(namespace: string = DEFAULT_NAMESPACE): { snapshot: string; journal: string } {
-  if (namespace === DEFAULT_NAMESPACE) return { snapshot: STORE_FILE, journal: JOURNAL_FILE };
-  return { snapshot: join(STORE_DIR, `secrets-${namespace}.enc`), journal: join(STORE_DIR, `secrets-${namespace}.journal`) };
-}
-
-const NAMESPACED_SNAPSHOT = /^secrets-([a-z][a-z0-9-]{0,31})\.enc$/;
-
-/** The environments that have a store file under root/.px, development first. */
-export function localNamespaces(root: string): string[] {
-  let files: string[];
-  try {
-    files = readdirSync(join(root, STORE_DIR));
-  } catch {
-    return [];
-  }
-  const others = files.flatMap((file) => NAMESPACED_SNAPSHOT.exec(file)?.[1] ?? []).filter((ns) => ns !== DEFAULT_NAMESPACE).sort();
-  return files.includes('secrets.enc') ? [DEFAULT_NAMESPACE, ...others] : others;
-}
-/** The journal is folded into a new snapshot once it is larger than this and than the snapshot. */
-const MIN_COMPACT_BYTES = 64 * 1024;
-
-/** What this process knows of the store, and where on disk that knowledge ends. */
-interface State {
-  /** The format version of the snapshot (and of the journal continuing it). */
-  version: number;
-  header: SnapshotHeader;
-  key: Buffer;
-  doc: Doc;
-  snapshotStamp: string;
-  snapshotBytes: number;
-  /** null: no journal of this generation (missing, or left from before the last snapshot). */
-  journal: { id: string; stamp: string; end: number; torn: number; nextIndex: number } | null;
-}
+export { STORE_FILE, DEFAULT_NAMESPACE, JOURNAL_FILE, localNamespaces, storeFiles };
 
 /** The document as a batch sees it: what is stored plus the batch's own earlier changes. */
 interface DocView {
@@ -91,33 +34,11 @@ interface DocView {
 type Plan = (doc: DocView, at: string) => { ops: Op[]; result: unknown };
 type Mutation = { plan: Plan; resolve: (result: unknown) => void; reject: (error: unknown) => void };
 
-const stampOf = (info: Stats): string => `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
-const fileId = (info: Stats): string => `${info.dev}:${info.ino}`;
-
-function statOrNull(path: string): Stats | null {
-  try {
-    return statSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 export class LocalStore implements SecretStore {
   readonly label = 'local store (.px)';
-  private readonly dir: string;
-  private readonly snapshotPath: string;
-  private readonly journalPath: string;
-  private state?: State;
-  private keys = new Map<string, Buffer>();
+  private readonly disk: StoreFiles;
   private pending: Mutation[] = [];
-  private refreshing?: Promise<void>;
   private flushing = false;
-
-  /** The environment this store holds. */
-  readonly namespace: string;
-  /** The snapshot and journal, relative to root (for messages). */
-  private readonly files: { snapshot: string; journal: string };
 
   private constructor(
     readonly root: string,
@@ -126,11 +47,12 @@ export class LocalStore implements SecretStore {
     private readonly actorGiven: string | undefined,
     namespace: string,
   ) {
-    this.namespace = namespace;
-    this.files = storeFiles(namespace);
-    this.dir = join(root, STORE_DIR);
-    this.snapshotPath = join(root, this.files.snapshot);
-    this.journalPath = join(root, this.files.journal);
+    this.disk = new StoreFiles(root, ctx, namespace);
+  }
+
+  /** The environment this store holds. */
+  get namespace(): string {
+    return this.disk.namespace;
   }
 
   /** `namespace`: the environment (default development). */
@@ -147,23 +69,23 @@ export class LocalStore implements SecretStore {
   private actorOnce?: string;
 
   async list(): Promise<SecretMeta[]> {
-    const doc = (await this.read())?.doc ?? new Map<string, Secret>();
+    const doc = (await this.disk.read())?.doc ?? new Map<string, Secret>();
     return [...doc.entries()]
       .map(([name, s]) => ({ name, createdAt: s.createdAt, updatedAt: s.updatedAt }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async exists(name: string): Promise<boolean> {
-    return (await this.read())?.doc.has(name) ?? false;
+    return (await this.disk.read())?.doc.has(name) ?? false;
   }
 
   async values(): Promise<Map<string, string>> {
-    const doc = (await this.read())?.doc ?? new Map<string, Secret>();
+    const doc = (await this.disk.read())?.doc ?? new Map<string, Secret>();
     return new Map([...doc].map(([name, s]) => [name, s.value]));
   }
 
   async valuesOf(names: readonly string[]): Promise<Map<string, string>> {
-    const doc = (await this.read())?.doc;
+    const doc = (await this.disk.read())?.doc;
     const found = new Map<string, string>();
     for (const name of names) {
       const secret = doc?.get(name);
@@ -183,7 +105,7 @@ export class LocalStore implements SecretStore {
   }
 
   async versions(name: string): Promise<VersionMeta[] | null> {
-    const secret = (await this.read())?.doc.get(name);
+    const secret = (await this.disk.read())?.doc.get(name);
     return secret ? versionList(secret) : null;
   }
 
@@ -235,10 +157,10 @@ export class LocalStore implements SecretStore {
   async rotateKey(): Promise<{ keyId: string; previousKeyIds: string[]; count: number; environments: string[]; oldKey: string }> {
     const others = localNamespaces(this.root).filter((namespace) => namespace !== this.namespace);
     const stores: LocalStore[] = [this, ...others.map((namespace) => new LocalStore(this.root, this.ctx, this.actorGiven, namespace))];
-    return this.withLock(async (held) => {
+    return withStoreLock(this.root, async (held) => {
       const present: Array<{ store: LocalStore; header: SnapshotHeader }> = [];
       for (const store of stores) {
-        const state = await store.read();
+        const state = await store.disk.read();
         if (state) present.push({ store, header: state.header });
       }
       if (present.length === 0) throw new UsageError('There is no local store here yet: nothing to rotate.');
@@ -259,17 +181,17 @@ export class LocalStore implements SecretStore {
 
   /** This namespace as one new snapshot under `key` (the lock is held); returns its secret count. */
   private async rewriteUnder(key: Buffer, held: () => void): Promise<number> {
-    let current = (await this.read())!;
+    let current = (await this.disk.read())!;
     // First the journal folded in under the old key: a kill between the new snapshot's rename and
     // its journal's then leaves a journal without records, which the store can skip.
     const emptyJournal = current.journal !== null && current.journal.nextIndex === 0 && current.journal.torn === 0;
-    if (!emptyJournal && statOrNull(this.journalPath) !== null) {
-      await this.writeSnapshot({ ...current.header, generation: current.header.generation + 1 }, current.key, new Map(current.doc));
-      current = this.state!;
+    if (!emptyJournal && statOrNull(this.disk.journalPath) !== null) {
+      await this.disk.writeSnapshot({ ...current.header, generation: current.header.generation + 1 }, current.key, new Map(current.doc));
+      current = this.disk.state!;
       held();
     }
     const { header } = current;
-    await this.writeSnapshot({ ...header, keyId: keyFingerprint(key), generation: header.generation + 1 }, key, new Map(current.doc));
+    await this.disk.writeSnapshot({ ...header, keyId: keyFingerprint(key), generation: header.generation + 1 }, key, new Map(current.doc));
     held();
     return current.doc.size;
   }
@@ -287,8 +209,8 @@ export class LocalStore implements SecretStore {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
-        const results = await this.withLock(async (held) => {
-          const current = await this.read();
+        const results = await withStoreLock(this.root, async (held) => {
+          const current = await this.disk.read();
           const stored = current?.doc ?? new Map<string, Secret>();
           // Changes stay in this overlay until they are durable, so readers never see them early.
           const overlay: Doc = new Map();
@@ -317,266 +239,20 @@ export class LocalStore implements SecretStore {
           });
           if (record.ops.length > 0) {
             held();
-            await this.commit(current, record);
+            await this.disk.commit(current, record);
           }
           return out;
         });
         batch.forEach((mutation, i) => mutation.resolve(results[i]));
       } catch (error) {
-        this.state = undefined;
+        this.disk.forget();
         for (const mutation of batch) mutation.reject(error);
       }
     }
     this.flushing = false;
   }
 
-  /** Makes `record` durable, then part of the cached state. Called under the lock. */
-  private async commit(current: State | null, record: JournalRecord): Promise<void> {
-    if (!current) {
-      const { header, key } = (await this.siblingKey()) ?? (await this.newKey());
-      const doc: Doc = new Map();
-      applyRecord(doc, record);
-      await this.writeSnapshot(header, key, doc);
-      return;
-    }
-    const { header, key, journal } = current;
-    // A store in an older format is rewritten in this one, rather than mixing formats in a journal.
-    const upgrade = current.version < FORMAT_VERSION;
-    const encoded = journal && !upgrade ? encodeRecord(key, header.storeId, header.generation, journal.nextIndex, record, this.namespace) : null;
-    if (!journal || !encoded || journal.end + encoded.length > Math.max(MIN_COMPACT_BYTES, current.snapshotBytes)) {
-      const doc = new Map(current.doc);
-      applyRecord(doc, record);
-      await this.writeSnapshot({ ...header, generation: header.generation + 1 }, key, doc);
-      return;
-    }
-    const file = await openOwnFile(this.journalPath, this.files.journal, constants.O_RDWR);
-    try {
-      // Bytes of an append that was cut short are not part of the store: overwrite them.
-      if (journal.torn > 0) await file.truncate(journal.end);
-      // write() may write less than asked (a disk filling up): go on until all of it is written,
-      // so a full disk ends in ENOSPC, never in a record acknowledged with its tail missing.
-      for (let done = 0; done < encoded.length; ) {
-        done += (await file.write(encoded, done, encoded.length - done, journal.end + done)).bytesWritten;
-      }
-      await file.datasync();
-      const info = await file.stat();
-      // A reader in this process may have applied the record from disk already: applying twice is harmless.
-      applyRecord(current.doc, record);
-      this.state = {
-        ...current,
-        journal: { id: fileId(info), stamp: stampOf(info), end: journal.end + encoded.length, torn: 0, nextIndex: journal.nextIndex + 1 },
-      };
-    } finally {
-      await file.close();
-    }
-  }
 
-  private async newKey(): Promise<{ header: SnapshotHeader; key: Buffer }> {
-    const storeId = randomBytes(8).toString('hex');
-    const created = await createStoreKey(storeId, this.ctx);
-    return { header: { storeId, keySource: created.source, keyId: keyFingerprint(created.key), generation: 0 }, key: created.key };
-  }
-
-  /** The key of another environment's store in this project, so one key opens them all. */
-  private async siblingKey(): Promise<{ header: SnapshotHeader; key: Buffer } | null> {
-    for (const namespace of localNamespaces(this.root)) {
-      if (namespace === this.namespace) continue;
-      const file = storeFiles(namespace).snapshot;
-      const raw = readWithStamp(join(this.root, file), file);
-      if (!raw) continue;
-      const { header } = parseSnapshot(raw.raw, file);
-      return { header: { ...header, generation: 0 }, key: await this.keyFor(header) };
-    }
-    return null;
-  }
-
-  /** A new snapshot, then an empty journal that continues it. Either crash point is safe: a
-   *  journal older than the snapshot is ignored (its changes are in the snapshot). */
-  private async writeSnapshot(header: SnapshotHeader, key: Buffer, doc: Doc): Promise<void> {
-    await removeLeftoverTemps(this.snapshotPath);
-    await removeLeftoverTemps(this.journalPath);
-    const snapshot = encodeSnapshot(header, key, doc, this.namespace);
-    await writeFileAtomic(this.snapshotPath, snapshot);
-    const journalHeader = encodeJournalHeader(key, header.storeId, header.generation);
-    await writeFileAtomic(this.journalPath, journalHeader);
-    this.keys.set(header.storeId, key);
-    const journal = statSync(this.journalPath);
-    this.state = {
-      version: FORMAT_VERSION,
-      header,
-      key,
-      doc,
-      snapshotStamp: stampOf(statSync(this.snapshotPath)),
-      snapshotBytes: snapshot.length,
-      journal: { id: fileId(journal), stamp: stampOf(journal), end: journalHeader.length, torn: 0, nextIndex: 0 },
-    };
-  }
-
-  /** Runs `work` holding the store's lock; `work` calls `held()` right before it writes. */
-  private async withLock<T>(work: (held: () => void) => Promise<T>): Promise<T> {
-    if (!existsSync(join(this.dir, '.gitignore'))) await ensurePxDir(this.root);
-    let compromised: Error | undefined;
-    // Loaded on the first write only: reads need no lock (snapshots are replaced by rename, and
-    // a record being appended is not yet complete, so readers skip it).
-    const { default: lockfile } = await import('proper-lockfile');
-    const release = await lockfile.lock(this.dir, {
-      lockfilePath: join(this.dir, 'store.lock'),
-      stale: 5000,
-      retries: { retries: 1000, minTimeout: 2, maxTimeout: 50, factor: 1.3, randomize: true },
-      onCompromised: (error) => {
-        compromised = error;
-      },
-    });
-    const held = (): void => {
-      // Another process took the lock over (this one stalled past the stale time): writing now could lose its change.
-      if (compromised) throw new UsageError('Lost the lock on the local store (px was stalled for seconds); nothing was written. Try again.');
-    };
-    try {
-      const result = await work(held);
-      if (compromised) throw new UsageError('Lost the lock on the local store while writing; the change may not be saved. Check with `px secret list` and try again.');
-      return result;
-    } finally {
-      await release().catch(() => undefined);
-    }
-  }
-
-  /**
-   * The current state, or null when there is no store yet. Cheap when nothing changed (two stats);
-   * otherwise one refresh at a time, so records are applied once and in order.
-   */
-  private read(): Promise<State | null> {
-    if (!this.refreshing && this.state && this.unchanged(this.state)) return Promise.resolve(this.state);
-    const next = (this.refreshing ?? Promise.resolve()).then(() => this.refresh());
-    const settled: Promise<void> = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.refreshing = settled;
-    void settled.then(() => {
-      if (this.refreshing === settled) this.refreshing = undefined;
-    });
-    return next;
-  }
-
-  private unchanged(state: State): boolean {
-    const snapshot = statOrNull(this.snapshotPath);
-    const journal = statOrNull(this.journalPath);
-    if (!snapshot || stampOf(snapshot) !== state.snapshotStamp) return false;
-    return state.journal === null ? journal === null : journal !== null && stampOf(journal) === state.journal.stamp;
-  }
-
-  private async refresh(): Promise<State | null> {
-    const state = this.state;
-    if (state) {
-      const snapshot = statOrNull(this.snapshotPath);
-      const journal = statOrNull(this.journalPath);
-      if (snapshot && stampOf(snapshot) === state.snapshotStamp) {
-        if (state.journal === null ? journal === null : journal !== null && stampOf(journal) === state.journal.stamp) return state;
-        // The same journal file, grown: read just the new records.
-        if (journal && state.journal && fileId(journal) === state.journal.id && journal.size >= state.journal.end) {
-          return this.readNewRecords(state);
-        }
-      }
-    }
-    return this.reload();
-  }
-
-  private readNewRecords(state: State): State {
-    const journal = state.journal!;
-    const fd = openReadOnly(this.journalPath, this.files.journal);
-    try {
-      const info = fstatSync(fd);
-      assertOwnFile(info, this.files.journal);
-      const raw = Buffer.alloc(Math.max(0, info.size - journal.end));
-      for (let done = 0; done < raw.length; ) {
-        const got = readSync(fd, raw, done, raw.length - done, journal.end + done);
-        if (got === 0) break;
-        done += got;
-      }
-      const read = readRecords(raw, 0, journal.nextIndex, state.key, this.journalOf(state.version, state.header));
-      for (const record of read.records) applyRecord(state.doc, record);
-      state.journal = { ...journal, stamp: stampOf(info), end: journal.end + read.end, torn: read.torn, nextIndex: journal.nextIndex + read.records.length };
-      return state;
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  /** Reads the snapshot and the journal afresh. Retries when a writer replaced them in between. */
-  private async reload(): Promise<State | null> {
-    let previousStamp: string | undefined;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const snapshot = readWithStamp(this.snapshotPath, this.files.snapshot);
-      if (!snapshot) {
-        this.state = undefined;
-        return null;
-      }
-      const sealed = parseSnapshot(snapshot.raw, this.files.snapshot);
-      const key = await this.keyFor(sealed.header);
-      const doc = decryptSnapshot(sealed, key, this.files.snapshot, this.namespace);
-      const base = { version: sealed.version, header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
-      const journal = readWithStamp(this.journalPath, this.files.journal);
-      if (!journal) return (this.state = { ...base, journal: null });
-      const journalHeader = parseJournalHeader(journal.raw, this.files.journal);
-      if (journalHeader.storeId !== sealed.header.storeId) throw journalDamaged(this.files.journal, 'it belongs to another store');
-      // Verified before its generation is believed: a flipped bit there would otherwise make px
-      // skip every record as "older than the snapshot", and the next write erase them.
-      try {
-        verifyJournalHeader(journalHeader, key, this.files.journal);
-      } catch (error) {
-        // Under another key: a rotation replaced the snapshot after we read it (read again), or
-        // was killed between its two renames, which leaves a journal without records (rotateKey):
-        // it holds nothing to lose, and the next write replaces it.
-        const now = statOrNull(this.snapshotPath);
-        if (!now || stampOf(now) !== snapshot.stamp) continue;
-        if (journal.raw.length === journalHeader.start) return (this.state = { ...base, journal: null });
-        throw error;
-      }
-      // Only a journal left from before an upgrade's snapshot may be in another format.
-      if (journalHeader.version < sealed.version && journalHeader.generation >= sealed.header.generation) {
-        throw journalDamaged(this.files.journal, "its format does not match the snapshot's");
-      }
-      if (journalHeader.generation > sealed.header.generation) {
-        // A writer replaced the snapshot after we read it; if not, the snapshot is older than
-        // its journal (restored from a backup without it?) and changes would be lost.
-        if (previousStamp === snapshot.stamp) throw damaged(this.files.snapshot, 'it is older than its journal (restored from a backup?)');
-        previousStamp = snapshot.stamp;
-        continue;
-      }
-      if (journalHeader.generation < sealed.header.generation) return (this.state = { ...base, journal: null });
-      if (journalHeader.version !== sealed.version) throw journalDamaged(this.files.journal, "its format does not match the snapshot's");
-      const read = readRecords(journal.raw, journalHeader.start, 0, key, this.journalOf(sealed.version, sealed.header));
-      for (const record of read.records) applyRecord(doc, record);
-      return (this.state = { ...base, journal: { id: journal.id, stamp: journal.stamp, end: read.end, torn: read.torn, nextIndex: read.records.length } });
-    }
-    throw new UsageError('The local store (.px) kept changing while px read it; try again.');
-  }
-
-  private journalOf(version: number, header: SnapshotHeader): JournalOf {
-    return { version, storeId: header.storeId, generation: header.generation, file: this.files.journal, namespace: this.namespace };
-  }
-
-  private async keyFor(header: SnapshotHeader): Promise<Buffer> {
-    let key = this.keys.get(header.storeId);
-    if (!key || keyFingerprint(key) !== header.keyId) {
-      key = await loadStoreKey(header.storeId, header.keySource, this.ctx, header.keyId);
-      if (keyFingerprint(key) !== header.keyId) {
-        throw new AuthRejected(`The key for the local store (.px) from ${describeSource(header.keySource)} is not the one it was encrypted with: restore the right key, or move .px/ away to start over.`);
-      }
-      this.keys.set(header.storeId, key);
-    }
-    return key;
-  }
-}
-
-/** A file's bytes and the stamp of exactly those bytes (fstat on the same descriptor). */
-function readWithStamp(path: string, shown: string): { raw: Buffer; stamp: string; id: string } | null {
-  const file = readOwnFile(path, shown);
-  return file && { raw: file.raw, stamp: stampOf(file.info), id: fileId(file.info) };
-}
-
-function describeSource(source: KeySource): string {
-  return source === 'env' ? 'PX_STORE_KEY' : source === 'keychain' ? 'the OS keychain' : 'its key file';
 }
 
 /** All-or-nothing validation before anything is queued. Messages never hold a value. */
