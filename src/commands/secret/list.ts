@@ -1,5 +1,5 @@
 import { manifestSecret } from '../../core/manifest/manifest.js';
-import { secretStatus, type SecretStatus } from '../../core/manifest/plan.js';
+import { heldByPx, secretStatus, strategyFor, type SecretStatus } from '../../core/manifest/plan.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 import { declaredIn, readStoredState } from './stored-state.js';
@@ -61,7 +61,10 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
     return 0;
   }
   const absent = (name: string): ListRow => ({ name, status: manifestSecret(manifest, name, env.name)?.required === false ? 'optional, not set' : 'missing' });
-  const rows: ListRow[] = [...stored, ...missing.map(absent)].sort(byName);
+  // A secret the app fetches itself (remote_fetch) is not px's to hold: absent, it is not missing
+  // (as in px ui); `--json`'s `missing` still names every declared name that is not stored.
+  const heldHere = (name: string): boolean => heldByPx(strategyFor(manifest.secrets.get(name)!));
+  const rows: ListRow[] = [...stored, ...missing.filter(heldHere).map(absent)].sort(byName);
   const { readers } = found;
   if (readers && readers.size > 0) for (const row of rows) row.readers = readers.get(row.name) ?? [];
   const staleNote = staleSecretsNote(rows.filter((row) => row.status === 'stale').map((row) => row.name));
