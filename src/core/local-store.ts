@@ -155,9 +155,10 @@ export class LocalStore implements SecretStore {
    * namespace under a key that is still there (store-key-rotation.ts); running it again finishes.
    */
   async rotateKey(): Promise<{ keyId: string; previousKeyIds: string[]; count: number; environments: string[]; oldKey: string }> {
-    const others = localNamespaces(this.root).filter((namespace) => namespace !== this.namespace);
-    const stores: LocalStore[] = [this, ...others.map((namespace) => new LocalStore(this.root, this.ctx, this.actorGiven, namespace))];
     return withStoreLock(this.root, async (held) => {
+      // Listed under the lock: an environment created meanwhile is under the old key too.
+      const others = localNamespaces(this.root).filter((namespace) => namespace !== this.namespace);
+      const stores: LocalStore[] = [this, ...others.map((namespace) => new LocalStore(this.root, this.ctx, this.actorGiven, namespace))];
       const present: Array<{ store: LocalStore; header: SnapshotHeader }> = [];
       for (const store of stores) {
         const state = await store.disk.read();

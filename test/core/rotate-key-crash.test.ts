@@ -95,3 +95,24 @@ describe('local rotate-key stopped at each file replacement', () => {
     });
   }
 });
+
+describe('local rotate-key and an environment created while it waits for the lock', () => {
+  it('rotates that environment too, whichever of the two gets the lock first', async () => {
+    const { default: lockfile } = await import('proper-lockfile');
+    // Either order may happen, and the race is decided by the lock's retry timing: each round
+    // starts both while the test holds the lock, then lets them race.
+    for (let round = 0; round < 8; round++) {
+      const environment = `env${round}`;
+      await (await open()).put(`DEV_${round}`, canary(300 + round));
+      const release = await lockfile.lock(join(project.root, '.px'), { lockfilePath: join(project.root, '.px', 'store.lock') });
+      const rotation = (await open()).rotateKey();
+      const created = (await open(environment)).put('NEW_ENV_SECRET', canary(400 + round));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await release();
+      await Promise.all([rotation, created]);
+      expect((await (await open(environment)).values()).get('NEW_ENV_SECRET'), `round ${round}`).toBe(canary(400 + round));
+      expect((await (await open()).values()).get(`DEV_${round}`)).toBe(canary(300 + round));
+      expect(keyFiles()).toHaveLength(1);
+    }
+  });
+});
