@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { filesToScan, scanFiles, type FileHit } from '../core/scan/file-scan.js';
 import { gitRoot, historyAdditions, stagedAdditions, type AddedLines } from '../core/scan/git-sources.js';
-import { heldValues } from '../core/scan/held-values.js';
+import { DEFAULT_NAMESPACE } from '../core/store-format.js';
+import { heldValues, type HeldOrigin } from '../core/scan/held-values.js';
 import { hookScript, installHook } from '../core/scan/pre-commit-hook.js';
 import { ValueFinder } from '../core/scan/value-finder.js';
 import { line, warn, type Io } from '../cli/io.js';
@@ -62,7 +63,9 @@ export async function scanProject(io: Io, given: ScanArgs): Promise<number> {
     findings.push(...result.hits.map(({ path, line, name }: FileHit) => ({ path, line, name })));
     scanned = `${count(result.files, 'file')}${result.binaries > 0 ? ` (${result.binaries} binary skipped)` : ''}`;
   }
-  const unique = dedupe(findings);
+  // The finder names each value by its origin's key: found keys, then the names users read.
+  const found = [...new Set(findings.map((f) => f.name))].map((key) => held.origins.get(key)!);
+  const unique = dedupe(findings.map((f) => ({ ...f, name: held.origins.get(f.name)!.name })));
   if (args.json) line(io.stdout, JSON.stringify({ findings: unique }));
   else {
     for (const f of unique) line(io.stdout, `${plain(f.path)}:${f.line} ${f.name}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ''}`);
@@ -70,21 +73,20 @@ export async function scanProject(io: Io, given: ScanArgs): Promise<number> {
     if (unique.length === 0) line(io.stderr, `px scan: no held value found in ${scanned} (looked for ${what}).`);
     else {
       line(io.stderr, `px scan: ${count(unique.length, 'finding')} in ${scanned} (looked for ${what}).`);
-      for (const text of whatToDo(unique, held.credentials)) line(io.stderr, text);
+      for (const text of whatToDo(found, unique.some((f) => f.commit))) line(io.stderr, text);
     }
   }
   return unique.length > 0 ? 1 : 0;
 }
 
-/** What to do next: remove the values, and replace each one found, since a pushed value is out. */
-export function whatToDo(findings: Finding[], credentials: Set<string>): string[] {
-  const names = [...new Set(findings.map((f) => f.name))];
-  const secrets = names.filter((name) => !credentials.has(name));
-  const creds = names.filter((name) => credentials.has(name));
+/** What to do next: remove the values, and replace each one found, since a pushed value is out
+ *  (the rotation in the environment that holds it). */
+export function whatToDo(found: HeldOrigin[], fromHistory: boolean): string[] {
   const lines = ['Remove each value from those files. A value that was ever pushed or shared is no longer secret: replace it.'];
-  for (const name of secrets) lines.push(`  px secret rotate ${name}      (the old value stays in its history)`);
-  for (const name of creds) lines.push(`  ${name}: revoke it at its provider, then px creds set ${name}`);
-  if (findings.every((f) => !f.commit)) lines.push('px scan --history looks through past commits too.');
+  const secrets = found.filter((origin) => origin.env !== undefined);
+  for (const { name, env } of secrets) lines.push(`  px secret rotate ${name}${env === DEFAULT_NAMESPACE ? '' : ` --env ${env}`}      (the old value stays in its history)`);
+  for (const { name } of found.filter((origin) => origin.env === undefined)) lines.push(`  ${name}: revoke it at its provider, then px creds set ${name}`);
+  if (!fromHistory) lines.push('px scan --history looks through past commits too.');
   return lines;
 }
 

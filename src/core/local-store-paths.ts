@@ -68,3 +68,7 @@ export function statOrNull(path: string): Stats | null {
     throw error;
   }
 }
+
+/** A store's label with the environments something covered: just the label for development alone. */
+export const withEnvironments = (label: string, environments: string[]): string =>
+  environments.length === 1 && environments[0] === DEFAULT_NAMESPACE ? label : `${label} (${environments.join(', ')})`;

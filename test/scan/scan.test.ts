@@ -74,6 +74,9 @@ describe('px scan', () => {
     expect(result.status, result.stderr).toBe(1);
     expect(result.stdout).toBe('deploy/staging.sh:1 STRIPE_SECRET_KEY\n');
     expect(result.stderr).toContain('looked for 3 held values from local store (.px) (development, staging)');
+    // The advice rotates staging's value, not development's of the same name.
+    expect(result.stderr).toContain('  px secret rotate STRIPE_SECRET_KEY --env staging ');
+    expect(result.stderr).not.toMatch(/px secret rotate STRIPE_SECRET_KEY {2}/);
     noValues(result.stdout, result.stderr);
   });
 
@@ -133,17 +136,15 @@ describe('px scan', () => {
 });
 
 describe('what a scan says to do next', () => {
-  it('names px secret rotate for a runtime secret, the provider and px creds set for a deploy credential, each once', () => {
-    const findings = [
-      { path: 'a.js', line: 1, name: 'API_KEY' },
-      { path: 'b.js', line: 2, name: 'API_KEY' },
-      { path: 'c.js', line: 3, name: 'CLOUDFLARE_API_TOKEN', commit: 'f'.repeat(40) },
-    ];
-    const text = whatToDo(findings, new Set(['CLOUDFLARE_API_TOKEN'])).join('\n');
-    expect(text.match(/px secret rotate API_KEY/g)).toHaveLength(1);
+  it('names px secret rotate (with the environment) for a runtime secret, the provider and px creds set for a deploy credential', () => {
+    const found = [{ name: 'API_KEY', env: 'development' }, { name: 'API_KEY', env: 'staging' }, { name: 'CLOUDFLARE_API_TOKEN' }];
+    const text = whatToDo(found, true).join('\n');
+    expect(text).toMatch(/^ {2}px secret rotate API_KEY {6}\(/m);
+    expect(text).toMatch(/^ {2}px secret rotate API_KEY --env staging {6}\(/m);
     expect(text).toContain('CLOUDFLARE_API_TOKEN: revoke it at its provider, then px creds set CLOUDFLARE_API_TOKEN');
     expect(text).not.toContain('px secret rotate CLOUDFLARE_API_TOKEN');
     expect(text).not.toContain('--history');
+    expect(whatToDo(found, false).join('\n')).toContain('px scan --history looks through past commits too.');
   });
 });
 

@@ -2,7 +2,8 @@
 // in batches; the local store as one new snapshot per environment. Says which key is current,
 // never a key.
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_NAMESPACE, LocalStore } from '../../core/local-store.js';
+import { LocalStore } from '../../core/local-store.js';
+import { withEnvironments } from '../../core/local-store-paths.js';
 import { line, warn, type Io } from '../../cli/io.js';
 import { projectOf, type GlobalArgs } from '../../cli/project-target.js';
 import { guardStoreUrlArgument } from '../../cli/store-url-argument.js';
@@ -24,7 +25,7 @@ export async function rotateKey(io: Io, args: RotateArgs): Promise<number> {
   if (args.json) line(io.stdout, JSON.stringify({ target: store.label, keyId, previousKeyIds, reencrypted: count, environments }));
   else {
     // Every environment of the project shares the key: all of them were rewritten.
-    const where = environments.length === 1 && environments[0] === DEFAULT_NAMESPACE ? store.label : `${store.label} (${environments.join(', ')})`;
+    const where = withEnvironments(store.label, environments);
     const was = previousKeyIds.length > 0 ? ` (was ${previousKeyIds.join(', ')})` : '';
     line(io.stdout, `Re-encrypted ${count} secret${count === 1 ? '' : 's'} in ${where} under key ${keyId}${was}; ${oldKey}.`);
   }

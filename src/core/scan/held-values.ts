@@ -3,20 +3,33 @@
 // a scan never guesses.
 import { DeployCredentials } from '../deploy-credentials.js';
 import { keychainUnreachableReason, openKeychain, type Keychain } from '../keychain.js';
+import { withEnvironments } from '../local-store-paths.js';
 import { openLocalStore } from '../target.js';
 
+/** Where a held value comes from: a runtime secret of an environment, or a deploy credential. */
+export interface HeldOrigin {
+  name: string;
+  /** The environment of a runtime secret; absent for a deploy credential. */
+  env?: string;
+}
+
 export interface HeldValues {
-  values: Array<[name: string, value: string]>;
+  /** [key, value] pairs; the key names the value's origin in `origins` (a name alone does not:
+   *  development and staging may hold different values under one name). */
+  values: Array<[key: string, value: string]>;
+  origins: Map<string, HeldOrigin>;
   /** Where they came from, for the summary line. */
   sources: string[];
-  /** The names among `values` that are deploy credentials (the rest are runtime secrets). */
-  credentials: Set<string>;
 }
 
 export async function heldValues(options: { root: string; cwd: string; env: NodeJS.ProcessEnv; keychain?: Keychain; warn: (line: string) => void }): Promise<HeldValues> {
   const values: Array<[string, string]> = [];
+  const origins = new Map<string, HeldOrigin>();
   const sources: string[] = [];
-  const credentials = new Set<string>();
+  const hold = (key: string, origin: HeldOrigin, value: string): void => {
+    values.push([key, value]);
+    origins.set(key, origin);
+  };
   // Every environment's namespace of the local store: a staging value pasted into a file leaks too.
   const { localNamespaces, DEFAULT_NAMESPACE } = await import('../local-store.js');
   const namespaces = localNamespaces(options.root);
@@ -26,25 +39,21 @@ export async function heldValues(options: { root: string; cwd: string; env: Node
     const opened = await openLocalStore({ ...options, namespace });
     label = opened.label;
     const secrets = await opened.store.values();
-    for (const entry of secrets) values.push(entry);
+    for (const [name, value] of secrets) hold(`secret ${namespace} ${name}`, { name, env: namespace }, value);
     if (secrets.size > 0) holding.push(namespace);
   }
-  if (holding.length === 1 && holding[0] === DEFAULT_NAMESPACE) sources.push(label);
-  else if (holding.length > 0) sources.push(`${label} (${holding.join(', ')})`);
+  if (holding.length > 0) sources.push(withEnvironments(label, holding));
   const unreachable = options.keychain ? null : keychainUnreachableReason(options.env);
   if (unreachable) options.warn(`deploy credentials not scanned for: the OS keychain is not reachable (${unreachable}).`);
   else {
     try {
       const creds = new DeployCredentials(options.keychain ?? openKeychain(options.env), options.root);
       const held = await creds.values();
-      for (const entry of held) {
-        values.push(entry);
-        credentials.add(entry[0]);
-      }
+      for (const [name, value] of held) hold(`credential ${name}`, { name }, value);
       if (held.size > 0) sources.push(creds.label);
     } catch (error) {
       options.warn(`deploy credentials not scanned for: ${(error as Error).message}`);
     }
   }
-  return { values, sources, credentials };
+  return { values, origins, sources };
 }
