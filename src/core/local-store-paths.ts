@@ -32,7 +32,7 @@ export function localNamespaces(root: string): string[] {
 /** Runs `work` holding the store's one lock (all environments share it); `work` calls `held()`
  *  right before it writes. */
 export async function withStoreLock<T>(root: string, work: (held: () => void) => Promise<T>): Promise<T> {
-const dir = join(root, STORE_DIR);
+  const dir = join(root, STORE_DIR);
   if (!existsSync(join(dir, '.gitignore'))) await ensurePxDir(root);
   let compromised: Error | undefined;
   // Loaded on the first write only: reads need no lock (snapshots are replaced by rename, and

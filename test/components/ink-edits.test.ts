@@ -1,6 +1,6 @@
 // The premises of the shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
 // they change how fast the first frame is drawn, never what it shows.
-import { diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, undoAnsiCodes } from '@alcalzone/ansi-tokenize';
+import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, undoAnsiCodes } from '@alcalzone/ansi-tokenize';
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
@@ -89,4 +89,11 @@ it('no style list is changed once made, so characters may share one', () => {
       for (const token of tokenize(line).filter((t) => t.type === 'ansi')) expect(reduceAnsiCodesIncremental(char.styles, [token])).not.toBe(char.styles);
     }
   }
+});
+
+it('the codes of no style are the empty string: the edit answers at once what the original builds', () => {
+  // The tests run the unedited package: this is what the shortcut must agree with.
+  expect(ansiCodesToString([])).toBe('');
+  const bold = styledCharsFromTokens(tokenize('\u001b[1mb\u001b[22m'))[0]!.styles;
+  expect(ansiCodesToString(bold)).not.toBe('');
 });

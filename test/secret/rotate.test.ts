@@ -63,7 +63,7 @@ describe('on the local store', () => {
     const table = await px(['secret', 'history', 'JWT_SECRET']);
     expect(table.stdout).toMatch(/^3 .*current, rollback to 1$/m);
     expect(table.stdout).toMatch(/^2 .*rotation$/m);
-    expect(table.stdout).toMatch(/^1 .*\S$/m);
+    expect(table.stdout).toMatch(/^1 +\S/m);
     expect(table.stdout).not.toMatch(/^1 .*rotation/m);
     expect(result.stdout + history.stdout).not.toContain(rotated);
     expectNoCanary(result, history);

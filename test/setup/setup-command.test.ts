@@ -107,6 +107,6 @@ for (const [what, code, change, said] of [
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(said);
-    expect(JSON.stringify(result)).not.toContain('Step 2');
+    expect(JSON.stringify(result)).not.toContain('Step 1');
   });
 }

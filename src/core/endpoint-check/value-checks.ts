@@ -2,7 +2,7 @@
 // for the names its grant covers. With an admin token the suite makes a service token of its own,
 // has it ask for a PX_CHECK_ name, grants it, reads it, and revokes the token at the end.
 import { CheckFailed, describe, isObject, type Answer } from './exchange.js';
-import { expectStatus, expectThat, PREFIX, put, type Check, } from './checks.js';
+import { expectStatus, expectThat, PREFIX, put, type Check } from './checks.js';
 
 const VALUE_NAME = `${PREFIX}VALUES`;
 const OTHER_NAME = `${PREFIX}VALUES_OTHER`;
