@@ -42,9 +42,13 @@ export class AuditFile {
     this.scheduled = false;
     const text = this.text;
     const waiting = this.waiting;
-    if (text === '') return;
     this.text = '';
     this.waiting = [];
+    // Nothing to append: whoever waits has nothing unwritten.
+    if (text === '') {
+      for (const { resolve } of waiting) resolve();
+      return;
+    }
     try {
       // One synchronous append per turn: it lands in the page cache in microseconds, and a
       // thread-pool round trip would hold every answer of the turn for longer than the write.
