@@ -77,10 +77,17 @@ describe('px ui', () => {
     expect(JSON.stringify([shown, admin.frames()])).not.toContain(canary(1));
 
     const reader = await server.addToken('reader');
+    const refused = () => server.access.auditLog.filter((record) => record.tokenId === reader.id && record.status === 403).length;
     const other = ui({ PX_TOKEN: reader.token });
+    await other.waitForFrame(/DATABASE_URL/);
+    const first = refused();
+    expect(first).toBeGreaterThan(0);
+    // A reload (r) lists again but does not ask for the tokens again: the refusal was remembered.
+    await other.type('r');
     await other.waitForFrame(/DATABASE_URL/);
     await other.type('q');
     await other.done;
+    expect(refused()).toBe(first);
     expect(other.frames().join('\n')).not.toMatch(/readable by|no service token/);
   });
 

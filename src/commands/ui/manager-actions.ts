@@ -108,12 +108,29 @@ export class ManagerSession implements ManagerActions {
       }
       // For an admin, which service tokens may read each one (names of tokens, never a token);
       // as in `px secret list`, only once some token may read something.
-      const readers = await readersFor(opened.backend, this.project.root);
+      const readers = await this.readersOf(env, opened.backend);
       const shown = readers !== null && readers.size > 0;
       if (shown) for (const row of rows) row.readers = readers.get(row.name) ?? [];
       return { label, rows: rows.sort(byName), ...(shown ? { readers: true } : {}) };
     } catch (error) {
       return { label, rows: [], error: describeError(error) };
+    }
+  }
+
+  /** Environments whose endpoint refused the token listing (not an admin): not asked again, so
+   *  each reload of the pane costs no refused requests in the server's audit log. */
+  private readersRefused = new Set<string>();
+
+  /** Who may read each secret, or null when this caller may not know; the list does not depend
+   *  on it, so a failure to read it leaves the rows without readers. */
+  private async readersOf(env: string, backend: SecretsBackend): Promise<Map<string, string[]> | null> {
+    if (this.readersRefused.has(env)) return null;
+    try {
+      const readers = await readersFor(backend, this.project.root);
+      if (readers === null && 'call' in backend) this.readersRefused.add(env);
+      return readers;
+    } catch {
+      return null;
     }
   }
 
