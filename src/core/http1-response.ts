@@ -1,10 +1,9 @@
 // A strict, incremental parser of one HTTP/1.1 response, for the loopback client of
-// loopback-http.ts (README, Performance). It takes the bytes as they come,
-// split anywhere, and knows when the answer is whole: by Content-Length, by chunked framing, or
-// (neither given) by the end of the connection. What a px endpoint never sends is refused rather
-// than guessed at: folded or oversized headers, a bad status line, a Transfer-Encoding other than
-// chunked, both framings at once, two Content-Lengths. Bytes after a whole answer are ignored (the
-// connection is closed then).
+// loopback-http.ts (README, Performance). It takes the bytes as they come, split anywhere, and
+// knows when the answer is whole: by Content-Length, by chunked framing, or (neither given) by the
+// end of the connection. What a px endpoint never sends is refused rather than guessed at: folded
+// or oversized headers, a bad status line, a Transfer-Encoding other than chunked, both framings at
+// once, two Content-Lengths. Bytes after a whole answer are ignored (the connection is closed then).
 
 /** The whole status line and headers (and the trailers of a chunked body) stay under this, as Node's own limit. */
 export const MAX_HEAD_BYTES = 16 * 1024;

@@ -1,10 +1,10 @@
 // One HTTP/1.1 request over a plain TCP connection, for http:// endpoints on loopback (the
 // project's own `px server`): node:net and the small parser of http1-response.ts instead of
 // node:http, whose client (agent, outgoing and incoming messages, the native parser's binding)
-// costs a command about 5 ms of start-up (README, Performance). One request
-// per connection (`Connection: close`); the caller classifies what goes wrong exactly as it does
-// for node:http: a socket's own error codes, a ConnectionClosed (code ECONNRESET) when the answer
-// stops short, a TimeoutError when the whole exchange outlasts `timeoutMs`.
+// costs a command about 5 ms of start-up (README, Performance). One request per connection
+// (`Connection: close`); the caller classifies what goes wrong exactly as it does for node:http:
+// a socket's own error codes, a ConnectionClosed (code ECONNRESET) when the answer stops short, a
+// TimeoutError when the whole exchange outlasts `timeoutMs`.
 import type { Socket } from 'node:net';
 import { ResponseParser } from './http1-response.js';
 
