@@ -112,9 +112,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const freshDir = (name) => mkdtempSync(join(tmp, `${name}-`));
 
 // Isolated from the user's px setup: no endpoint, no token, no keychain (so the store key is a
-// key file under the temp XDG_CONFIG_HOME), not CI (so the TTY case is interactive).
+// key file under the temp XDG_CONFIG_HOME), not CI (so the TTY case is interactive). Nor Node's
+// NODE_EXTRA_CA_CERTS: Node reads that bundle at every start, before any code runs, which can
+// make `node -e 0` several times slower and hide what px itself costs in the ratios.
 const env = { ...process.env };
-for (const key of ['PX_URL', 'PX_TOKEN', 'PX_STORE_KEY', 'PX_DEBUG', 'DBUS_SESSION_BUS_ADDRESS', 'CI', 'NODE_OPTIONS']) delete env[key];
+for (const key of ['PX_URL', 'PX_TOKEN', 'PX_STORE_KEY', 'PX_DEBUG', 'DBUS_SESSION_BUS_ADDRESS', 'CI', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS']) delete env[key];
 Object.assign(env, {
   HOME: join(tmp, 'home'),
   XDG_CONFIG_HOME: join(tmp, 'config'),

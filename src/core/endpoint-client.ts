@@ -3,22 +3,27 @@
 // survives parsing.
 //
 // Start-up matters here: `px secret list` against an endpoint has ~15 ms on top of bare Node.
-// - Transport: Node's own http/https client (its parser is the native llhttp), https loaded only
-//   for https URLs, synchronously (an import() would start the ES module loader in px's
-//   CommonJS build). undici runs the same parser as WebAssembly and costs ~70 ms to load.
+// - Transport: for http:// on loopback (the project's own `px server`), one request per connection
+//   over node:net with the small strict parser of http1-response.ts (loopback-http.ts), since
+//   node:http's client costs ~5 ms to load and run. Elsewhere Node's own http/https client (its
+//   parser is the native llhttp), https loaded only for https URLs, synchronously (an import()
+//   would start the ES module loader in px's CommonJS build). undici runs the same parser as
+//   WebAssembly and costs ~70 ms to load.
 // - Responses are checked by the small guards of endpoint-answers.ts rather than zod, whose first
 //   parse alone costs ~4 ms in a fresh process; the server, where start-up does not matter, uses zod.
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { BulkResult, SecretEntry, SecretMeta, SecretsBackend } from './backend.js';
 import { asBulk, asExists, asList, asMeta, asRollback, asVersions, isObject, malformed, parse } from './endpoint-answers.js';
 import { AuthRejected, EndpointError, NotFound, PxError, Unreachable, UsageError } from './errors.js';
+import { ResponseTooLarge } from './http1-response.js';
 import { MAX_BODY_BYTES, MAX_BULK_ENTRIES } from './limits.js';
+import { ConnectionClosed, loopbackExchange } from './loopback-http.js';
 import { maskText } from './masking.js';
 import { isLoopbackHost } from './target.js';
 import type { VersionMeta } from './secret-versions.js';
 import { visibleText } from './visible-text.js';
 
-/** How requests reach the network: Node's http/https by default; tests inject their own. */
+/** How requests reach the network (node:http/https) when not loopback-http.ts; tests inject their own. */
 export interface Transport {
   request: (url: URL, options: RequestOptions) => ClientRequest;
   agent: Agent;
@@ -49,10 +54,6 @@ const NETWORK_CODES: Record<string, string> = {
 
 /** A response larger than this is not a px endpoint talking (10,000 names are ~1 MiB). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
-class ConnectionClosed extends Error {
-  readonly code = 'ECONNRESET';
-}
 
 /** A 403: the token is valid, but its role (or approval) does not allow the route. */
 export class TokenRefused extends AuthRejected {}
@@ -173,6 +174,14 @@ export class EndpointClient implements SecretsBackend {
   /** One request; the whole exchange (connect, send, answer) must finish within `timeoutMs`. */
   private send(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
     const url = new URL(`${this.base}${path}`);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.token}`,
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+    };
+    if (!this.transport && url.protocol === 'http:' && isLoopbackHost(url.hostname)) {
+      return loopbackExchange(url, { method, headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+    }
     // One connection kept alive across the requests of one command (import chunks), closed by close().
     if (!this.transport) {
       const http = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
@@ -184,11 +193,7 @@ export class EndpointClient implements SecretsBackend {
         method,
         agent,
         signal: AbortSignal.timeout(timeoutMs),
-        headers: {
-          authorization: `Bearer ${this.options.token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
-        },
+        headers,
       });
       req.on('error', reject);
       req.on('response', (response: IncomingMessage) => {
@@ -196,7 +201,7 @@ export class EndpointClient implements SecretsBackend {
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) req.destroy(new Error('response too large'));
+          if (size > MAX_RESPONSE_BYTES) req.destroy(new ResponseTooLarge());
           else chunks.push(chunk);
         });
         response.on('error', reject);
@@ -248,7 +253,7 @@ function errorText(text: string, sent: readonly string[]): string {
 
 function networkError(error: unknown, label: string, seconds: number): PxError {
   const err = error as { name?: string; code?: string; message?: string; cause?: { name?: string; code?: string } };
-  if (err?.message === 'response too large') return new EndpointError(`${label} sent an answer larger than 64 MiB. Check that the URL points at a px secrets endpoint.`);
+  if (error instanceof ResponseTooLarge) return new EndpointError(`${label} sent an answer larger than 64 MiB. Check that the URL points at a px secrets endpoint.`);
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.cause?.name === 'TimeoutError') {
     return new Unreachable(`${label} did not answer within ${seconds} s. Check that it is up, or raise --timeout.`, { cause: error });
   }

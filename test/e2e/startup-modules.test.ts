@@ -56,8 +56,8 @@ it.each(commands)('px %s on the local store reads it without promise-based files
 it.each([
   ['secret list --json', 0],
   ['secret exists NOT_THERE', 1],
-])('px %s on an endpoint loads its HTTP client and not the local store\'s crypto', async (command, exit) => {
+])('px %s on an endpoint on loopback speaks HTTP over a plain socket, without node:http or the local store\'s crypto', async (command, exit) => {
   const loaded = await builtinsOf(command.split(' '), { PX_URL: server.url, PX_TOKEN: server.token }, exit);
-  expect(loaded).toContain('http');
-  for (const unneeded of ['crypto', 'fs/promises', 'tty', 'https', 'readline', 'child_process', 'module']) expect(loaded).not.toContain(unneeded);
+  expect(loaded).toContain('net');
+  for (const unneeded of ['http', '_http_client', 'crypto', 'fs/promises', 'tty', 'https', 'readline', 'child_process', 'module']) expect(loaded).not.toContain(unneeded);
 });
