@@ -83,6 +83,17 @@ describe('PostgresAccessStore batched writes', () => {
     for (const error of errors) expect(error).toMatch(/refused by the test/);
   });
 
+  it('a line nobody waits for that cannot be written fails no read written with it', async () => {
+    const token = service();
+    await access.addToken(token);
+    await store.sql`create function px_test_refuse_poison() returns trigger language plpgsql as $$ begin if new.record ->> 'outcome' = 'poison' then raise exception 'refused by the test'; end if; return new; end $$`;
+    await store.sql`create trigger px_test_refuse_poison before insert on px_audit for each row execute function px_test_refuse_poison()`;
+    await access.audit([line(token.id, 'POISONED', 'poison')], { later: true });
+    await expect(access.audit([line(token.id, 'READ_ONE')])).resolves.toBeUndefined();
+    expect(await names()).toEqual(['READ_ONE']);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it('while audit writes keep failing, the newest lines are kept and the log says how many went', async () => {
     const token = service();
     await access.addToken(token);

@@ -1,6 +1,6 @@
 // The team server's uses (lastUsedAt) and audit lines, batched: a write per request would cost the
-// team server most of its throughput. Uses and audit lines are two statements, each its own
-// transaction, so an audit line never depends on a use being written. Value reads' lines are
+// team server most of its throughput. Uses, the reads' audit lines and the other audit lines are
+// separate statements, each its own transaction: none depends on another being written. Value reads' lines are
 // written in the batch of their event-loop turn and their callers wait for the commit; changes
 // and refusals wait for the next batch (at most FLUSH_MS), so a SIGKILL may lose those, and go
 // again with the next batch when their write fails. close() writes what is left.
@@ -94,9 +94,9 @@ export class AccessBatch {
   }
 
   /**
-   * The audit lines and the uses are two statements, each its own transaction, sent together: an
-   * audit line never waits for nor depends on the lastUsedAt update. Callers waiting for their
-   * lines (value reads) hear the insert's outcome only; lines nobody waits for that failed to be
+   * The reads' audit lines, the other audit lines and the uses are three statements, each its own
+   * transaction, sent together: none waits for nor depends on another. Callers waiting for their
+   * lines (value reads) hear their insert's outcome only; lines nobody waits for that failed to be
    * written are kept for the next batch (up to AUDIT_KEPT), so a passing fault loses none of them.
    */
   private async writeBatch(): Promise<void> {
@@ -108,23 +108,36 @@ export class AccessBatch {
     this.pendingAudit = [];
     this.awaitedAudit = [];
     this.auditWaiting = [];
-    const audit = later.length + awaited.length === 0 ? undefined : this.writeAudit(awaited, waiting, later);
-    const uses = touched.length === 0 ? undefined : this.writeUses(touched);
-    await Promise.all([audit, uses]);
+    await Promise.all([
+      awaited.length === 0 ? undefined : this.writeAwaited(awaited, waiting),
+      later.length === 0 ? undefined : this.writeLater(later),
+      touched.length === 0 ? undefined : this.writeUses(touched),
+    ]);
   }
 
-  private async writeAudit(awaited: AuditRecord[], waiting: Waiting[], later: AuditRecord[]): Promise<void> {
+  private insertAudit(records: AuditRecord[]): Promise<unknown> {
+    return this.sql`
+      insert into px_audit (time, token_id, record)
+      select (r ->> 'time')::timestamptz, r ->> 'tokenId', r from json_array_elements(${this.sql.json(records as unknown as postgres.JSONValue)}::json) as r`;
+  }
+
+  /** The reads' lines, on their own: no other line can fail them. */
+  private async writeAwaited(awaited: AuditRecord[], waiting: Waiting[]): Promise<void> {
     try {
-      const records = [...later, ...awaited] as unknown as postgres.JSONValue;
-      await this.sql`
-        insert into px_audit (time, token_id, record)
-        select (r ->> 'time')::timestamptz, r ->> 'tokenId', r from json_array_elements(${this.sql.json(records)}::json) as r`;
+      await this.insertAudit(awaited);
       for (const { resolve } of waiting) resolve();
     } catch (error) {
       this.onError(error);
-      // The awaited lines go with the requests that waited for them: those are answered 500, no
-      // value, and their refusal is audited. The others are written with the next batch.
+      // Those requests are answered 500, no value, and their refusal is audited.
       for (const { reject } of waiting) reject(error);
+    }
+  }
+
+  private async writeLater(later: AuditRecord[]): Promise<void> {
+    try {
+      await this.insertAudit(later);
+    } catch (error) {
+      this.onError(error);
       this.keep(later);
     }
   }
