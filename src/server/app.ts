@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { nameProblem, nameSyntaxProblem, valueProblem, WELL_KNOWN_DEPLOY_CREDENTIALS } from '../core/names.js';
 import type { SecretStore } from '../core/store.js';
 import { accessRoutes } from './access-routes.js';
-import { authenticate, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
+import { authenticate, callerLookup, clientAddress, guard, scoped, type Env, type Fail } from './auth.js';
 import { planRoute, type PlanSource } from './plan-route.js';
 import { bodyOf, readBody } from './request-body.js';
 import { VERSION_ROUTES, versionRoutes } from './version-routes.js';
@@ -140,7 +140,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     access.audit([event satisfies AuditRecord], { later: true }).catch((error) => onError?.(error));
   });
 
-  app.use('*', authenticate({ access, adminToken: options.token, scope, fail }));
+  app.use('*', authenticate(callerLookup({ access, adminToken: options.token, scope }), fail));
 
   // Only on routes that read a body.
   const limitBody = readBody(MAX_BODY_BYTES, (c) => fail(c as Context<Env>, 413, `request body is larger than ${MAX_BODY_BYTES} bytes`));

@@ -40,27 +40,35 @@ const WHAT: Record<Action, string> = {
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
+/** Who a bearer token is, or why it is refused (the 401's words). */
+export type CallerLookup = (header: string | undefined) => Promise<Caller | 'missing bearer token' | 'wrong or revoked bearer token'>;
+
 /**
- * Resolves `Authorization: Bearer …` to a caller, or answers 401. The token is hashed first and
- * looked up by its SHA-256 (which tells an attacker nothing about any stored token), then the
- * digests are compared in constant time.
+ * Resolves `Authorization: Bearer …` to a caller. The token is hashed first and looked up by its
+ * SHA-256 (which tells an attacker nothing about any stored token), then the digests are compared
+ * in constant time. A token of the table is counted as used.
  */
-export function authenticate(options: { access: AccessStore; adminToken?: string; scope: Scope; fail: Fail }): MiddlewareHandler<Env> {
+export function callerLookup(options: { access: AccessStore; adminToken?: string; scope: Scope }): CallerLookup {
   const adminHash = options.adminToken ? hashToken(options.adminToken) : undefined;
   const envAdmin: Caller = { id: ENV_ADMIN_ID, name: 'admin token', role: 'admin', scope: options.scope, approved: true };
-  return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
+  return async (header = '') => {
     const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!given) return options.fail(c, 401, 'missing bearer token');
+    if (!given) return 'missing bearer token';
     const hash = hashToken(given);
-    if (adminHash && sameHash(hash, adminHash)) {
-      c.set('caller', envAdmin);
-    } else {
-      const record = await options.access.tokenByHash(hash);
-      if (!record || !sameHash(record.hash, hash)) return options.fail(c, 401, 'wrong or revoked bearer token');
-      options.access.touchToken(record.id, new Date().toISOString());
-      c.set('caller', { id: record.id, name: record.name, role: record.role, scope: record.scope, approved: record.approved });
-    }
+    if (adminHash && sameHash(hash, adminHash)) return envAdmin;
+    const record = await options.access.tokenByHash(hash);
+    if (!record || !sameHash(record.hash, hash)) return 'wrong or revoked bearer token';
+    options.access.touchToken(record.id, new Date().toISOString());
+    return { id: record.id, name: record.name, role: record.role, scope: record.scope, approved: record.approved };
+  };
+}
+
+/** Puts the caller on the context, or answers 401. */
+export function authenticate(lookup: CallerLookup, fail: Fail): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const caller = await lookup(c.req.header('authorization'));
+    if (typeof caller === 'string') return fail(c, 401, caller);
+    c.set('caller', caller);
     await next();
   };
 }

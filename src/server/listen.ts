@@ -7,6 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_CONNECTIONS } from '../core/limits.js';
 import { createApp, type AppOptions } from './app.js';
+import { existsFastPath } from './exists-fast-path.js';
 
 /**
  * How much of the server one client can hold. Node's defaults keep a connection that sends half a
@@ -75,7 +76,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { host: _host, port: _port, tls, wrap, observe, limits: _limits, onConnectionRefused: _refused, ...appOptions } = options;
   const app = createApp(appOptions);
   const fetch: Fetch = observe ? observing(app.fetch, observe) : app.fetch;
-  const listener = getRequestListener(fetch) as RequestListener;
+  const routed = getRequestListener(fetch) as RequestListener;
+  // TestDevServer sees (observe, onEvent) every answer of the app: there, the app answers all.
+  const fast = observe || appOptions.onEvent || !appOptions.access ? undefined : existsFastPath({ ...appOptions, access: appOptions.access });
+  const listener = fast ? fast(routed) : routed;
   const handler = wrap ? wrap(listener) : listener;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const httpOptions = {

@@ -4,14 +4,13 @@
 // share the database. A token or grant read from it is used for CACHE_MS (one query per token
 // and quarter second, not one per request), and every change to tokens or grants returns only
 // CACHE_MS after its commit: by the time a revocation or approval is answered, no server of the
-// database holds what it changed, so it holds on all of them at once. Uses (lastUsedAt) and audit lines are batched: a write per
-// request would cost the team server most of its throughput; close() writes what is left. Value
-// reads are audited in the batch of their event-loop turn, committed before they are answered;
-// changes and refusals wait for the next batch (at most FLUSH_MS), so a SIGKILL may lose those.
+// database holds what it changed, so it holds on all of them at once. Uses (lastUsedAt) and audit
+// lines are batched (postgres-access-batch.ts).
 import type postgres from 'postgres';
 import type { AccessRequest, AccessStore, AuditRecord, Stub } from '../access/access-store.js';
 import type { Role } from '../access/roles.js';
 import { formatScope, parseScope, type Scope, type TokenRecord } from '../access/tokens.js';
+import { AccessBatch } from './postgres-access-batch.js';
 
 /**
  * How long a token or grant read from the database is used before it is read again, counted from
@@ -20,11 +19,6 @@ import { formatScope, parseScope, type Scope, type TokenRecord } from '../access
 export const CACHE_MS = 250;
 /** Cached tokens and grants past this many are dropped (a busy server sees few distinct tokens). */
 const CACHE_LIMIT = 10_000;
-
-/** How long uses and audit lines wait before they are written, at most. */
-const FLUSH_MS = 200;
-/** Audit lines written at once when they pile up faster than FLUSH_MS. */
-const AUDIT_BATCH = 1000;
 
 interface TokenRow {
   id: string;
@@ -110,19 +104,15 @@ const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeou
 export class PostgresAccessStore implements AccessStore {
   private readonly tokens = new ReadCache<TokenRecord | null>();
   private readonly grants = new ReadCache<ReadonlySet<string>>();
-  private readonly touched = new Map<string, string>();
-  private pendingAudit: AuditRecord[] = [];
-  /** Callers waiting for their records to be committed (value reads). */
-  private auditWaiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  private flushThisTurn = false;
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly batch: AccessBatch;
 
   /** `onError`: a batched write that failed (the server logs it; the request was answered already). */
   constructor(
     private readonly sql: postgres.Sql,
-    private readonly onError: (error: unknown) => void = () => undefined,
-  ) {}
+    onError: (error: unknown) => void = () => undefined,
+  ) {
+    this.batch = new AccessBatch(sql, onError);
+  }
 
   async countTokens(): Promise<number> {
     const [row] = await this.sql<{ count: number }[]>`select count(*)::int as count from px_tokens`;
@@ -165,7 +155,7 @@ export class PostgresAccessStore implements AccessStore {
   async removeToken(id: string): Promise<boolean> {
     // Its requests (and so its grants) go with it: the foreign key cascades, in the same statement.
     const rows = await this.sql`delete from px_tokens where id = ${id} returning 1`;
-    this.touched.delete(id);
+    this.batch.forget(id);
     if (rows.length > 0) await this.changedAccess();
     return rows.length > 0;
   }
@@ -183,8 +173,7 @@ export class PostgresAccessStore implements AccessStore {
   }
 
   touchToken(id: string, at: string): void {
-    this.touched.set(id, at);
-    this.schedule();
+    this.batch.touch(id, at);
   }
 
   async addRequest(request: AccessRequest): Promise<void> {
@@ -252,78 +241,16 @@ export class PostgresAccessStore implements AccessStore {
   }
 
   audit(records: AuditRecord[], options: { later?: boolean } = {}): Promise<void> {
-    this.pendingAudit.push(...records);
-    if (options.later) {
-      if (this.pendingAudit.length >= AUDIT_BATCH) void this.flush();
-      else this.schedule();
-      return Promise.resolve();
-    }
-    const written = new Promise<void>((resolve, reject) => this.auditWaiting.push({ resolve, reject }));
-    if (!this.flushThisTurn) {
-      this.flushThisTurn = true;
-      setImmediate(() => {
-        this.flushThisTurn = false;
-        void this.flush();
-      });
-    }
-    return written;
+    return this.batch.audit(records, options);
   }
 
   async readAudit(): Promise<AuditRecord[]> {
-    await this.flush();
+    await this.batch.flush();
     const rows = await this.sql<{ record: AuditRecord }[]>`select record from px_audit order by id`;
     return rows.map((row) => row.record);
   }
 
-  async close(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.flush();
-  }
-
-  private schedule(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, FLUSH_MS).unref();
-  }
-
-  /**
-   * Writes the batched uses and audit lines, one transaction, after any flush already running:
-   * each takes what is pending when its turn comes, so records that pile up during one commit go
-   * together in the next.
-   */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writeBatch());
-    return this.flushing;
-  }
-
-  private async writeBatch(): Promise<void> {
-    const touched = [...this.touched];
-    const records = this.pendingAudit;
-    const waiting = this.auditWaiting;
-    this.touched.clear();
-    this.pendingAudit = [];
-    this.auditWaiting = [];
-    if (touched.length === 0 && records.length === 0) return;
-    try {
-      await this.sql.begin(async (tx) => {
-        if (touched.length > 0) {
-          await tx`
-            update px_tokens t set last_used_at = greatest(t.last_used_at, u.at::timestamptz)
-            from (select r ->> 0 as id, r ->> 1 as at from json_array_elements(${tx.json(touched)}::json) as r) as u
-            where t.id = u.id`;
-        }
-        if (records.length > 0) {
-          await tx`
-            insert into px_audit (time, token_id, record)
-            select (r ->> 'time')::timestamptz, r ->> 'tokenId', r from json_array_elements(${tx.json(records as unknown as postgres.JSONValue)}::json) as r`;
-        }
-      });
-      for (const { resolve } of waiting) resolve();
-    } catch (error) {
-      this.onError(error);
-      for (const { reject } of waiting) reject(error);
-    }
+  close(): Promise<void> {
+    return this.batch.close();
   }
 }
