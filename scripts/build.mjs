@@ -73,7 +73,7 @@ const launcherCommands = (fast) => ({
   name: 'launcher-commands',
   setup(b) {
     b.onResolve({ filter: /^\.\/commands\// }, (args) => {
-      if (!args.importer.endsWith(`${'src'}/registry.ts`) && !args.importer.endsWith('src\\registry.ts')) return undefined;
+      if (!/[\\/]src[\\/]registry(-secret)?\.ts$/.test(args.importer)) return undefined;
       const path = resolve(args.resolveDir, args.path);
       return fast.has(path) ? undefined : { path, namespace: 'not-in-launcher' };
     });
