@@ -238,7 +238,10 @@ export function Manager({ actions, environment, initial, onQuit, now = () => new
       case 'value':
         return <ValuePrompt key={mode.attempt} actions={actions} pane={pane} env={env} name={mode.name} problem={mode.problem} onSubmit={(value) => valueEntered(mode.name, value, mode.attempt)} onCancel={() => back('Cancelled; nothing changed.')} />;
       case 'confirm-delete':
-        return <Confirm message={`Delete ${mode.name} from ${label}? This cannot be undone.`} onAnswer={(yes) => (yes ? run(`Deleting ${mode.name}…`, async () => (await actions.remove(pane, mode.name, env), `Deleted ${mode.name} from ${label}.`)) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
+        return <Confirm message={`Delete ${mode.name} from ${label}? This cannot be undone.`} onAnswer={(yes) => (yes ? run(`Deleting ${mode.name}…`, async () => {
+                  await actions.remove(pane, mode.name, env);
+                  return `Deleted ${mode.name} from ${label}.`;
+                }) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
       case 'confirm-generate':
         return <Confirm message={`Replace ${mode.name} with a newly generated value?`} onAnswer={(yes) => (yes ? generate(mode.name) : back(`Kept ${mode.name}; nothing changed.`))} onCancel={() => back()} />;
       case 'import-path':

@@ -11,7 +11,10 @@ let server: PxServer;
 matrix('local px server', async () => {
   project = tempProject();
   server = await startPxServer(project.root, { ...project.env, PX_KEYCHAIN: 'off' });
-  return { target: { url: server.url, adminToken: server.adminToken }, stop: async () => (await server.stop(), project.cleanup()) };
+  return { target: { url: server.url, adminToken: server.adminToken }, stop: async () => {
+      await server.stop();
+      project.cleanup();
+    } };
 });
 
 matrix('TestDevServer', async () => {

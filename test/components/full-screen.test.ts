@@ -8,7 +8,10 @@ type Event = Parameters<ProcessHooks['on']>[0];
 
 function harness() {
   let written = '';
-  const stdout = new Writable({ write: (chunk, _enc, done) => ((written += chunk.toString()), done()) });
+  const stdout = new Writable({ write: (chunk, _enc, done) => {
+    written += chunk.toString();
+    done();
+  } });
   const raw: boolean[] = [];
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (mode: boolean) => raw.push(mode) });
   const listeners = new Map<Event, Set<(arg?: unknown) => void>>();

@@ -1,7 +1,6 @@
 // What the manager takes from the manifest, with an in-memory target: the environment switcher,
 // the format checked as a value is typed, and configuration that is not secret shown as typed.
 import { render } from 'ink-testing-library';
-import React from 'react';
 import { afterEach, expect, it, vi } from 'vitest';
 import { Manager } from '../../components/Manager.js';
 import { SetupWizard } from '../../components/SetupWizard.js';

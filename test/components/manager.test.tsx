@@ -1,7 +1,6 @@
 // The full-screen manager, key by key and state by state, with in-memory targets: what the user
 // sees, what reached the target, and that no value is ever on screen.
 import { render } from 'ink-testing-library';
-import React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Manager } from '../../components/Manager.js';
 import { fakeTarget } from '../helpers/manager-fakes.js';

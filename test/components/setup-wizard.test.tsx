@@ -1,7 +1,6 @@
 // The first-run wizard, step by step, with an in-memory target: what it shows, what it saved,
 // and that no value reaches a frame.
 import { render } from 'ink-testing-library';
-import React from 'react';
 import { afterEach, expect, it, vi } from 'vitest';
 import { SetupWizard } from '../../components/SetupWizard.js';
 import type { SetupOutcome } from '../../components/setup-model.js';

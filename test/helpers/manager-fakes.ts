@@ -83,7 +83,12 @@ export function fakeTarget(
       return { created: plan.items.length, updated: 0 };
     },
     ...(options.history
-      ? { history: async (name: string) => (target.calls.push(`history ${name}`), [{ version: 2, createdAt: '2026-12-01T09:00:00.000Z', by: 'tok_admin', note: 'current, rotation' }, { version: 1, createdAt: '2026-11-01T09:00:00.000Z', by: 'local' }]) }
+      ? {
+          history: async (name: string) => {
+            target.calls.push(`history ${name}`);
+            return [{ version: 2, createdAt: '2026-12-01T09:00:00.000Z', by: 'tok_admin', note: 'current, rotation' }, { version: 1, createdAt: '2026-11-01T09:00:00.000Z', by: 'local' }];
+          },
+        }
       : {}),
     async setup(env) {
       target.calls.push(`setup ${env}`);

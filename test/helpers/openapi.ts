@@ -19,6 +19,7 @@ export interface Exchange {
   body: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed OpenAPI document, walked field by field
 type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 

@@ -51,6 +51,7 @@ export async function startPxServer(root: string, env: NodeJS.ProcessEnv, args: 
 
 export interface Answer {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: the endpoint's JSON answer, read by each test as it expects
   body: any;
   text: string;
 }

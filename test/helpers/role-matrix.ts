@@ -21,6 +21,7 @@ export interface Fixtures {
   n: number;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the endpoint's JSON answer, read by each fixture as it expects
 async function made(answer: Promise<{ status: number; body: any }>, status: number): Promise<any> {
   const result = await answer;
   if (result.status !== status) throw new Error(`fixture: expected ${status}, got ${result.status}: ${JSON.stringify(result.body)}`);
@@ -47,6 +48,7 @@ interface Route {
   route: string;
   allowed: Who[];
   success: number;
+  // biome-ignore lint/suspicious/noExplicitAny: the endpoint's JSON answer, read by each case as it expects
   run: (fx: Fixtures, token: string) => Promise<{ status: number; body: any; text: string }>;
 }
 

@@ -2,7 +2,7 @@
 // TestDevServer, with canary values that must appear in no output.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
 import { TestDevServer } from '../../src/server/test-dev-server.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';

@@ -175,7 +175,14 @@ describe('px ui', () => {
   it.each([
     ['unreachable', async () => ({ PX_URL: `http://127.0.0.1:${await closedPort()}` }), /Cannot reach|unreachable|refused/i],
     ['401', async () => ({ PX_TOKEN: 'wrong-token' }), /401|rejected/i],
-    ['500', async () => (server.failNext(500), {}), /500/],
+    [
+      '500',
+      async () => {
+        server.failNext(500);
+        return {};
+      },
+      /500/,
+    ],
   ])('endpoint %s: the runtime pane says so, the credentials pane still works, q exits 0', async (_what, setup, pattern) => {
     const env = await setup();
     await keychain.set(`px creds:${project.root}`, 'FLY_API_TOKEN', canary(5));
