@@ -14,15 +14,18 @@ import { ensureAdminToken } from '../../src/server/admin-token.js';
 import { createApp } from '../../src/server/app.js';
 import { CANARY, canary, tempProject, type TempProject } from '../helpers/project.js';
 
-// The n-th atomic write of the test fails as a full disk would (0: none fails).
-const writes = vi.hoisted(() => ({ count: 0, failAt: 0 }));
+// The n-th atomic write of the test fails as a full disk would (0: none fails); while `held` is
+// set, every write waits for it first, as a slow disk would.
+const writes = vi.hoisted(() => ({ count: 0, failAt: 0, held: null as Promise<void> | null }));
 vi.mock('../../src/core/atomic-file.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/core/atomic-file.js')>();
   return {
     ...actual,
     writeFileAtomic: async (...args: Parameters<typeof actual.writeFileAtomic>) => {
       writes.count += 1;
-      if (writes.count === writes.failAt) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      const failing = writes.count === writes.failAt;
+      await writes.held;
+      if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
       return actual.writeFileAtomic(...args);
     },
   };
@@ -94,6 +97,37 @@ describe('FileAccessStore', () => {
     const request = { id: newId('req'), tokenId: token.id, names: ['A'], status: 'pending' as const, createdAt: '2026-01-01T00:00:00Z', decidedAt: null };
     await store.addRequest(request);
     return { store, token, request };
+  }
+
+  for (const outcome of ['written', 'failed'] as const) {
+    it(`an approval grants nothing while it is being written (the write ${outcome})`, async () => {
+      const { store, token } = await pendingService(project.root);
+      let release = () => {};
+      writes.held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      writes.count = 0;
+      writes.failAt = outcome === 'failed' ? 1 : 0;
+      try {
+        const approving = store.approveToken(token.id, '2026-01-01T00:00:01Z').then(
+          () => 'written',
+          () => 'failed',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // What the server's auth and value routes see meanwhile.
+        expect((await store.tokenByHash(token.hash))?.approved).toBe(false);
+        expect([...(await store.grantedNames(token.id))]).toEqual([]);
+        release();
+        expect(await approving).toBe(outcome);
+        expect((await store.tokenByHash(token.hash))?.approved).toBe(outcome === 'written');
+        expect([...(await store.grantedNames(token.id))]).toEqual(outcome === 'written' ? ['A'] : []);
+      } finally {
+        release();
+        writes.held = null;
+        writes.failAt = 0;
+        await store.close();
+      }
+    });
   }
 
   it('a change made while a failed approval was being written does not carry the approval to disk', async () => {

@@ -99,6 +99,11 @@ export class MemoryAccessStore implements AccessStore {
   protected state: AccessState = { tokens: [], requests: [], stubs: [] };
   private byHash = new Map<string, TokenRecord>();
   private grants = new Map<string, Set<string>>();
+  /**
+   * A token or request whose approval is still being written: it lets nothing be read until the
+   * write is done, so a value is never answered on an approval that a failed write takes back.
+   */
+  private readonly unsettled = new Set<TokenRecord | AccessRequest>();
   /** The audit log when no sink was given (TestDevServer): the last MEMORY_AUDIT_LIMIT records. */
   readonly auditLog: AuditRecord[] = [];
 
@@ -114,7 +119,7 @@ export class MemoryAccessStore implements AccessStore {
     this.byHash = new Map(this.state.tokens.map((token) => [token.hash, token]));
     this.grants = new Map();
     for (const request of this.state.requests) {
-      if (request.status !== 'approved') continue;
+      if (request.status !== 'approved' || this.unsettled.has(request)) continue;
       const names = this.grants.get(request.tokenId) ?? new Set<string>();
       for (const name of request.names) names.add(name);
       this.grants.set(request.tokenId, names);
@@ -135,7 +140,8 @@ export class MemoryAccessStore implements AccessStore {
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
-    return this.byHash.get(hash) ?? null;
+    const record = this.byHash.get(hash) ?? null;
+    return record && this.unsettled.has(record) ? { ...record, approved: false } : record;
   }
 
   async getToken(id: string): Promise<TokenRecord | null> {
@@ -201,29 +207,39 @@ export class MemoryAccessStore implements AccessStore {
   }
 
   /**
-   * Approves `token` (when given) and decides `requests`, then writes the state once. When that
-   * write fails, the state is put back as it was, so neither shows as done, here or on disk.
+   * Approves `token` (when given) and decides `requests`, then writes the state once. Until that
+   * write is done the approval grants nothing; when it fails, the state is put back as it was, so
+   * neither shows as done, here or on disk.
    */
   private async changeTogether(token: TokenRecord | undefined, requests: AccessRequest[], status: 'approved' | 'denied', at: string): Promise<void> {
     const wasApproved = token?.approved;
     const before = requests.map((request) => ({ request, status: request.status, decidedAt: request.decidedAt }));
     if (token) token.approved = true;
+    if (token && !wasApproved) this.unsettled.add(token);
     for (const request of requests) {
+      if (status === 'approved' && request.status !== 'approved') this.unsettled.add(request);
       request.status = status;
       request.decidedAt = at;
     }
     this.reindex();
     try {
       await this.changed();
+      this.settle(token, requests);
     } catch (error) {
       if (token && wasApproved !== undefined) token.approved = wasApproved;
       for (const { request, status: was, decidedAt } of before) Object.assign(request, { status: was, decidedAt });
-      this.reindex();
+      this.settle(token, requests);
       // A change made meanwhile may have queued a write holding this one: the state as put back
       // is written after it.
       void this.changed().catch(() => undefined);
       throw error;
     }
+  }
+
+  private settle(token: TokenRecord | undefined, requests: AccessRequest[]): void {
+    if (token) this.unsettled.delete(token);
+    for (const request of requests) this.unsettled.delete(request);
+    this.reindex();
   }
 
   async grantedNames(tokenId: string): Promise<ReadonlySet<string>> {
