@@ -11,8 +11,8 @@ import type { PutResult, RollbackResult, SecretStore } from '../store.js';
 import { KeyRing, loadKeyRing, type StoreKey } from './key-ring.js';
 import { connect, connectionProblem, parseStoreUrl, type DatabaseAddress } from './postgres-connection.js';
 import { migrate } from './postgres-migrations.js';
-import { openValue, sealValue } from './value-cipher.js';
-import { listVersions, lockedHistory, writeVersions } from './postgres-versions.js';
+import { openValue, sealValue, sealValues } from './value-cipher.js';
+import { listVersions, lockedHistory, writeVersions, writeVersionsCounted } from './postgres-versions.js';
 
 /** The environment a store opened without one serves (existing stores are `development`). */
 export const DEFAULT_SCOPE = 'development';
@@ -162,10 +162,10 @@ export class PostgresStore implements SecretStore {
     const last = new Map<string, string>();
     for (const { name, value } of entries) last.set(name, value);
     const names = [...last.keys()].sort();
-    const written = await this.writing((key) =>
-      writeVersions(this.shared.sql, this.scope, key.id, names.map((name) => [name, sealValue(key, this.scope, name, last.get(name)!)]), change),
-    );
-    const created = written.filter((row) => row.created).length;
+    const created = await this.writing((key) => {
+      const sealed = sealValues(key, this.scope, names.map((name) => [name, last.get(name)!]));
+      return writeVersionsCounted(this.shared.sql, this.scope, key.id, names.map((name, index) => [name, sealed[index]!]), change);
+    });
     return { created, updated: entries.length - created };
   }
 

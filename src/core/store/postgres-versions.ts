@@ -18,13 +18,27 @@ export interface WrittenVersion {
 
 /** `rows`: [name, sealed value] pairs with distinct names, all sealed under `keyId`. */
 export async function writeVersions(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<WrittenVersion[]> {
+  return sql<WrittenVersion[]>`${versionWrite(sql, scope, keyId, rows, change)} select * from up`;
+}
+
+/**
+ * The same write, answering only how many names were new: a bulk of 10,000 then gets one row back
+ * instead of 10,000 rows of times the server would parse and drop.
+ */
+export async function writeVersionsCounted(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<number> {
+  const [row] = await sql<{ created: number }[]>`${versionWrite(sql, scope, keyId, rows, change)} select count(*) filter (where created)::int as created from up`;
+  return row!.created;
+}
+
+/** The statement's `with` part: `up` holds the rows written, as writeVersions returns them. */
+function versionWrite(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): postgres.PendingQuery<postgres.Row[]> {
   // Two arrays, names and base64 values: no JSON to build and parse. The names array also makes
   // both lookups below index scans of the primary key: a join with `input` (of unknown size to the
   // planner) read every row of the scope, which made one create cost milliseconds of the
   // database's CPU in a store of 10,000 secrets.
   const names = rows.map(([name]) => name);
   const values = rows.map(([, sealed]) => sealed.toString('base64'));
-  return sql<WrittenVersion[]>`
+  return sql`
     with input as (
       select i.name, decode(i.value, 'base64') as value from unnest(${names}::text[], ${values}::text[]) as i(name, value)
     ), prev as (
@@ -44,8 +58,7 @@ export async function writeVersions(sql: Sql, scope: string, keyId: string, rows
     ), pruned as (
       delete from px_secret_versions v using up
       where v.scope = ${scope} and v.name = any(${names}::text[]) and v.name = up.name and v.version < up.version - ${KEPT_VERSIONS}
-    )
-    select * from up`;
+    )`;
 }
 
 interface VersionRow {

@@ -11,11 +11,30 @@ const FORMAT = 'px-value-1';
 const aad = (scope: string, name: string, keyId: string): Buffer => Buffer.from(JSON.stringify([FORMAT, scope, name, keyId]));
 
 export function sealValue(key: StoreKey, scope: string, name: string, value: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  return sealWithIv(key, scope, name, value, randomBytes(IV_BYTES));
+}
+
+/**
+ * Many values at once (a bulk write): the same sealing, with every IV taken from one call to the
+ * random source rather than one call per value, which cost a bulk of 10,000 about a third of its
+ * sealing time. Each IV is still 12 fresh random bytes of its own.
+ */
+export function sealValues(key: StoreKey, scope: string, rows: ReadonlyArray<readonly [name: string, value: string]>): Buffer[] {
+  const ivs = randomBytes(IV_BYTES * rows.length);
+  return rows.map(([name, value], index) => sealWithIv(key, scope, name, value, ivs.subarray(index * IV_BYTES, (index + 1) * IV_BYTES)));
+}
+
+function sealWithIv(key: StoreKey, scope: string, name: string, value: string, iv: Buffer): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key.key, iv);
   cipher.setAAD(aad(scope, name, key.id));
-  const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  const head = cipher.update(value, 'utf8');
+  const tail = cipher.final();
+  const sealed = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + head.length + tail.length);
+  iv.copy(sealed, 0);
+  cipher.getAuthTag().copy(sealed, IV_BYTES);
+  head.copy(sealed, IV_BYTES + TAG_BYTES);
+  tail.copy(sealed, IV_BYTES + TAG_BYTES + head.length);
+  return sealed;
 }
 
 /** The value, or null when the sealed bytes do not verify under this key for this row. */

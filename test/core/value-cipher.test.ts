@@ -1,0 +1,31 @@
+// Sealing of the team server's values: a bulk's batch sealing gives what one-by-one sealing gives,
+// each value under an IV of its own, bound to its scope and name.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { storeKey } from '../../src/core/store/key-ring.js';
+import { openValue, sealValue, sealValues } from '../../src/core/store/value-cipher.js';
+
+const key = storeKey(randomBytes(32));
+const rows = Array.from({ length: 200 }, (_, i) => [`NAME_${i}`, i % 2 ? `value ${i} ✓` : ''] as const);
+
+describe('sealValues', () => {
+  it('seals each value so that it opens under its own name and scope only', () => {
+    const sealed = sealValues(key, 'development', rows);
+    expect(sealed).toHaveLength(rows.length);
+    sealed.forEach((bytes, i) => {
+      const [name, value] = rows[i]!;
+      expect(bytes.length).toBe(28 + Buffer.byteLength(value));
+      expect(openValue(key, 'development', name, bytes)).toBe(value);
+      expect(openValue(key, 'staging', name, bytes)).toBeNull();
+      expect(openValue(key, 'development', rows[(i + 1) % rows.length]![0], bytes)).toBeNull();
+    });
+  });
+
+  it('gives every value an IV of its own, and the one-by-one layout', () => {
+    const ivs = sealValues(key, 'development', rows).map((bytes) => bytes.subarray(0, 12).toString('hex'));
+    expect(new Set(ivs).size).toBe(rows.length);
+    const single = sealValue(key, 'development', 'ONE', 'v');
+    expect(single.length).toBe(29);
+    expect(openValue(key, 'development', 'ONE', single)).toBe('v');
+  });
+});
