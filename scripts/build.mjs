@@ -119,10 +119,11 @@ const shared = {
     __PX_VERSION__: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',
     'process.env.DEV': '"false"',
-    // Bundled ES modules that locate files next to themselves (yargs) get the bundle's own URL.
-    'import.meta.url': '__pxModuleUrl',
+    // Bundled ES modules that locate files next to themselves (yargs) get the bundle's own URL,
+    // made when first asked for: most runs never ask, and making it costs start-up time.
+    'import.meta.url': '__pxModule.url',
   },
-  banner: { js: "var __pxModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "var __pxModule = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   logLevel: 'warning',
 };
 

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
-import { AuthRejected, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { localNamespaces, statOrNull, storeFiles } from './local-store-paths.js';
 import { assertOwnFile, openOwnFile, openReadOnly, readOwnFile } from './px-dir.js';
-import { createStoreKey, keyFingerprint, loadStoreKey, type KeyContext, type KeySource } from './store-key.js';
+import { assertKeyId, createStoreKey, keyFingerprint, loadStoreKey, type KeyContext } from './store-key.js';
 import {
   applyRecord,
   damaged,
@@ -54,10 +54,6 @@ function readWithStamp(path: string, shown: string): { raw: Buffer; stamp: strin
   return file && { raw: file.raw, stamp: stampOf(file.info), id: fileId(file.info) };
 }
 
-function describeSource(source: KeySource): string {
-  return source === 'env' ? 'PX_STORE_KEY' : source === 'keychain' ? 'the OS keychain' : 'its key file';
-}
-
 export class StoreFiles {
   /** The snapshot and journal, relative to root (for messages). */
   readonly files: { snapshot: string; journal: string };
@@ -65,7 +61,8 @@ export class StoreFiles {
   readonly journalPath: string;
   /** What this process last read or wrote; undefined: read afresh next time. */
   state?: State;
-  private keys = new Map<string, Buffer>();
+  /** Each store's key, with the id (fingerprint) it is known to have. */
+  private keys = new Map<string, { key: Buffer; keyId: string }>();
   private refreshing?: Promise<void>;
 
   constructor(
@@ -153,7 +150,7 @@ export class StoreFiles {
     await writeFileAtomic(this.snapshotPath, snapshot);
     const journalHeader = encodeJournalHeader(key, header.storeId, header.generation);
     await writeFileAtomic(this.journalPath, journalHeader);
-    this.keys.set(header.storeId, key);
+    this.keys.set(header.storeId, { key, keyId: header.keyId });
     const journal = statSync(this.journalPath);
     this.state = {
       version: FORMAT_VERSION,
@@ -238,8 +235,17 @@ export class StoreFiles {
         return null;
       }
       const sealed = parseSnapshot(snapshot.raw, this.files.snapshot);
-      const key = await this.keyFor(sealed.header);
-      const doc = decryptSnapshot(sealed, key, this.files.snapshot, this.namespace);
+      // The key's fingerprint only tells a wrong key from damage, so it is computed only when the
+      // contents do not open: opening proves the key (the header, key id included, is authenticated).
+      const key = await this.uncheckedKeyFor(sealed.header);
+      let doc: Doc;
+      try {
+        doc = decryptSnapshot(sealed, key, this.files.snapshot, this.namespace);
+      } catch (error) {
+        assertKeyId(key, sealed.header.keyId, sealed.header.keySource);
+        throw error;
+      }
+      this.keys.set(sealed.header.storeId, { key, keyId: sealed.header.keyId });
       const base = { version: sealed.version, header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
       const journal = readWithStamp(this.journalPath, this.files.journal);
       if (!journal) return (this.state = { ...base, journal: null });
@@ -282,15 +288,20 @@ export class StoreFiles {
     return { version, storeId: header.storeId, generation: header.generation, file: this.files.journal, namespace: this.namespace };
   }
 
+  /** The key the header names, checked against the header's fingerprint of it. */
   private async keyFor(header: SnapshotHeader): Promise<Buffer> {
-    let key = this.keys.get(header.storeId);
-    if (!key || keyFingerprint(key) !== header.keyId) {
-      key = await loadStoreKey(header.storeId, header.keySource, this.ctx, header.keyId);
-      if (keyFingerprint(key) !== header.keyId) {
-        throw new AuthRejected(`The key for the local store (.px) from ${describeSource(header.keySource)} is not the one it was encrypted with: restore the right key, or move .px/ away to start over.`);
-      }
-      this.keys.set(header.storeId, key);
+    const known = this.keys.get(header.storeId)?.keyId === header.keyId;
+    const key = await this.uncheckedKeyFor(header);
+    if (!known) {
+      assertKeyId(key, header.keyId, header.keySource);
+      this.keys.set(header.storeId, { key, keyId: header.keyId });
     }
     return key;
+  }
+
+  /** The key the header names, not checked yet: the one known to have its id, else from its source. */
+  private async uncheckedKeyFor(header: SnapshotHeader): Promise<Buffer> {
+    const known = this.keys.get(header.storeId);
+    return known?.keyId === header.keyId ? known.key : loadStoreKey(header.storeId, header.keySource, this.ctx, header.keyId);
   }
 }

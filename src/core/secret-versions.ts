@@ -1,7 +1,6 @@
 // A secret's history: every write makes a new version and keeps the value it replaced, so a
 // mistaken `--force` or import can be undone (`px secret history`, `px secret rollback`). The
 // stores keep versions inside what they encrypt; nothing here ever leaves the store with a value.
-import { userInfo } from 'node:os';
 import { NotFound, UsageError } from './errors.js';
 
 /** Earlier values kept per secret, besides the current one. */
@@ -59,7 +58,7 @@ export const versionMarks = (change: { rollbackOf?: number | null; rotation?: bo
 /** Who "you" are for the local store: the OS account, as `git log` would not know it. */
 export function localActor(env: NodeJS.ProcessEnv = process.env): string {
   try {
-    const name = userInfo().username;
+    const name = process.getBuiltinModule('node:os').userInfo().username;
     if (name) return name;
   } catch {
     // no passwd entry (some containers): fall back to the environment

@@ -2,7 +2,6 @@
 // else a 0600 key file in the user's config directory (README "Files").
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { AuthRejected, UsageError } from './errors.js';
@@ -30,9 +29,16 @@ export const keyFilePath = (env: NodeJS.ProcessEnv, storeId: string, keyId?: str
 /** A short fingerprint stored next to the ciphertext to tell "wrong key" from "damaged file". */
 export const keyFingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
+/** Throws unless `key` has the fingerprint `keyId` that a store's header gives its key. */
+export function assertKeyId(key: Buffer, keyId: string, source: KeySource): void {
+  if (keyFingerprint(key) === keyId) return;
+  const from = source === 'env' ? 'PX_STORE_KEY' : source === 'keychain' ? 'the OS keychain' : 'its key file';
+  throw new AuthRejected(`The key for the local store (.px) from ${from} is not the one it was encrypted with: restore the right key, or move .px/ away to start over.`);
+}
+
 /** $XDG_CONFIG_HOME/px/store-keys (XDG_CONFIG_HOME defaults to ~/.config on every platform). */
 export function keyFileDir(env: NodeJS.ProcessEnv): string {
-  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || process.getBuiltinModule('node:os').homedir(), '.config');
   return join(config, 'px', 'store-keys');
 }
 

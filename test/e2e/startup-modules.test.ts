@@ -50,7 +50,7 @@ it.each(commands)('px %s on the local store reads it without promise-based files
   const loaded = await builtinsOf(command.split(' '));
   // It did read the store: the crypto is there.
   expect(loaded).toContain('crypto');
-  for (const unneeded of ['fs/promises', 'net', 'tty', 'http', 'readline', 'child_process', 'module']) expect(loaded).not.toContain(unneeded);
+  for (const unneeded of ['fs/promises', 'net', 'tty', 'http', 'readline', 'child_process', 'module', 'os']) expect(loaded).not.toContain(unneeded);
 });
 
 it.each([
@@ -59,5 +59,5 @@ it.each([
 ])('px %s on an endpoint on loopback speaks HTTP over a plain socket, without node:http or the local store\'s crypto', async (command, exit) => {
   const loaded = await builtinsOf(command.split(' '), { PX_URL: server.url, PX_TOKEN: server.token }, exit);
   expect(loaded).toContain('net');
-  for (const unneeded of ['http', '_http_client', 'crypto', 'fs/promises', 'tty', 'https', 'readline', 'child_process', 'module']) expect(loaded).not.toContain(unneeded);
+  for (const unneeded of ['http', '_http_client', 'crypto', 'fs/promises', 'tty', 'https', 'readline', 'child_process', 'module', 'os']) expect(loaded).not.toContain(unneeded);
 });
