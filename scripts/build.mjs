@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
+import { graphemes, hasAnsiControls, isPrintableAscii, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -169,6 +169,10 @@ await build({
     edit('ansi-tokenize-plain-lines', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, [
       ['    for (const { segment, index } of segmenter.segment(str)) {', `    for (const { segment, index } of graphemes(str, segmenter)) {`],
       ['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', `const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });\n${graphemes}`],
+    ]),
+    // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
+    edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [
+      ['export const hasAnsiControlCharacters = (text) => {', `const hasAnsiControls = ${hasAnsiControls};\nexport const hasAnsiControlCharacters = (text) => {\n    return hasAnsiControls(text);`],
     ]),
     // Ink's only top-level awaits load its devtools when DEV=true, which px never sets.
     edit('ink-without-devtools', /ink[\\/]build[\\/]reconciler\.js$/, [

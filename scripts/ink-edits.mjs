@@ -31,3 +31,10 @@ export function graphemes(text, segmenter) {
 
 /** One printable ASCII character: string-width's answer for it is 1 (not wide, not ambiguous, nothing trails). */
 export const isPrintableAscii = (segment) => segment.length === 1 && segment >= ' ' && segment <= '~';
+
+/**
+ * Whether text holds ESC or a C1 control (U+0080–U+009F), as Ink's hasAnsiControlCharacters
+ * answers by walking it code point by code point (in cold code, for every text node of a frame):
+ * a UTF-16 code unit in that range is always that code point, never half of a surrogate pair.
+ */
+export const hasAnsiControls = (text) => /[\u001b\u0080-\u009f]/.test(text);

@@ -3,7 +3,8 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, undoAnsiCodes } from '@alcalzone/ansi-tokenize';
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { graphemes, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
+import { graphemes, hasAnsiControls, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -96,4 +97,22 @@ it('the codes of no style are the empty string: the edit answers at once what th
   expect(ansiCodesToString([])).toBe('');
   const bold = styledCharsFromTokens(tokenize('\u001b[1mb\u001b[22m'))[0]!.styles;
   expect(ansiCodesToString(bold)).not.toBe('');
+});
+
+it("one expression finds ESC and the C1 controls where Ink's code-point walk does", () => {
+  // The unedited function (the tests run the package as published) is what the edit must agree with.
+  const texts = ['', 'APP_SECRET_0001', '· ▸ ›', '\u001b[1mbold\u001b[22m', '\ud83d\ude00', '\ud800', '\udfff x', 'a\u0080', '\u009fz', '\u00a0'];
+  for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
+    // Lone surrogates too: a code point walk sees them as themselves.
+    const char = codePoint >= 0xd800 && codePoint <= 0xdfff ? String.fromCharCode(codePoint) : String.fromCodePoint(codePoint);
+    texts.push(char, `ab${char}cd`);
+  }
+  let controls = 0;
+  for (const text of texts) {
+    const expected = hasAnsiControlCharacters(text);
+    if (hasAnsiControls(text) !== expected) throw new Error(`they differ on ${JSON.stringify(text)}`);
+    if (expected) controls++;
+  }
+  // ESC and the 32 C1 controls, each alone and inside text; the styled text and the two with a C1 control.
+  expect(controls).toBe(2 * 33 + 3);
 });
