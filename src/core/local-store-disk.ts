@@ -9,7 +9,8 @@ import { removeLeftoverTemps, writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { localNamespaces, statOrNull, storeFiles } from './local-store-paths.js';
 import { assertOwnFile, openOwnFile, openReadOnly, readOwnFile } from './px-dir.js';
-import { assertKeyId, createStoreKey, keyFingerprint, loadStoreKey, type KeyContext } from './store-key.js';
+import { KnownKeys } from './local-store-keys.js';
+import { assertKeyId, createStoreKey, keyFingerprint, type KeyContext } from './store-key.js';
 import {
   applyRecord,
   damaged,
@@ -61,8 +62,7 @@ export class StoreFiles {
   readonly journalPath: string;
   /** What this process last read or wrote; undefined: read afresh next time. */
   state?: State;
-  /** Each store's key, with the id (fingerprint) it is known to have. */
-  private keys = new Map<string, { key: Buffer; keyId: string }>();
+  private readonly keys: KnownKeys;
   private refreshing?: Promise<void>;
 
   constructor(
@@ -71,6 +71,7 @@ export class StoreFiles {
     /** The environment these files hold. */
     readonly namespace: string,
   ) {
+    this.keys = new KnownKeys(ctx);
     this.files = storeFiles(namespace);
     this.snapshotPath = join(root, this.files.snapshot);
     this.journalPath = join(root, this.files.journal);
@@ -136,7 +137,7 @@ export class StoreFiles {
       const raw = readWithStamp(join(this.root, file), file);
       if (!raw) continue;
       const { header } = parseSnapshot(raw.raw, file);
-      return { header: { ...header, generation: 0 }, key: await this.keyFor(header) };
+      return { header: { ...header, generation: 0 }, key: await this.keys.checked(header) };
     }
     return null;
   }
@@ -150,7 +151,7 @@ export class StoreFiles {
     await writeFileAtomic(this.snapshotPath, snapshot);
     const journalHeader = encodeJournalHeader(key, header.storeId, header.generation);
     await writeFileAtomic(this.journalPath, journalHeader);
-    this.keys.set(header.storeId, { key, keyId: header.keyId });
+    this.keys.remember(header, key);
     const journal = statSync(this.journalPath);
     this.state = {
       version: FORMAT_VERSION,
@@ -237,7 +238,7 @@ export class StoreFiles {
       const sealed = parseSnapshot(snapshot.raw, this.files.snapshot);
       // The key's fingerprint only tells a wrong key from damage, so it is computed only when the
       // contents do not open: opening proves the key (the header, key id included, is authenticated).
-      const key = await this.uncheckedKeyFor(sealed.header);
+      const key = await this.keys.unchecked(sealed.header);
       let doc: Doc;
       try {
         doc = decryptSnapshot(sealed, key, this.files.snapshot, this.namespace);
@@ -245,7 +246,7 @@ export class StoreFiles {
         assertKeyId(key, sealed.header.keyId, sealed.header.keySource);
         throw error;
       }
-      this.keys.set(sealed.header.storeId, { key, keyId: sealed.header.keyId });
+      this.keys.remember(sealed.header, key);
       const base = { version: sealed.version, header: sealed.header, key, doc, snapshotStamp: snapshot.stamp, snapshotBytes: snapshot.raw.length };
       const journal = readWithStamp(this.journalPath, this.files.journal);
       if (!journal) return (this.state = { ...base, journal: null });
@@ -286,22 +287,5 @@ export class StoreFiles {
 
   private journalOf(version: number, header: SnapshotHeader): JournalOf {
     return { version, storeId: header.storeId, generation: header.generation, file: this.files.journal, namespace: this.namespace };
-  }
-
-  /** The key the header names, checked against the header's fingerprint of it. */
-  private async keyFor(header: SnapshotHeader): Promise<Buffer> {
-    const known = this.keys.get(header.storeId)?.keyId === header.keyId;
-    const key = await this.uncheckedKeyFor(header);
-    if (!known) {
-      assertKeyId(key, header.keyId, header.keySource);
-      this.keys.set(header.storeId, { key, keyId: header.keyId });
-    }
-    return key;
-  }
-
-  /** The key the header names, not checked yet: the one known to have its id, else from its source. */
-  private async uncheckedKeyFor(header: SnapshotHeader): Promise<Buffer> {
-    const known = this.keys.get(header.storeId);
-    return known?.keyId === header.keyId ? known.key : loadStoreKey(header.storeId, header.keySource, this.ctx, header.keyId);
   }
 }
