@@ -212,7 +212,7 @@ export function openKeychain(env: NodeJS.ProcessEnv = process.env): Required<Key
   };
   // Linux: a lookup is first tried over px's own D-Bus connection (secret-service.ts), one per run;
   // what that leaves undecided (undefined) goes to the library.
-  let own: Promise<SecretService> | undefined;
+  let own: SecretService | undefined;
   const ownLookup = async (service: string, account: string): Promise<string | null | undefined> => {
     const reason = keychainUnreachableReason(env);
     if (reason) throw keychainUnavailable(reason);
@@ -221,7 +221,7 @@ export function openKeychain(env: NodeJS.ProcessEnv = process.env): Required<Key
     const { BusUnreachable, CallTimedOut, openSecretService } = await import('./secret-service.js');
     try {
       own ??= openSecretService(path, { timeoutMs: KEYCHAIN_TIMEOUT_MS, callTimeoutMs: SECRET_SERVICE_CALL_TIMEOUT_MS });
-      return await (await own).lookup({ service, username: account });
+      return await own.lookup({ service, username: account });
     } catch (error) {
       // A bus or a Secret Service that does not answer ends it, in the words the probe and the
       // library use; anything else is the library's to decide.

@@ -1,6 +1,6 @@
-// A relay between px and the session bus that holds the bus's messages back until px has sent a
-// given number of its own (the login's answer passes at once): a lookup that waits for an answer
-// before sending what it could have sent already never gets one, and times out.
+// A relay between px and the session bus that holds back everything the bus sends, the login's
+// answer included, until px has sent a given number of messages: a lookup that waits for an
+// answer before sending what it could have sent already never gets one, and times out.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { messageLength } from '../../src/core/dbus-wire.js';
@@ -36,7 +36,7 @@ export async function holdingRelay(busAddress: string, dir: string, messagesFirs
       if (releasing()) for (const part of held.splice(0)) client.write(part);
     });
     bus.on('data', (chunk: Buffer) => {
-      if (messages === null || releasing()) client.write(chunk);
+      if (releasing()) client.write(chunk);
       else held.push(chunk);
     });
     client.on('error', () => bus.destroy());

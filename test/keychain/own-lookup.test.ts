@@ -95,10 +95,10 @@ it('a store keyed in a locked keyring, or in a stopped one: px secret list exits
   expect(result.stdout + result.stderr).not.toContain(canary(5));
 });
 
-it('the store key and the key of a rotation are searched for together, with the session opening: no search waits for an answer', async () => {
+it('the store key and the key of a rotation are searched for together, with the login and the session opening: nothing waits for an answer', async () => {
   const value = canary(7);
   store(value, 'username', 'STORE_KEY');
-  // Hello, OpenSession and both searches must reach the bus before it answers any of them.
+  // Hello, OpenSession and both searches must reach the bus before it answers any of them, the login included.
   const relay = await holdingRelay(sessionBus(), project.root, 4);
   try {
     const keychain = openKeychain(childEnv({ DBUS_SESSION_BUS_ADDRESS: relay.address }));
