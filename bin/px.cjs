@@ -69,7 +69,7 @@ function run(name) {
   // V8 checks its own version and flags, and only the length of the source: the name adds the rest.
   const prefix = `${name}-`;
   const build = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`;
-  const cacheName = name === 'cli.cjs' ? `${build}.v8cache` : `${build}-${commandWords(args)}.v8cache`;
+  const cacheName = name === 'cli.cjs' ? `${build}.v8cache` : `${build}-${commandWords(args)}${keychainWord()}.v8cache`;
   let cachedData;
   if (dir) {
     try {
@@ -95,6 +95,16 @@ function commandWords(argv) {
     words.push(arg);
   }
   return words.length > 0 ? words.join('-') : 'px';
+}
+
+/**
+ * On Linux, a run that can reach the Secret Service reads a keychain-keyed store's key with px's
+ * own D-Bus code, which a run without a session bus (or with PX_KEYCHAIN=off) never compiles: the
+ * two keep caches apart, so that neither compiles the other's code on every run.
+ */
+function keychainWord() {
+  const env = process.env;
+  return process.platform === 'linux' && env.PX_KEYCHAIN !== 'off' && env.DBUS_SESSION_BUS_ADDRESS ? '-keychain' : '';
 }
 
 /** Caches of one file and build beyond this many (odd words make new ones) go, oldest first. */

@@ -36,6 +36,19 @@ it('is written on the first run (0600 in a 0700 directory) and used by the next,
   expect(files.map((file) => statSync(join(cacheDir(), file)).mtimeMs)).toEqual(written);
 });
 
+it.runIf(process.platform === 'linux')('a run that can reach the Secret Service keeps a cache apart from one that cannot, each used by its next run', () => {
+  const bus = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(project.root, 'no-bus')}` };
+  expect(px(['secret', 'list', '--json']).status).toBe(0);
+  expect(px(['secret', 'list', '--json'], bus).status).toBe(0);
+  expect(px(['secret', 'list', '--json'], { ...bus, PX_KEYCHAIN: 'off' }).status).toBe(0);
+  const files = cacheFiles();
+  expect(files).toEqual([expect.stringMatching(/-secret-list-keychain\.v8cache$/), expect.stringMatching(/\d-secret-list\.v8cache$/)]);
+  const written = files.map((file) => statSync(join(cacheDir(), file)).mtimeMs);
+  expect(px(['secret', 'list', '--json'], bus).status).toBe(0);
+  expect(px(['secret', 'list', '--json']).status).toBe(0);
+  expect(files.map((file) => statSync(join(cacheDir(), file)).mtimeMs)).toEqual(written);
+});
+
 it('a damaged cache is ignored and replaced; caches of other builds are removed', () => {
   expect(px(['secret', 'list']).status).toBe(0);
   const [file] = cacheFiles();
