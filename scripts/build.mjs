@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { graphemes, hasAnsiControls, isPrintableAscii, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
+import { hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -163,13 +163,17 @@ await build({
     edit('string-width-emoji-when-needed', exactly('../node_modules/string-width/index.js'), [
       ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', `const mayBeRgiEmoji = ${mayBeRgiEmoji};\nlet rgiEmojiRegex;\nconst isRgiEmoji = (segment) => mayBeRgiEmoji(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);`],
       ['if (rgiEmojiRegex.test(segment) ||', 'if (isRgiEmoji(segment) ||'],
+      ['const segmenter = new Intl.Segmenter();', `const segmenter = (${lazyGraphemeSegmenter})();`],
       ['\tfor (const {segment} of segmenter.segment(string)) {', `const isPrintableAscii = ${isPrintableAscii};\n\tfor (const {segment} of segmenter.segment(string)) {\n\t\tif (isPrintableAscii(segment)) {\n\t\t\twidth += 1;\n\t\t\tcontinue;\n\t\t}`],
     ]),
-    // Ink's tokenizer walks each line of a frame grapheme by grapheme; a plain line, char by char.
-    edit('ansi-tokenize-plain-lines', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, [
-      ['    for (const { segment, index } of segmenter.segment(str)) {', `    for (const { segment, index } of graphemes(str, segmenter)) {`],
-      ['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', `const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });\n${graphemes}`],
-    ]),
+    // Ink's grapheme segmenters (string-width above, wrap-ansi's, its tokenizer's, slice-ansi's)
+    // are made on first use, and a line of px's own characters is split without one: see
+    // lazyGraphemeSegmenter. (esbuild runs one edit per file: string-width's is the one above.)
+    ...[
+      ['wrap-ansi-string-width', exactly('../node_modules/wrap-ansi/node_modules/string-width/index.js'), 'new Intl.Segmenter()'],
+      ['ansi-tokenize', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'],
+      ['slice-ansi', exactly('../node_modules/slice-ansi/tokenize-ansi.js'), "new Intl.Segmenter(undefined, {granularity: 'grapheme'})"],
+    ].map(([name, filter, from]) => edit(`${name}-lazy-segmenter`, filter, [[from, `(${lazyGraphemeSegmenter})()`]])),
     // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
     edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [
       ['export const hasAnsiControlCharacters = (text) => {', `const hasAnsiControls = ${hasAnsiControls};\nexport const hasAnsiControlCharacters = (text) => {\n    return hasAnsiControls(text);`],

@@ -4,7 +4,7 @@ import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCha
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
-import { graphemes, hasAnsiControls, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+import { hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -55,16 +55,49 @@ it('the style difference of two equal style lists is empty, and the shortcut tel
   expect(equal).toBeGreaterThan(cells.length);
 });
 
-it('a line of printable ASCII and ESC splits into the graphemes Intl.Segmenter finds; other lines go to it', () => {
-  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const asIntl = (text: string) => Array.from(segmenter.segment(text), ({ segment, index }) => ({ segment, index }));
-  const alphabet = '\u001b[m;0123456789 abcXYZ~!#*_-()';
-  for (let n = 0; n < 500; n++) {
-    let text = '';
-    for (let i = 0; i < n % 60; i++) text += alphabet[(n * 7 + i * 13) % alphabet.length];
-    expect(Array.from(graphemes(text, segmenter))).toEqual(asIntl(text));
+const plainSegments = (segments: Iterable<Intl.SegmentData>) => Array.from(segments, ({ segment, index, input }) => ({ segment, index, input }));
+
+it('text of the code points split without a segmenter splits as Intl.Segmenter splits it, every ordered pair of them included', () => {
+  const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  // The code points the lazy segmenter splits by itself: each alone is a string it does not send on.
+  const single: string[] = [];
+  const split = lazyGraphemeSegmenter();
+  for (let code = 0; code <= 0xffff; code++) {
+    const char = String.fromCharCode(code);
+    if (Array.isArray(split.segment(char))) single.push(char);
   }
-  for (const text of ['a\r\nb', 'e\u0301', '› API_KEY', '\u{1F468}\u200D\u{1F469}']) expect(Array.from(graphemes(text, segmenter), ({ segment, index }) => ({ segment, index }))).toEqual(asIntl(text));
+  expect(single.length).toBeGreaterThan(1000);
+  // For each one, a string where it stands before and after every one of them (itself too):
+  // Intl.Segmenter must find a cluster per code point there, so no rule joins any pair.
+  for (const left of single) {
+    const text = `${single.map((right) => left + right).join('')}${left}`;
+    let clusters = 0;
+    for (const { segment } of intl.segment(text)) {
+      if (segment.length !== 1) throw new Error(`Intl.Segmenter joins ${JSON.stringify(segment)}`);
+      clusters++;
+    }
+    expect(clusters).toBe(text.length);
+  }
+  for (const text of ['', 'plain', '\u001b[1m· API_KEY ▸ › ─┌┐ ✓ ✗ …\u001b[22m', 'tab\tand\nline']) {
+    expect(Array.isArray(split.segment(text))).toBe(true);
+    expect(plainSegments(split.segment(text))).toEqual(plainSegments(intl.segment(text)));
+  }
+});
+
+it('the lazy segmenter answers as Intl.Segmenter does, also for text it sends on, and for containing()', () => {
+  const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const split = lazyGraphemeSegmenter();
+  const texts = ['', 'a', '› API_KEY', 'a\r\nb', 'e\u0301', '\u{1F468}\u200D\u{1F469}', '\u{1F1E9}\u{1F1EA}x', '가각', '\u001b[32m·ok\u001b[39m'];
+  for (const text of texts) {
+    expect(plainSegments(split.segment(text))).toEqual(plainSegments(intl.segment(text)));
+    for (const at of [undefined, -1, 0, 0.5, 1, 2, text.length - 1, text.length, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
+      const ours = split.segment(text).containing(at as number);
+      const theirs = intl.segment(text).containing(at as number);
+      expect(ours && { segment: ours.segment, index: ours.index, input: ours.input }, `${JSON.stringify(text)} at ${String(at)}`).toEqual(theirs && { segment: theirs.segment, index: theirs.index, input: theirs.input });
+    }
+  }
+  // Text with a cluster of more than one code point goes to Intl.Segmenter itself.
+  for (const text of ['a\r\nb', 'e\u0301', '\u{1F468}\u200D\u{1F469}', '가']) expect(Array.isArray(split.segment(text))).toBe(false);
 });
 
 it('string-width counts one printable ASCII character as 1 inside any line', () => {

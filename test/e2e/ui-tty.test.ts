@@ -1,7 +1,7 @@
 // The built px ui in a real terminal (tmux): it creates, replaces, deletes and filters on the
 // local store; no canary value ever reaches a frame or the scrollback; and after q, Ctrl+C and
 // kill -TERM the terminal's stty state is what it was, on the main screen with a cursor.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
@@ -189,4 +189,28 @@ it('off a terminal, px alone prints the help (exit 0)', async () => {
   expect(result.status).toBe(0);
   expect(result.stdout).toContain('px ui');
   expect(result.stdout).toContain('px setup');
+});
+
+it('the first frames (the list, a name typed, the hidden prompt) make no grapheme segmenter: px draws text that needs none', async () => {
+  // ICU's set-up for the first Intl.Segmenter costs milliseconds before the first frame
+  // (scripts/ink-edits.mjs, lazyGraphemeSegmenter); a preloaded script counts the ones made.
+  await seed(['API_KEY', canary(7)]);
+  const preload = join(project.root, '..', 'count-segmenters.cjs');
+  const out = join(project.root, '..', 'segmenters.txt');
+  writeFileSync(
+    preload,
+    `let made = 0; const Real = Intl.Segmenter; Intl.Segmenter = class extends Real { constructor(...args) { super(...args); made++; } };\nprocess.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, String(made)));\n`,
+  );
+  terminal = new TmuxTerminal(`unset CI; node -r ${shellQuote(preload)} ${shellQuote(PX)} ui; echo "[exit $?]"`, { cwd: project.root, env: env() });
+  await look(terminal, /API_KEY/);
+  terminal.type('n');
+  await look(terminal, /New secret name:/);
+  terminal.type('LAZY');
+  terminal.press('Enter');
+  await look(terminal, /Value for LAZY:/);
+  terminal.press('C-c');
+  await look(terminal, /Cancelled; nothing changed\./);
+  terminal.type('q');
+  await look(terminal, /\[exit 0\]/);
+  expect(readFileSync(out, 'utf8')).toBe('0');
 });
