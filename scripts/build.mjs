@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
+import { YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -146,8 +146,12 @@ await build({
       },
     },
     // Without fetch, yoga decodes its WebAssembly directly instead of loading Node's whole fetch
-    // stack (~10 ms) to read a data: URL.
-    edit('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [['"function"!=typeof fetch', 'true']]),
+    // stack (~10 ms) to read a data: URL; and with Buffer, not atob and a loop over 72 KB of cold
+    // code (~3 ms): the same bytes (test/components/ink-edits.test.ts).
+    edit('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [
+      ['"function"!=typeof fetch', 'true'],
+      [YOGA_BASE64_DECODE, 'var d=Buffer.from(a.slice(37),"base64")'],
+    ]),
     // The first frame of `px ui` is 3,000 cells of cold code: shortcuts, see ink-edits.mjs.
     edit('ansi-diff-of-equal-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/, [
       ['export function diffAnsiCodes(from, to) {', `const sameStyles = ${sameStyles};\nexport function diffAnsiCodes(from, to) {\n    if (sameStyles(from, to)) return [];`],

@@ -4,3 +4,4 @@ export declare function sameStyles(from: ReadonlyArray<{ code: string; endCode: 
 export declare function lazyGraphemeSegmenter(): { segment(text: string): Intl.Segments };
 export declare const isPrintableAscii: (segment: string) => boolean;
 export declare const hasAnsiControls: (text: string) => boolean;
+export declare const YOGA_BASE64_DECODE: string;

@@ -1,10 +1,12 @@
 // The premises of the shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
 // they change how fast the first frame is drawn, never what it shows.
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, undoAnsiCodes } from '@alcalzone/ansi-tokenize';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
-import { hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+import { YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -148,4 +150,16 @@ it("one expression finds ESC and the C1 controls where Ink's code-point walk doe
   }
   // ESC and the 32 C1 controls, each alone and inside text; the styled text and the two with a C1 control.
   expect(controls).toBe(2 * 33 + 3);
+});
+
+it("yoga's WebAssembly decodes to the same bytes with Buffer as with its atob loop, and the build still finds that loop", () => {
+  const source = readFileSync(join(import.meta.dirname, '..', '..', 'node_modules', 'yoga-layout', 'dist', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8');
+  expect(source).toContain(YOGA_BASE64_DECODE);
+  const url = /"(data:application\/octet-stream;base64,[A-Za-z0-9+/=]+)"/.exec(source)?.[1] ?? '';
+  expect(url.slice(0, 37)).toBe('data:application/octet-stream;base64,');
+  const viaAtob = Uint8Array.from(atob(url.slice(37)), (char) => char.charCodeAt(0));
+  const viaBuffer = Buffer.from(url.slice(37), 'base64');
+  expect(viaBuffer.length).toBeGreaterThan(50_000);
+  expect(Buffer.compare(viaBuffer, viaAtob)).toBe(0);
+  expect(WebAssembly.validate(viaBuffer)).toBe(true);
 });
