@@ -178,6 +178,16 @@ await build({
       ['ansi-tokenize', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'],
       ['slice-ansi', exactly('../node_modules/slice-ansi/tokenize-ansi.js'), "new Intl.Segmenter(undefined, {granularity: 'grapheme'})"],
     ].map(([name, filter, from]) => edit(`${name}-lazy-segmenter`, filter, [[from, `(${lazyGraphemeSegmenter})()`]])),
+    // Built-ins that Ink's dependencies load as they load, for a path a frame never takes: the
+    // size asked of `tput` when no stream knows it, and signal-exit's check of its argument (a
+    // function each time: Ink's own).
+    edit('terminal-size-child-process-when-needed', exactly('../node_modules/terminal-size/index.js'), [
+      ["import {execFileSync} from 'node:child_process';", "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);"],
+    ]),
+    edit('signal-exit-assert-when-needed', exactly('../node_modules/signal-exit/index.js'), [
+      // assert.equal throws when `actual != expected`: only then is node:assert needed, to throw the same.
+      ["var assert = require('assert')", "var assert = { equal: (actual, expected, message) => actual != expected && require('assert').equal(actual, expected, message) }"],
+    ]),
     // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
     edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [
       ['export const hasAnsiControlCharacters = (text) => {', `const hasAnsiControls = ${hasAnsiControls};\nexport const hasAnsiControlCharacters = (text) => {\n    return hasAnsiControls(text);`],
