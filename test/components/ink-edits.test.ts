@@ -127,6 +127,22 @@ it('no style list is changed once made, so characters may share one', () => {
   }
 });
 
+it("a styled character is the char token's three fields and its styles: the build's literal makes the same object as the spread", () => {
+  const lines = ['plain', '\u001b[1mbold\u001b[22m · ▸ ›', '\u001b]8;;https://example.com\u0007link\u001b]8;;\u0007', '\u{1F468}\u200D\u{1F469} 漢字 e\u0301', '\u001b[38;2;1;2;3mrgb\u001b[39m\ttab'];
+  let chars = 0;
+  for (const line of lines) {
+    for (const token of tokenize(line)) {
+      if (token.type !== 'char') continue;
+      chars++;
+      expect(Object.keys(token)).toEqual(['type', 'value', 'fullWidth']);
+    }
+    const spread = styledCharsFromTokens(tokenize(line));
+    const literal = spread.map(({ type, value, fullWidth, styles }) => ({ type, value, fullWidth, styles }));
+    expect(JSON.stringify(literal)).toBe(JSON.stringify(spread));
+  }
+  expect(chars).toBeGreaterThan(30);
+});
+
 it('the codes of no style are the empty string: the edit answers at once what the original builds', () => {
   // The tests run the unedited package: this is what the shortcut must agree with.
   expect(ansiCodesToString([])).toBe('');
