@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { graphemes, hasAnsiControls, isPrintableAscii, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
+import { YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -146,8 +146,12 @@ await build({
       },
     },
     // Without fetch, yoga decodes its WebAssembly directly instead of loading Node's whole fetch
-    // stack (~10 ms) to read a data: URL.
-    edit('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [['"function"!=typeof fetch', 'true']]),
+    // stack (~10 ms) to read a data: URL; and with Buffer, not atob and a loop over 72 KB of cold
+    // code (~3 ms): the same bytes (test/components/ink-edits.test.ts).
+    edit('yoga-without-fetch', /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, [
+      ['"function"!=typeof fetch', 'true'],
+      [YOGA_BASE64_DECODE, 'var d=Buffer.from(a.slice(37),"base64")'],
+    ]),
     // The first frame of `px ui` is 3,000 cells of cold code: shortcuts, see ink-edits.mjs.
     edit('ansi-diff-of-equal-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/, [
       ['export function diffAnsiCodes(from, to) {', `const sameStyles = ${sameStyles};\nexport function diffAnsiCodes(from, to) {\n    if (sameStyles(from, to)) return [];`],
@@ -157,18 +161,38 @@ await build({
     ]),
     // Characters under the same styles share one list of them: nothing changes such a list
     // (reducing codes makes a new one), so a copy for each character only costs allocations.
-    edit('ansi-shared-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, [['                styles: [...codes],', '                styles: codes,']]),
+    // And each is an object literal of the char token's three fields rather than a spread of it:
+    // the same object (test/components/ink-edits.test.ts), cheaper to make in cold code and of
+    // one shape for every cell of a frame (~24 M fewer instructions for px ui's first frame).
+    edit('ansi-shared-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, [
+      ['                ...token,\n', '                type: token.type,\n                value: token.value,\n                fullWidth: token.fullWidth,\n'],
+      ['                styles: [...codes],', '                styles: codes,'],
+    ]),
     // Ink's string-width (wrap-ansi keeps an older copy, without the expression) builds its RGI
     // emoji expression on the first cluster that could be one, rather than as Ink loads.
     edit('string-width-emoji-when-needed', exactly('../node_modules/string-width/index.js'), [
       ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', `const mayBeRgiEmoji = ${mayBeRgiEmoji};\nlet rgiEmojiRegex;\nconst isRgiEmoji = (segment) => mayBeRgiEmoji(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);`],
       ['if (rgiEmojiRegex.test(segment) ||', 'if (isRgiEmoji(segment) ||'],
+      ['const segmenter = new Intl.Segmenter();', `const segmenter = (${lazyGraphemeSegmenter})();`],
       ['\tfor (const {segment} of segmenter.segment(string)) {', `const isPrintableAscii = ${isPrintableAscii};\n\tfor (const {segment} of segmenter.segment(string)) {\n\t\tif (isPrintableAscii(segment)) {\n\t\t\twidth += 1;\n\t\t\tcontinue;\n\t\t}`],
     ]),
-    // Ink's tokenizer walks each line of a frame grapheme by grapheme; a plain line, char by char.
-    edit('ansi-tokenize-plain-lines', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, [
-      ['    for (const { segment, index } of segmenter.segment(str)) {', `    for (const { segment, index } of graphemes(str, segmenter)) {`],
-      ['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', `const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });\n${graphemes}`],
+    // Ink's grapheme segmenters (string-width above, wrap-ansi's, its tokenizer's, slice-ansi's)
+    // are made on first use, and a line of px's own characters is split without one: see
+    // lazyGraphemeSegmenter. (esbuild runs one edit per file: string-width's is the one above.)
+    ...[
+      ['wrap-ansi-string-width', exactly('../node_modules/wrap-ansi/node_modules/string-width/index.js'), 'new Intl.Segmenter()'],
+      ['ansi-tokenize', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'],
+      ['slice-ansi', exactly('../node_modules/slice-ansi/tokenize-ansi.js'), "new Intl.Segmenter(undefined, {granularity: 'grapheme'})"],
+    ].map(([name, filter, from]) => edit(`${name}-lazy-segmenter`, filter, [[from, `(${lazyGraphemeSegmenter})()`]])),
+    // Built-ins that Ink's dependencies load as they load, for a path a frame never takes: the
+    // size asked of `tput` when no stream knows it, and signal-exit's check of its argument (a
+    // function each time: Ink's own).
+    edit('terminal-size-child-process-when-needed', exactly('../node_modules/terminal-size/index.js'), [
+      ["import {execFileSync} from 'node:child_process';", "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);"],
+    ]),
+    edit('signal-exit-assert-when-needed', exactly('../node_modules/signal-exit/index.js'), [
+      // assert.equal throws when `actual != expected`: only then is node:assert needed, to throw the same.
+      ["var assert = require('assert')", "var assert = { equal: (actual, expected, message) => actual != expected && require('assert').equal(actual, expected, message) }"],
     ]),
     // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
     edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [

@@ -18,15 +18,33 @@ export function sameStyles(from, to) {
 }
 
 /**
- * The grapheme clusters of `text`: in text of printable ASCII and ESC alone each character is one
- * (no rule joins two of them; the only ASCII pair that is one cluster is CR LF), which is what
- * Intl.Segmenter, walked character by character in cold code, would say. Other text goes to it.
+ * A grapheme segmenter that Ink's dependencies make as they load (four of them), made on first use
+ * instead: the first Intl.Segmenter costs ~8 ms of ICU set-up, and a frame of px's own text never
+ * needs one. Text made only of the code points below splits into one cluster per code point, as
+ * Intl.Segmenter would split it (test/components/ink-edits.test.ts checks every ordered pair of
+ * them against it): none is Extend, ZWJ, SpacingMark, Prepend, CR, a Hangul jamo or syllable, or a
+ * regional indicator, so no rule of UAX #29 joins two of them. Those segments are a plain array
+ * with `containing`, the only other method the dependencies call; other text goes to the segmenter.
  */
-export function graphemes(text, segmenter) {
-  if (!/^[\u001b\u0020-\u007e]*$/.test(text)) return segmenter.segment(text);
-  const clusters = [];
-  for (let index = 0; index < text.length; index++) clusters.push({ segment: text[index], index });
-  return clusters;
+export function lazyGraphemeSegmenter() {
+  const singleClusters = /^[\t\n\u001b\u0020-\u007e\u00a0-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u23ff\u2500-\u25ff\u2700-\u27bf]*$/;
+  let segmenter;
+  return {
+    segment(text) {
+      const input = String(text);
+      if (!singleClusters.test(input)) {
+        segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+        return segmenter.segment(input);
+      }
+      const clusters = [];
+      for (let index = 0; index < input.length; index++) clusters.push({ segment: input[index], index, input });
+      clusters.containing = (at = 0) => {
+        const index = Math.trunc(Number(at)) || 0;
+        return index >= 0 && index < input.length ? clusters[index] : undefined;
+      };
+      return clusters;
+    },
+  };
 }
 
 /** One printable ASCII character: string-width's answer for it is 1 (not wide, not ambiguous, nothing trails). */
@@ -38,3 +56,11 @@ export const isPrintableAscii = (segment) => segment.length === 1 && segment >= 
  * a UTF-16 code unit in that range is always that code point, never half of a surrogate pair.
  */
 export const hasAnsiControls = (text) => /[\u001b\u0080-\u009f]/.test(text);
+
+/**
+ * How yoga-layout turns its WebAssembly, a base64 data: URL, into bytes (`a` holds the URL, 37
+ * characters of prefix): atob, then a loop over 72 KB in cold code. Buffer decodes the same text
+ * to the same bytes at once; atob's check of the alphabet only matters for text that is not
+ * base64, and this is a literal of yoga's build.
+ */
+export const YOGA_BASE64_DECODE = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';

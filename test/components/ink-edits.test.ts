@@ -1,10 +1,12 @@
 // The premises of the shortcuts the build puts into Ink's dependencies (scripts/ink-edits.mjs):
 // they change how fast the first frame is drawn, never what it shows.
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, undoAnsiCodes } from '@alcalzone/ansi-tokenize';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
-import { graphemes, hasAnsiControls, isPrintableAscii, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+import { YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -55,16 +57,49 @@ it('the style difference of two equal style lists is empty, and the shortcut tel
   expect(equal).toBeGreaterThan(cells.length);
 });
 
-it('a line of printable ASCII and ESC splits into the graphemes Intl.Segmenter finds; other lines go to it', () => {
-  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const asIntl = (text: string) => Array.from(segmenter.segment(text), ({ segment, index }) => ({ segment, index }));
-  const alphabet = '\u001b[m;0123456789 abcXYZ~!#*_-()';
-  for (let n = 0; n < 500; n++) {
-    let text = '';
-    for (let i = 0; i < n % 60; i++) text += alphabet[(n * 7 + i * 13) % alphabet.length];
-    expect(Array.from(graphemes(text, segmenter))).toEqual(asIntl(text));
+const plainSegments = (segments: Iterable<Intl.SegmentData>) => Array.from(segments, ({ segment, index, input }) => ({ segment, index, input }));
+
+it('text of the code points split without a segmenter splits as Intl.Segmenter splits it, every ordered pair of them included', () => {
+  const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  // The code points the lazy segmenter splits by itself: each alone is a string it does not send on.
+  const single: string[] = [];
+  const split = lazyGraphemeSegmenter();
+  for (let code = 0; code <= 0xffff; code++) {
+    const char = String.fromCharCode(code);
+    if (Array.isArray(split.segment(char))) single.push(char);
   }
-  for (const text of ['a\r\nb', 'e\u0301', '› API_KEY', '\u{1F468}\u200D\u{1F469}']) expect(Array.from(graphemes(text, segmenter), ({ segment, index }) => ({ segment, index }))).toEqual(asIntl(text));
+  expect(single.length).toBeGreaterThan(1000);
+  // For each one, a string where it stands before and after every one of them (itself too):
+  // Intl.Segmenter must find a cluster per code point there, so no rule joins any pair.
+  for (const left of single) {
+    const text = `${single.map((right) => left + right).join('')}${left}`;
+    let clusters = 0;
+    for (const { segment } of intl.segment(text)) {
+      if (segment.length !== 1) throw new Error(`Intl.Segmenter joins ${JSON.stringify(segment)}`);
+      clusters++;
+    }
+    expect(clusters).toBe(text.length);
+  }
+  for (const text of ['', 'plain', '\u001b[1m· API_KEY ▸ › ─┌┐ ✓ ✗ …\u001b[22m', 'tab\tand\nline']) {
+    expect(Array.isArray(split.segment(text))).toBe(true);
+    expect(plainSegments(split.segment(text))).toEqual(plainSegments(intl.segment(text)));
+  }
+});
+
+it('the lazy segmenter answers as Intl.Segmenter does, also for text it sends on, and for containing()', () => {
+  const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const split = lazyGraphemeSegmenter();
+  const texts = ['', 'a', '› API_KEY', 'a\r\nb', 'e\u0301', '\u{1F468}\u200D\u{1F469}', '\u{1F1E9}\u{1F1EA}x', '가각', '\u001b[32m·ok\u001b[39m'];
+  for (const text of texts) {
+    expect(plainSegments(split.segment(text))).toEqual(plainSegments(intl.segment(text)));
+    for (const at of [undefined, -1, 0, 0.5, 1, 2, text.length - 1, text.length, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
+      const ours = split.segment(text).containing(at as number);
+      const theirs = intl.segment(text).containing(at as number);
+      expect(ours && { segment: ours.segment, index: ours.index, input: ours.input }, `${JSON.stringify(text)} at ${String(at)}`).toEqual(theirs && { segment: theirs.segment, index: theirs.index, input: theirs.input });
+    }
+  }
+  // Text with a cluster of more than one code point goes to Intl.Segmenter itself.
+  for (const text of ['a\r\nb', 'e\u0301', '\u{1F468}\u200D\u{1F469}', '가']) expect(Array.isArray(split.segment(text))).toBe(false);
 });
 
 it('string-width counts one printable ASCII character as 1 inside any line', () => {
@@ -92,6 +127,22 @@ it('no style list is changed once made, so characters may share one', () => {
   }
 });
 
+it("a styled character is the char token's three fields and its styles: the build's literal makes the same object as the spread", () => {
+  const lines = ['plain', '\u001b[1mbold\u001b[22m · ▸ ›', '\u001b]8;;https://example.com\u0007link\u001b]8;;\u0007', '\u{1F468}\u200D\u{1F469} 漢字 e\u0301', '\u001b[38;2;1;2;3mrgb\u001b[39m\ttab'];
+  let chars = 0;
+  for (const line of lines) {
+    for (const token of tokenize(line)) {
+      if (token.type !== 'char') continue;
+      chars++;
+      expect(Object.keys(token)).toEqual(['type', 'value', 'fullWidth']);
+    }
+    const spread = styledCharsFromTokens(tokenize(line));
+    const literal = spread.map(({ type, value, fullWidth, styles }) => ({ type, value, fullWidth, styles }));
+    expect(JSON.stringify(literal)).toBe(JSON.stringify(spread));
+  }
+  expect(chars).toBeGreaterThan(30);
+});
+
 it('the codes of no style are the empty string: the edit answers at once what the original builds', () => {
   // The tests run the unedited package: this is what the shortcut must agree with.
   expect(ansiCodesToString([])).toBe('');
@@ -115,4 +166,16 @@ it("one expression finds ESC and the C1 controls where Ink's code-point walk doe
   }
   // ESC and the 32 C1 controls, each alone and inside text; the styled text and the two with a C1 control.
   expect(controls).toBe(2 * 33 + 3);
+});
+
+it("yoga's WebAssembly decodes to the same bytes with Buffer as with its atob loop, and the build still finds that loop", () => {
+  const source = readFileSync(join(import.meta.dirname, '..', '..', 'node_modules', 'yoga-layout', 'dist', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8');
+  expect(source).toContain(YOGA_BASE64_DECODE);
+  const url = /"(data:application\/octet-stream;base64,[A-Za-z0-9+/=]+)"/.exec(source)?.[1] ?? '';
+  expect(url.slice(0, 37)).toBe('data:application/octet-stream;base64,');
+  const viaAtob = Uint8Array.from(atob(url.slice(37)), (char) => char.charCodeAt(0));
+  const viaBuffer = Buffer.from(url.slice(37), 'base64');
+  expect(viaBuffer.length).toBeGreaterThan(50_000);
+  expect(Buffer.compare(viaBuffer, viaAtob)).toBe(0);
+  expect(WebAssembly.validate(viaBuffer)).toBe(true);
 });

@@ -1,7 +1,7 @@
 // The built px ui in a real terminal (tmux): it creates, replaces, deletes and filters on the
 // local store; no canary value ever reaches a frame or the scrollback; and after q, Ctrl+C and
 // kill -TERM the terminal's stty state is what it was, on the main screen with a cursor.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { LocalStore } from '../../src/core/local-store.js';
@@ -189,4 +189,48 @@ it('off a terminal, px alone prints the help (exit 0)', async () => {
   expect(result.status).toBe(0);
   expect(result.stdout).toContain('px ui');
   expect(result.stdout).toContain('px setup');
+});
+
+/**
+ * Runs `args` with a preloaded script that counts the Intl.Segmenters made (ICU's set-up for the
+ * first costs milliseconds: scripts/ink-edits.mjs, lazyGraphemeSegmenter) and lists the built-in
+ * modules loaded; `read()` after exit gives both.
+ */
+function startCounting(args: string): { tty: TmuxTerminal; read: () => { segmenters: number; modules: string[] } } {
+  const preload = join(project.root, '..', 'count-segmenters.cjs');
+  const out = join(project.root, '..', 'segmenters.json');
+  writeFileSync(
+    preload,
+    `let made = 0; const Real = Intl.Segmenter; Intl.Segmenter = class extends Real { constructor(...args) { super(...args); made++; } };\nprocess.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ segmenters: made, modules: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)) })));\n`,
+  );
+  terminal = new TmuxTerminal(`unset CI; node -r ${shellQuote(preload)} ${shellQuote(PX)} ${args}; echo "[exit $?]"`, { cwd: project.root, env: env() });
+  return { tty: terminal, read: () => JSON.parse(readFileSync(out, 'utf8')) };
+}
+
+it('the first frames (the list, a name typed, the hidden prompt) make no grapheme segmenter: px draws text that needs none', async () => {
+  await seed(['API_KEY', canary(7)]);
+  const { tty, read } = startCounting('ui');
+  await look(tty, /API_KEY/);
+  tty.type('n');
+  await look(tty, /New secret name:/);
+  tty.type('LAZY');
+  tty.press('Enter');
+  await look(tty, /Value for LAZY:/);
+  tty.press('C-c');
+  await look(tty, /Cancelled; nothing changed\./);
+  tty.type('q');
+  await look(tty, /\[exit 0\]/);
+  expect(read().segmenters).toBe(0);
+});
+
+it("px secret create's hidden prompt makes no grapheme segmenter and loads neither child_process nor assert (Ink's dependencies load them for paths a prompt never takes)", async () => {
+  const { tty, read } = startCounting('secret create LAZY_PROMPT');
+  await look(tty, /Value for LAZY_PROMPT/);
+  tty.press('C-c');
+  await look(tty, /\[exit 130\]/);
+  const { segmenters, modules } = read();
+  expect(segmenters).toBe(0);
+  // It did draw with Ink on a terminal.
+  expect(modules).toContain('tty');
+  for (const unneeded of ['child_process', 'assert']) expect(modules).not.toContain(unneeded);
 });
