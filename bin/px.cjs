@@ -69,7 +69,7 @@ function run(name) {
   // V8 checks its own version and flags, and only the length of the source: the name adds the rest.
   const prefix = `${name}-`;
   const build = `${prefix}${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}`;
-  const cacheName = name === 'cli.cjs' ? `${build}.v8cache` : `${build}-${commandWords(args)}${keychainWord()}.v8cache`;
+  const cacheName = name === 'cli.cjs' ? `${build}.v8cache` : `${build}-${commandWords(args)}${variant()}${keychainWord()}.v8cache`;
   let cachedData;
   if (dir) {
     try {
@@ -95,6 +95,31 @@ function commandWords(argv) {
     words.push(arg);
   }
   return words.length > 0 ? words.join('-') : 'px';
+}
+
+/**
+ * What else makes runs of one command run different code: a remote target (PX_URL: the endpoint
+ * client instead of the local store's crypto) and a project with px.config.json (the manifest's
+ * code). Each keeps a cache of its own; with one for all, whichever ran first would leave the
+ * others compiling their code afresh on every run (~2 ms). A px.config.json above the project
+ * only costs a cache that fits less well.
+ */
+function variant() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const remote = process.env.PX_URL ? '-url' : '';
+  let dir;
+  try {
+    dir = process.cwd();
+  } catch {
+    return remote;
+  }
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'px.config.json'))) return `${remote}-manifest`;
+    const parent = path.dirname(dir);
+    if (parent === dir) return remote;
+    dir = parent;
+  }
 }
 
 /**

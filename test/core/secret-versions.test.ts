@@ -160,6 +160,18 @@ describe('version marks', () => {
     ]);
   });
 
+  it('a snapshot row reads back with exactly the fields it was written with, in the same order', () => {
+    const first = withNewVersion(undefined, 'one', '2026-01-01T00:00:00.000Z', 1, {});
+    const second = withNewVersion(first, 'two', '2026-01-02T00:00:00.000Z', 2, { by: 'dev', rotation: true });
+    const third = withNewVersion(second, 'one', '2026-01-03T00:00:00.000Z', 3, { by: 'dev', rollbackOf: 1 });
+    for (const secret of [{ value: 'old', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' }, first, second, third]) {
+      const [name, reread] = secretOfRow(snapshotRow('JWT_SECRET', secret));
+      expect(name).toBe('JWT_SECRET');
+      expect(reread).toStrictEqual(secret);
+      expect(Object.keys(reread)).toEqual(Object.keys(secret));
+    }
+  });
+
   it('a write that is not a rotation carries no mark, not even rotation: false', () => {
     const plain = withNewVersion(undefined, 'one', '2026-01-01T00:00:00.000Z', 1, { by: 'dev', rotation: false });
     expect(plain).not.toHaveProperty('rotation');

@@ -84,6 +84,25 @@ it('each command keeps its own cache of the launcher\'s bundle, at most 16 of on
   expect(statSync(join(cacheDir(), list)).mtimeMs).toBe(before);
 });
 
+it('a command run on a remote target, or in a project with px.config.json, keeps a cache of its own', () => {
+  expect(px(['secret', 'list', '--json']).status).toBe(0);
+  const [local] = cacheFiles();
+  expect(local).toMatch(/-secret-list\.v8cache$/);
+  const build = local.slice(0, -'-secret-list.v8cache'.length);
+  const before = statSync(join(cacheDir(), local)).mtimeMs;
+  // Nothing listens on port 9 of loopback: the run fails, and still leaves its cache.
+  expect(px(['secret', 'list', '--json'], { PX_URL: 'http://127.0.0.1:9' }).status).not.toBe(0);
+  expect(cacheFiles()).toContain(`${build}-secret-list-url.v8cache`);
+  writeFileSync(join(project.root, 'px.config.json'), '{"secrets": {}}\n');
+  mkdirSync(join(project.root, 'app'));
+  const inApp = spawnSync('node', [PX, 'secret', 'list', '--json'], { cwd: join(project.root, 'app'), encoding: 'utf8', input: '', env: project.env });
+  expect(inApp.status, inApp.stderr).toBe(0);
+  expect(cacheFiles()).toContain(`${build}-secret-list-manifest.v8cache`);
+  // The first cache is the local run's still, not rewritten by the others.
+  expect(cacheFiles().filter((name) => name.startsWith(`${build}-secret-list`))).toHaveLength(3);
+  expect(statSync(join(cacheDir(), local)).mtimeMs).toBe(before);
+});
+
 it('PX_CODE_CACHE=off writes nothing, and an unwritable cache directory costs nothing but the cache', () => {
   expect(px(['secret', 'list', '--json'], { PX_CODE_CACHE: 'off' }).status).toBe(0);
   expect(existsSync(cacheDir())).toBe(false);

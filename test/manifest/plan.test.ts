@@ -26,6 +26,39 @@ describe('strategies', () => {
   });
 });
 
+describe('resolving a secret for an environment', () => {
+  const spec = parseConfigText(
+    JSON.stringify({
+      envs: { production: {} },
+      secrets: {
+        API_KEY: {
+          class: 'per_install_generated',
+          description: 'an API key',
+          format: '^[0-9a-f]+$',
+          generator: { type: 'random', length: 24, charset: 'hex' },
+          rotateAfterDays: 30,
+          tiers: { desktop: 'generate' },
+          envs: { production: { required: false, sensitive: false, format: '^[0-9a-f]{24}$' } },
+        },
+      },
+    }),
+    'px.config.json',
+  ).secrets!.get('API_KEY')!;
+
+  it("takes the environment's overrides over the entry, keeps the rest, and leaves the envs out", () => {
+    const production = resolveSecret(spec, 'production');
+    expect(production).toMatchObject({ name: 'API_KEY', class: 'per_install_generated', description: 'an API key', required: false, sensitive: false, format: '^[0-9a-f]{24}$', rotateAfterDays: 30, tiers: { desktop: 'generate' } });
+    expect(production.generator).toEqual({ type: 'random', length: 24, charset: 'hex' });
+    expect(production.formatRegex?.source).toBe('^[0-9a-f]{24}$');
+    expect(production).not.toHaveProperty('envs');
+    const development = resolveSecret(spec, 'development');
+    expect(development).toMatchObject({ required: true, sensitive: true, format: '^[0-9a-f]+$' });
+    expect(development).not.toHaveProperty('envs');
+    // The entry itself is not changed by resolving it.
+    expect(spec.envs.production).toEqual({ required: false, sensitive: false, format: '^[0-9a-f]{24}$' });
+  });
+});
+
 describe('statuses and validation', () => {
   const day = 86_400_000;
   const now = Date.parse('2026-06-01T00:00:00.000Z');
