@@ -21,6 +21,15 @@ describe('sealValues', () => {
     });
   });
 
+  it('binds the same associated data as one-by-one sealing, whatever JSON must escape in scope, name or key id', () => {
+    const odd = { ...storeKey(randomBytes(32)), id: 'k"\\1' };
+    const scope = 'proj "x"/env\\\u00e9';
+    const names = ['A', 'quote"name', 'back\\slash', 'ünï'];
+    const sealed = sealValues(odd, scope, names.map((name) => [name, `v-${name}`]));
+    sealed.forEach((bytes, i) => expect(openValue(odd, scope, names[i]!, bytes)).toBe(`v-${names[i]}`));
+    expect(openValue(odd, 'proj "x"/env', names[0]!, sealed[0]!)).toBeNull();
+  });
+
   it('gives every value an IV of its own, and the one-by-one layout', () => {
     const ivs = sealValues(key, 'development', rows).map((bytes) => bytes.subarray(0, 12).toString('hex'));
     expect(new Set(ivs).size).toBe(rows.length);

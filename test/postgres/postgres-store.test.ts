@@ -2,7 +2,7 @@
 // migrations, keys, and the errors a user sees.
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/core/store/postgres-store.js';
+import { BULK_SLICE_ROWS, PostgresStore } from '../../src/core/store/postgres-store.js';
 import { MIGRATIONS } from '../../src/core/store/postgres-migrations.js';
 import { CANARY, canary } from '../helpers/project.js';
 import { createDatabase, pgDump, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
@@ -129,6 +129,27 @@ describe('PostgresStore', () => {
     await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
     expect((await store.list()).map((meta) => meta.name)).toEqual(['KEEP']);
     expect((await store.values()).get('KEEP')).toBe('old');
+  });
+
+  it('a bulk write of several statements is one transaction: a failure in its last slice writes nothing', async () => {
+    const store = await open();
+    await store.put('A_KEEP', 'old');
+    const total = BULK_SLICE_ROWS * 2 + 10;
+    const last = `N_${String(total - 5).padStart(5, '0')}`;
+    await store.sql.unsafe(`
+      create function px_test_refuse() returns trigger language plpgsql as $$
+      begin if new.name = '${last}' then raise exception 'refused by the test'; end if; return new; end $$;
+      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    const entries = Array.from({ length: total }, (_, i) => ({ name: `N_${String(i).padStart(5, '0')}`, value: canary(i) }));
+    await expect(store.bulkPut([{ name: 'A_KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
+    expect((await store.list()).map((meta) => meta.name)).toEqual(['A_KEEP']);
+    expect((await store.values()).get('A_KEEP')).toBe('old');
+    await store.sql.unsafe('drop trigger px_test_refuse on px_secrets');
+    expect(await store.bulkPut([{ name: 'A_KEEP', value: 'new' }, ...entries])).toEqual({ created: total, updated: 1 });
+    const values = await store.values();
+    expect(values.size).toBe(total + 1);
+    expect(values.get(last)).toBe(canary(total - 5));
+    expect(await store.versions('A_KEEP')).toHaveLength(2);
   });
 
   it('counts created and updated like the other stores (a repeated name counts as an update)', async () => {

@@ -7,7 +7,7 @@ import { Declined, UsageError } from '../../core/errors.js';
 import { deployCredentialNames, isDeployFile, SECRETS_FILE } from '../../core/examples.js';
 import { chunkEntries } from '../../core/chunks.js';
 import { line, warn, type Io } from '../../cli/io.js';
-import { count } from '../../cli/plural.js';
+import { count, grouped } from '../../cli/plural.js';
 import { checkPlaintextIgnored } from '../../cli/plaintext-ignore-check.js';
 import { askConfirm, withKeystrokesHeld } from '../../cli/prompts.js';
 import { environmentOf, openSecrets, projectOf, type GlobalArgs } from '../../cli/project-target.js';
@@ -114,16 +114,18 @@ export function importQuestion(total: number, noun: string, target: string, upda
 }
 
 export function importedLine(total: number, target: string, result: { created: number; updated: number }): string {
-  return `Imported ${total.toLocaleString('en-US')} into ${target}: ${result.created} created, ${result.updated} updated.`;
+  return `Imported ${grouped(total)} into ${target}: ${result.created} created, ${result.updated} updated.`;
 }
 
 /** The preview of an import on a non-interactive run: stderr, as it is not the result, except for a dry run, whose result it is. */
 export function printPreview(io: Io, target: string, file: string, items: Array<{ name: string; action: Action }>, dryRun: boolean): void {
   const out = dryRun ? io.stdout : io.stderr;
   const creates = items.filter((item) => item.action === 'create').length;
-  line(out, `Target: ${target}`);
-  line(out, `${dryRun ? 'Dry run: would import' : 'Importing'} ${items.length} from ${file}: ${creates} to create, ${items.length - creates} to update`);
-  for (const item of items) line(out, `  ${item.action} ${item.name}`);
+  // One write for the whole preview: a line per entry is one write(2) each on a pipe, which cost
+  // an import of 10,000 entries ~12 ms.
+  let text = `Target: ${target}\n${dryRun ? 'Dry run: would import' : 'Importing'} ${items.length} from ${file}: ${creates} to create, ${items.length - creates} to update\n`;
+  for (const item of items) text += `  ${item.action} ${item.name}\n`;
+  out.write(text);
 }
 
 /** The file to import: FILE, `-` for a piped stdin, else the default file at the project root. */
