@@ -60,6 +60,18 @@ describe('built px', () => {
     expect(list.stdout + list.stderr).not.toContain(canary(1));
   });
 
+  it("yargs renders a command's help only when asked for it (--help), not on every run", async () => {
+    // The build takes out the help text yargs rendered after each handler (scripts/build.mjs).
+    expect(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')).not.toMatch(/cacheHelpMessage\(\)[,;}]/);
+    const help = await px(['secret', 'import', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^px secret import /);
+    expect(help.stdout).toContain('--yes');
+    const top = await px(['--help']);
+    expect(top.status).toBe(0);
+    expect(top.stdout).toContain('px — project secrets from the terminal');
+  });
+
   it('a failure prints one line and no stack trace', async () => {
     const result = await px(['secret', 'list'], { env: { PX_URL: 'http://127.0.0.1:9' } });
     expect(result.status).toBe(3);
