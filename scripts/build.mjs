@@ -203,6 +203,17 @@ await build({
       ],
       ['cached = styledCharsFromTokens(tokenize(line));', 'cached = styledCharsOfLine(line);'],
     ]),
+    // Ink's error overview (drawn only when a component throws) makes its stack parser as Ink
+    // loads: stack-utils loads node:module (with Node's ES module loader) and builds a pattern per
+    // built-in module. Made on the first error instead, with the working directory of the load.
+    edit('ink-stack-utils-when-needed', /ink[\\/]build[\\/]components[\\/]ErrorOverview\.js$/, [
+      ["import StackUtils from 'stack-utils';\n", ''],
+      [
+        'const stackUtils = new StackUtils({\n    cwd: cwd(),\n    internals: StackUtils.nodeInternals(),\n});',
+        "const loadCwd = cwd();\nlet stackUtils;\nconst getStackUtils = () => {\n    if (stackUtils === undefined) {\n        const StackUtils = require('stack-utils');\n        stackUtils = new StackUtils({ cwd: loadCwd, internals: StackUtils.nodeInternals() });\n    }\n    return stackUtils;\n};",
+      ],
+      ['stackUtils.parseLine(', 'getStackUtils().parseLine('],
+    ]),
     // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
     edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [
       ['export const hasAnsiControlCharacters = (text) => {', `const hasAnsiControls = ${hasAnsiControls};\nexport const hasAnsiControlCharacters = (text) => {\n    return hasAnsiControls(text);`],
