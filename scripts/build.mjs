@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
+import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -213,6 +213,15 @@ await build({
         "const loadCwd = cwd();\nlet stackUtils;\nconst getStackUtils = () => {\n    if (stackUtils === undefined) {\n        const StackUtils = require('stack-utils');\n        stackUtils = new StackUtils({ cwd: loadCwd, internals: StackUtils.nodeInternals() });\n    }\n    return stackUtils;\n};",
       ],
       ['stackUtils.parseLine(', 'getStackUtils().parseLine('],
+    ]),
+    // Node's global \`performance\` loads perf_hooks when first touched: React's scheduler reads the
+    // same monotonic clock from process.hrtime (see monotonicMs), and Ink times a render only
+    // for an onRender callback, which px never passes.
+    edit('scheduler-clock-without-perf-hooks', exactly('../node_modules/scheduler/cjs/scheduler.production.js'), [
+      ['if ("object" === typeof performance && "function" === typeof performance.now) {\n  var localPerformance = performance;', `if (true) {\n  var localPerformance = { now: ${monotonicMs} };`],
+    ]),
+    edit('ink-render-time-when-asked', /ink[\\/]build[\\/]ink\.js$/, [
+      ['const startTime = performance.now();', 'const startTime = this.options.onRender ? performance.now() : 0;'],
     ]),
     // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
     edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [

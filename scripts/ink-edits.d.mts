@@ -11,3 +11,4 @@ export declare function styledCharsOfLine(
 export declare const isPrintableAscii: (segment: string) => boolean;
 export declare const hasAnsiControls: (text: string) => boolean;
 export declare const YOGA_BASE64_DECODE: string;
+export declare function monotonicMs(): number;

@@ -116,3 +116,14 @@ export function styledCharsOfLine(parts, singleClusters) {
     return chars;
   };
 }
+
+/**
+ * A monotonic clock in milliseconds, as React's scheduler reads performance.now(): Node's global
+ * `performance` loads perf_hooks (eleven built-in modules) on first touch, and the scheduler
+ * touches it as it loads; process.hrtime is the same monotonic clock, already loaded. The
+ * scheduler only compares and subtracts its readings, so their origin does not matter.
+ */
+export function monotonicMs() {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1e3 + nanoseconds / 1e6;
+}

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
 import isFullwidthCodePoint from 'is-fullwidth-code-point';
-import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles, styledCharsOfLine } from '../../scripts/ink-edits.mjs';
+import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -246,5 +246,19 @@ it("a line's styled characters made at once are the ones Ink makes from its toke
     if (i % 3 === 0) line += `\u001b[38;5;${i % 300}mc`;
     check(line);
     check(line);
+  }
+});
+
+it("the scheduler's clock is Node's monotonic clock in milliseconds, never going back", () => {
+  let last = monotonicMs();
+  for (let i = 0; i < 1000; i++) {
+    const before = process.hrtime.bigint();
+    const now = monotonicMs();
+    const after = process.hrtime.bigint();
+    // The same clock as process.hrtime.bigint(), read between the two readings of it (to float precision).
+    expect(now).toBeGreaterThanOrEqual(Number(before) / 1e6 - 1e-3);
+    expect(now).toBeLessThanOrEqual(Number(after) / 1e6 + 1e-3);
+    expect(now).toBeGreaterThanOrEqual(last);
+    last = now;
   }
 });
