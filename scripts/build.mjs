@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from './ink-edits.mjs';
+import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -180,7 +180,7 @@ await build({
     edit('string-width-emoji-when-needed', exactly('../node_modules/string-width/index.js'), [
       ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', `const mayBeRgiEmoji = ${mayBeRgiEmoji};\nlet rgiEmojiRegex;\nconst isRgiEmoji = (segment) => mayBeRgiEmoji(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);`],
       ['if (rgiEmojiRegex.test(segment) ||', 'if (isRgiEmoji(segment) ||'],
-      ['const segmenter = new Intl.Segmenter();', `const segmenter = (${lazyGraphemeSegmenter})();`],
+      ['const segmenter = new Intl.Segmenter();', `const segmenter = (${lazyGraphemeSegmenter})(${SINGLE_CLUSTERS});`],
       ['\tfor (const {segment} of segmenter.segment(string)) {', `const isPrintableAscii = ${isPrintableAscii};\n\tfor (const {segment} of segmenter.segment(string)) {\n\t\tif (isPrintableAscii(segment)) {\n\t\t\twidth += 1;\n\t\t\tcontinue;\n\t\t}`],
     ]),
     // Ink's grapheme segmenters (string-width above, wrap-ansi's, its tokenizer's, slice-ansi's)
@@ -190,7 +190,7 @@ await build({
       ['wrap-ansi-string-width', exactly('../node_modules/wrap-ansi/node_modules/string-width/index.js'), 'new Intl.Segmenter()'],
       ['ansi-tokenize', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'],
       ['slice-ansi', exactly('../node_modules/slice-ansi/tokenize-ansi.js'), "new Intl.Segmenter(undefined, {granularity: 'grapheme'})"],
-    ].map(([name, filter, from]) => edit(`${name}-lazy-segmenter`, filter, [[from, `(${lazyGraphemeSegmenter})()`]])),
+    ].map(([name, filter, from]) => edit(`${name}-lazy-segmenter`, filter, [[from, `(${lazyGraphemeSegmenter})(${SINGLE_CLUSTERS})`]])),
     // Built-ins that Ink's dependencies load as they load, for a path a frame never takes: the
     // size asked of `tput` when no stream knows it, and signal-exit's check of its argument (a
     // function each time: Ink's own).
@@ -200,6 +200,35 @@ await build({
     edit('signal-exit-assert-when-needed', exactly('../node_modules/signal-exit/index.js'), [
       // assert.equal throws when `actual != expected`: only then is node:assert needed, to throw the same.
       ["var assert = require('assert')", "var assert = { equal: (actual, expected, message) => actual != expected && require('assert').equal(actual, expected, message) }"],
+    ]),
+    // Ink's styled characters of a line of px's own text, without a segment and a token object
+    // per character: see styledCharsOfLine.
+    edit('ink-styled-chars-at-once', /ink[\\/]build[\\/]output\.js$/, [
+      [
+        "import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
+        `import { reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';\nimport isFullwidthCodePoint from 'is-fullwidth-code-point';\nconst styledCharsOfLine = (${styledCharsOfLine})({ tokenize, styledCharsFromTokens, reduceAnsiCodesIncremental, isFullwidthCodePoint }, ${SINGLE_CLUSTERS});`,
+      ],
+      ['cached = styledCharsFromTokens(tokenize(line));', 'cached = styledCharsOfLine(line);'],
+    ]),
+    // Ink's error overview (drawn only when a component throws) makes its stack parser as Ink
+    // loads: stack-utils loads node:module (with Node's ES module loader) and builds a pattern per
+    // built-in module. Made on the first error instead, with the working directory of the load.
+    edit('ink-stack-utils-when-needed', /ink[\\/]build[\\/]components[\\/]ErrorOverview\.js$/, [
+      ["import StackUtils from 'stack-utils';\n", ''],
+      [
+        'const stackUtils = new StackUtils({\n    cwd: cwd(),\n    internals: StackUtils.nodeInternals(),\n});',
+        "const loadCwd = cwd();\nlet stackUtils;\nconst getStackUtils = () => {\n    if (stackUtils === undefined) {\n        const StackUtils = require('stack-utils');\n        stackUtils = new StackUtils({ cwd: loadCwd, internals: StackUtils.nodeInternals() });\n    }\n    return stackUtils;\n};",
+      ],
+      ['stackUtils.parseLine(', 'getStackUtils().parseLine('],
+    ]),
+    // Node's global \`performance\` loads perf_hooks when first touched: React's scheduler reads the
+    // same monotonic clock from process.hrtime (see monotonicMs), and Ink times a render only
+    // for an onRender callback, which px never passes.
+    edit('scheduler-clock-without-perf-hooks', exactly('../node_modules/scheduler/cjs/scheduler.production.js'), [
+      ['if ("object" === typeof performance && "function" === typeof performance.now) {\n  var localPerformance = performance;', `if (true) {\n  var localPerformance = { now: ${monotonicMs} };`],
+    ]),
+    edit('ink-render-time-when-asked', /ink[\\/]build[\\/]ink\.js$/, [
+      ['const startTime = performance.now();', 'const startTime = this.options.onRender ? performance.now() : 0;'],
     ]),
     // Ink asks every text node of a frame whether it holds ESC or a C1 control: one expression.
     edit('ink-ansi-controls-at-once', /ink[\\/]build[\\/]ansi-tokenizer\.js$/, [

@@ -17,17 +17,20 @@ export function sameStyles(from, to) {
   return from.length === to.length && from.every((code, i) => code.code === to[i].code && code.endCode === to[i].endCode);
 }
 
+/** Text of px's own code points, one grapheme cluster per code point (see lazyGraphemeSegmenter). */
+export const SINGLE_CLUSTERS = /^[\t\n\u001b\u0020-\u007e\u00a0-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u23ff\u2500-\u25ff\u2700-\u27bf]*$/;
+
 /**
  * A grapheme segmenter that Ink's dependencies make as they load (four of them), made on first use
  * instead: the first Intl.Segmenter costs ~8 ms of ICU set-up, and a frame of px's own text never
  * needs one. Text made only of the code points below splits into one cluster per code point, as
  * Intl.Segmenter would split it (test/components/ink-edits.test.ts checks every ordered pair of
  * them against it): none is Extend, ZWJ, SpacingMark, Prepend, CR, a Hangul jamo or syllable, or a
- * regional indicator, so no rule of UAX #29 joins two of them. Those segments are a plain array
+ * regional indicator, so no rule of UAX #29 joins two of them (SINGLE_CLUSTERS, passed in as the
+ * build inlines this function's text). Those segments are a plain array
  * with `containing`, the only other method the dependencies call; other text goes to the segmenter.
  */
-export function lazyGraphemeSegmenter() {
-  const singleClusters = /^[\t\n\u001b\u0020-\u007e\u00a0-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u23ff\u2500-\u25ff\u2700-\u27bf]*$/;
+export function lazyGraphemeSegmenter(singleClusters) {
   let segmenter;
   return {
     segment(text) {
@@ -64,3 +67,63 @@ export const hasAnsiControls = (text) => /[\u001b\u0080-\u009f]/.test(text);
  * base64, and this is a literal of yoga's build.
  */
 export const YOGA_BASE64_DECODE = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
+
+/**
+ * Ink's styled characters of one line of a frame (`styledCharsFromTokens(tokenize(line))`), made
+ * at once for a line of SINGLE_CLUSTERS text whose escapes are all SGR sequences: one cell per code
+ * unit (one cluster per code point, none outside the BMP), no segment or token object per
+ * character. A character token is wide exactly when its code point is full-width (no variation
+ * selector or regional indicator is in the set); an SGR sequence's tokens are tokenize's own (kept
+ * per sequence: a frame repeats a few), and the styles follow them as styledCharsFromTokens has
+ * them follow. Any other line (a link, another escape, a cluster of several code points) takes the
+ * original path. `parts` are ansi-tokenize's exports and is-fullwidth-code-point.
+ */
+export function styledCharsOfLine(parts, singleClusters) {
+  const { tokenize, styledCharsFromTokens, reduceAnsiCodesIncremental, isFullwidthCodePoint } = parts;
+  const sgrTokens = new Map();
+  /** Where the SGR sequence starting at `at` (ESC [ digits and semicolons m) ends, or -1. */
+  const sgrEnd = (line, at) => {
+    if (line.charCodeAt(at + 1) !== 0x5b) return -1;
+    for (let index = at + 2; index < line.length; index++) {
+      const unit = line.charCodeAt(index);
+      if (unit === 0x6d) return index;
+      if (unit !== 0x3b && (unit < 0x30 || unit > 0x39)) return -1;
+    }
+    return -1;
+  };
+  return (line) => {
+    if (!singleClusters.test(line)) return styledCharsFromTokens(tokenize(line));
+    const chars = [];
+    let styles = [];
+    for (let index = 0; index < line.length; index++) {
+      const unit = line.charCodeAt(index);
+      if (unit === 0x1b) {
+        const end = sgrEnd(line, index);
+        if (end < 0) return styledCharsFromTokens(tokenize(line));
+        const sequence = line.slice(index, end + 1);
+        let tokens = sgrTokens.get(sequence);
+        if (tokens === undefined) {
+          if (sgrTokens.size >= 256) sgrTokens.clear();
+          tokens = tokenize(sequence);
+          sgrTokens.set(sequence, tokens);
+        }
+        for (const token of tokens) styles = reduceAnsiCodesIncremental(styles, [token]);
+        index = end;
+        continue;
+      }
+      chars.push({ type: 'char', value: line[index], fullWidth: unit > 0x7e && isFullwidthCodePoint(unit), styles });
+    }
+    return chars;
+  };
+}
+
+/**
+ * A monotonic clock in milliseconds, as React's scheduler reads performance.now(): Node's global
+ * `performance` loads perf_hooks (eleven built-in modules) on first touch, and the scheduler
+ * touches it as it loads; process.hrtime is the same monotonic clock, already loaded. The
+ * scheduler only compares and subtracts its readings, so their origin does not matter.
+ */
+export function monotonicMs() {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1e3 + nanoseconds / 1e6;
+}

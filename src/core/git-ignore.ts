@@ -1,17 +1,20 @@
 // Whether a plaintext secrets file (.env.secrets, .env.deploy) is safe from `git add`, and the
 // fix: one more line in the project's .gitignore. Git answers only inside a work tree; elsewhere
 // (no repository, no git installed) there is nothing to check.
-import { execFileSync } from 'node:child_process';
-import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { fsPromises } from './lazy-fs.js';
 
 export type IgnoreState = 'ignored' | 'not-ignored' | 'tracked';
 
-/** Exit status of a quiet git command in `cwd`; null when git cannot run. */
+/**
+ * Exit status of a quiet git command in `cwd`; null when git cannot run. node:child_process (with
+ * its dgram and socket internals) is loaded here, when git runs: `px ui` imports this module, and
+ * its first frame runs no git.
+ */
 function git(cwd: string, args: string[]): { status: number; stdout: string } | null {
   try {
-    return { status: 0, stdout: execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }) };
+    return { status: 0, stdout: process.getBuiltinModule('node:child_process').execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }) };
   } catch (error) {
     const status = (error as { status?: number | null }).status;
     return typeof status === 'number' ? { status, stdout: '' } : null;
@@ -53,13 +56,13 @@ export async function addToGitignore(root: string, entry: string): Promise<void>
   let text = '';
   let mode = 0o644;
   try {
-    text = await readFile(path, 'utf8');
-    mode = (await stat(path)).mode & 0o777;
+    text = await fsPromises().readFile(path, 'utf8');
+    mode = (await fsPromises().stat(path)).mode & 0o777;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   await writeFileAtomic(path, `${text}${separator}${entry}\n`, mode);
   // The temp file was created through the umask; give the result exactly the old mode.
-  await chmod(path, mode);
+  await fsPromises().chmod(path, mode);
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
-import { YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, sameStyles } from '../../scripts/ink-edits.mjs';
+import isFullwidthCodePoint from 'is-fullwidth-code-point';
+import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -63,7 +64,7 @@ it('text of the code points split without a segmenter splits as Intl.Segmenter s
   const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   // The code points the lazy segmenter splits by itself: each alone is a string it does not send on.
   const single: string[] = [];
-  const split = lazyGraphemeSegmenter();
+  const split = lazyGraphemeSegmenter(SINGLE_CLUSTERS);
   for (let code = 0; code <= 0xffff; code++) {
     const char = String.fromCharCode(code);
     if (Array.isArray(split.segment(char))) single.push(char);
@@ -88,7 +89,7 @@ it('text of the code points split without a segmenter splits as Intl.Segmenter s
 
 it('the lazy segmenter answers as Intl.Segmenter does, also for text it sends on, and for containing()', () => {
   const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const split = lazyGraphemeSegmenter();
+  const split = lazyGraphemeSegmenter(SINGLE_CLUSTERS);
   const texts = ['', 'a', '› API_KEY', 'a\r\nb', 'e\u0301', '\u{1F468}\u200D\u{1F469}', '\u{1F1E9}\u{1F1EA}x', '가각', '\u001b[32m·ok\u001b[39m'];
   for (const text of texts) {
     expect(plainSegments(split.segment(text))).toEqual(plainSegments(intl.segment(text)));
@@ -178,4 +179,86 @@ it("yoga's WebAssembly decodes to the same bytes with Buffer as with its atob lo
   expect(viaBuffer.length).toBeGreaterThan(50_000);
   expect(Buffer.compare(viaBuffer, viaAtob)).toBe(0);
   expect(WebAssembly.validate(viaBuffer)).toBe(true);
+});
+
+it("a line's styled characters made at once are the ones Ink makes from its tokens, and other lines still take Ink's path", () => {
+  const whole: string[] = [];
+  const counted = (text: string) => {
+    whole.push(text);
+    return tokenize(text);
+  };
+  const ofLine = styledCharsOfLine({ tokenize: counted, styledCharsFromTokens, reduceAnsiCodesIncremental, isFullwidthCodePoint }, SINGLE_CLUSTERS);
+  const ink = (line: string) => styledCharsFromTokens(tokenize(line));
+  /** Ink's answer, and whether the line went to the original path. */
+  const check = (line: string) => {
+    whole.length = 0;
+    expect(ofLine(line), JSON.stringify(line)).toEqual(ink(line));
+    return whole.includes(line);
+  };
+  // Every code point of the set, alone, styled and next to a wide one (⌚ is full-width).
+  let single = 0;
+  for (let code = 0; code <= 0xffff; code++) {
+    const char = String.fromCharCode(code);
+    if (code === 0x1b || !SINGLE_CLUSTERS.test(char)) continue;
+    single++;
+    expect(check(char)).toBe(false);
+    expect(check(`\u001b[1m${char}\u001b[22m\u231a${char}`)).toBe(false);
+  }
+  expect(single).toBeGreaterThan(1000);
+  // Styles px's UI draws with, and ones it does not: compound, 256 and 24-bit colours, resets, empty parameters.
+  const atOnce = [
+    '',
+    'plain',
+    '\u001b[1m· API_KEY ▸ › ─┌┐ ✓ ✗ …\u001b[22m',
+    '\u001b[32m\u001b[7mgreen inverse\u001b[27m\u001b[39m then \u001b[2m\u001b[1mdim bold\u001b[22m',
+    '\u001b[1;3;31mcompound\u001b[0m \u001b[38;5;196mred\u001b[49m \u001b[38;2;1;2;3;48;5;4mrgb\u001b[m',
+    '\u001b[1mnot closed',
+    'tab\there ⌚⌛ ⏩ ◽ ✅ ✨',
+    '\u001b[4m\u001b[4munderline twice\u001b[24m\u001b[24m',
+  ];
+  for (const line of atOnce) expect(check(line)).toBe(false);
+  // A link, other escapes, C1 controls, clusters of several code points, wide and emoji text.
+  const original = [
+    '\u001b]8;;https://example.com\u0007link\u001b]8;;\u0007',
+    '\u001b[2Jclear',
+    '\u001b[1xbad',
+    'ends in ESC\u001b',
+    'ESC [ unfinished \u001b[12',
+    '\u009b1mC1',
+    '漢字',
+    'e\u0301',
+    '\u{1F468}\u200D\u{1F469}',
+    '\u2764\uFE0F',
+    '\u{1F1E9}\u{1F1EA}',
+  ];
+  for (const line of original) expect(check(line)).toBe(true);
+  // Lines of random pieces of both kinds, each checked twice (the second time from kept SGR tokens),
+  // and more distinct sequences than are kept.
+  const pieces = [...atOnce, ...original, 'x', ' ', '·', '⌚', '\u001b[0m', '\u001b[36m', '\u001b[39m', '\u001b[;m', '\u001b[1;22m', '\u001b[38;5m'];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  for (let i = 0; i < 3000; i++) {
+    let line = '';
+    for (let n = next() % 6; n >= 0; n--) line += pieces[next() % pieces.length];
+    if (i % 3 === 0) line += `\u001b[38;5;${i % 300}mc`;
+    check(line);
+    check(line);
+  }
+});
+
+it("the scheduler's clock is Node's monotonic clock in milliseconds, never going back", () => {
+  let last = monotonicMs();
+  for (let i = 0; i < 1000; i++) {
+    const before = process.hrtime.bigint();
+    const now = monotonicMs();
+    const after = process.hrtime.bigint();
+    // The same clock as process.hrtime.bigint(), read between the two readings of it (to float precision).
+    expect(now).toBeGreaterThanOrEqual(Number(before) / 1e6 - 1e-3);
+    expect(now).toBeLessThanOrEqual(Number(after) / 1e6 + 1e-3);
+    expect(now).toBeGreaterThanOrEqual(last);
+    last = now;
+  }
 });

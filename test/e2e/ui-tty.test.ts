@@ -207,7 +207,7 @@ function startCounting(args: string): { tty: TmuxTerminal; read: () => { segment
   return { tty: terminal, read: () => JSON.parse(readFileSync(out, 'utf8')) };
 }
 
-it('the first frames (the list, a name typed, the hidden prompt) make no grapheme segmenter: px draws text that needs none', async () => {
+it('the first frames (the list, a name typed, the hidden prompt) make no grapheme segmenter (px draws text that needs none) and load neither node:child_process (git runs only for an import preview) nor node:module nor node:fs/promises nor node:perf_hooks', async () => {
   await seed(['API_KEY', canary(7)]);
   const { tty, read } = startCounting('ui');
   await look(tty, /API_KEY/);
@@ -220,7 +220,17 @@ it('the first frames (the list, a name typed, the hidden prompt) make no graphem
   await look(tty, /Cancelled; nothing changed\./);
   tty.type('q');
   await look(tty, /\[exit 0\]/);
-  expect(read().segmenters).toBe(0);
+  const { segmenters, modules } = read();
+  expect(segmenters).toBe(0);
+  // It did draw with Ink on a terminal.
+  expect(modules).toContain('tty');
+  expect(modules).not.toContain('child_process');
+  // Ink's error overview makes its stack parser (which loads node:module) on its first error.
+  expect(modules).not.toContain('module');
+  // Reading the access file (for the UI's access pane) is synchronous: no promise-based file API.
+  expect(modules).not.toContain('fs/promises');
+  // React's scheduler reads process.hrtime, and Ink times no render: Node's global performance is never touched.
+  expect(modules).not.toContain('perf_hooks');
 });
 
 it("px secret create's hidden prompt makes no grapheme segmenter and loads neither child_process nor assert (Ink's dependencies load them for paths a prompt never takes)", async () => {

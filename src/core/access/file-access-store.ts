@@ -5,12 +5,12 @@
 // would cap the server at a few hundred requests per second.
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { writeFileAtomic } from '../atomic-file.js';
 import { UsageError } from '../errors.js';
 import { STORE_DIR } from '../project.js';
+import { fsPromises } from '../lazy-fs.js';
 import { openOwnFile, readPrivateFile } from '../px-dir.js';
 import { MemoryAccessStore, type AccessRequest, type AuditRecord } from './access-store.js';
 import { AuditFile } from './audit-file.js';
@@ -128,7 +128,7 @@ export class FileAccessStore extends MemoryAccessStore {
 
   override async readAudit(): Promise<AuditRecord[]> {
     await this.log.written();
-    const text = await readFile(this.logPath, 'utf8').catch(() => '');
+    const text = await fsPromises().readFile(this.logPath, 'utf8').catch(() => '');
     return text
       .split('\n')
       .filter(Boolean)
