@@ -1,7 +1,7 @@
 // What the manifest says about each secret in one environment and tier: its strategy, whether px
 // must hold it, and the status of what is stored (configured, missing, stale, invalid, not in
 // manifest). Pure functions over the manifest and the store's metadata; no I/O.
-import type { ResolvedSecret, SecretClass, SecretSpec, Strategy } from './types.js';
+import type { EnvOverride, ResolvedSecret, SecretClass, SecretSpec, Strategy } from './types.js';
 import { DEFAULT_GENERATOR } from './charsets.js';
 
 export type SecretStatus = 'configured' | 'missing' | 'stale' | 'invalid' | 'not in manifest';
@@ -37,11 +37,15 @@ function regexOf(format: string): RegExp {
   return regex;
 }
 
+/** The fields of EnvOverride that resolveSecret applies. */
+type AppliedOverrides = 'required' | 'format' | 'generator' | 'sensitive';
+
 /** `spec` with the overrides of environment `env` applied and its format compiled. */
 export function resolveSecret(spec: SecretSpec, env: string): ResolvedSecret {
   // Field by field rather than a rest and two spreads: this runs for every entry of the manifest
   // on each command, as cold code, where the generic copies cost more than the object.
-  const override = spec.envs[env];
+  // Typed so that a field added to EnvOverride or SecretSpec does not compile until it is handled here.
+  const override: (Pick<EnvOverride, AppliedOverrides> & Record<Exclude<keyof EnvOverride, AppliedOverrides>, never>) | undefined = spec.envs[env];
   const resolved: ResolvedSecret = {
     name: spec.name,
     class: spec.class,
@@ -53,7 +57,7 @@ export function resolveSecret(spec: SecretSpec, env: string): ResolvedSecret {
     sensitive: override?.sensitive ?? spec.sensitive,
     rotateAfterDays: spec.rotateAfterDays,
     tiers: spec.tiers,
-  };
+  } satisfies { [K in keyof Required<Omit<SecretSpec, 'envs'>>]: unknown };
   if (resolved.generator === undefined && resolved.class === 'per_install_generated') resolved.generator = DEFAULT_GENERATOR;
   if (resolved.format !== undefined) resolved.formatRegex = regexOf(resolved.format);
   return resolved;
