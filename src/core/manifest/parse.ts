@@ -14,6 +14,8 @@ const TOP_KEYS = ['$schema', 'url', 'default', 'envs', 'tiers', 'secrets', 'cred
 const SECRET_KEYS = ['class', 'description', 'required', 'format', 'generator', 'prompt', 'sensitive', 'rotateAfterDays', 'tiers', 'envs'];
 const OVERRIDE_KEYS = ['required', 'format', 'generator', 'sensitive'];
 const PROMPT_KEYS = ['label', 'description'];
+const NO_TIERS: Record<string, Strategy> = Object.freeze({});
+const NO_ENVS: Record<string, EnvOverride> = Object.freeze({});
 
 /** What px.config.json holds, checked. */
 export interface ParsedConfig {
@@ -47,8 +49,9 @@ function secretSpec(c: Checker, name: string, value: unknown, path: string, tier
     format: c.format(raw.format, path, '.format'),
     generator: c.generator(raw.generator, path, '.generator'),
     sensitive: c.boolean(raw.sensitive, path, '.sensitive') ?? true,
-    tiers: {},
-    envs: {},
+    // Most entries override nothing: they share one empty (frozen) object rather than two each.
+    tiers: raw.tiers === undefined ? NO_TIERS : {},
+    envs: raw.envs === undefined ? NO_ENVS : {},
   };
   if (raw.prompt !== undefined) {
     const prompt = c.object(raw.prompt, path, PROMPT_KEYS, '.prompt');
