@@ -80,8 +80,9 @@ export class LocalStore implements SecretStore {
   }
 
   async values(): Promise<Map<string, string>> {
-    const doc = (await this.disk.read())?.doc ?? new Map<string, Secret>();
-    return new Map([...doc].map(([name, s]) => [name, s.value]));
+    const values = new Map<string, string>();
+    (await this.disk.read())?.doc.forEach((secret, name) => values.set(name, secret.value));
+    return values;
   }
 
   async valuesOf(names: readonly string[]): Promise<Map<string, string>> {

@@ -43,13 +43,15 @@ const CHILD_CONTROL_NAMES: ReadonlySet<string> = new Set([
 /** The dynamic loader's (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT…; DYLD_INSERT_LIBRARIES…), bash's
  *  exported functions, npm's settings (script-shell, node-options…) and git's injected settings. */
 const CHILD_CONTROL_PREFIXES = ['LD_', 'DYLD_', 'BASH_FUNC_', 'NPM_CONFIG_', 'GIT_CONFIG_'];
+// One test for all the prefixes (letters and _ only): a manifest's names are each checked on every command.
+const CHILD_CONTROL_PREFIX = new RegExp(`^(?:${CHILD_CONTROL_PREFIXES.join('|')})`);
 
 /** Why `name` would change how a command runs if px passed it (or could not be passed), or null. */
 export function childControlReason(name: string): string | null {
   // An object key with a meaning of its own in JavaScript: it would never reach an environment.
   if (name === '__proto__') return 'in JavaScript __proto__ is no ordinary name, so px could never pass it to a command';
   const upper = name.toUpperCase();
-  if (!CHILD_CONTROL_NAMES.has(upper) && !CHILD_CONTROL_PREFIXES.some((prefix) => upper.startsWith(prefix))) return null;
+  if (!CHILD_CONTROL_NAMES.has(upper) && !CHILD_CONTROL_PREFIX.test(upper)) return null;
   return 'it changes how the commands px run starts behave (which programs, libraries or code they load)';
 }
 

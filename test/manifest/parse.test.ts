@@ -79,3 +79,40 @@ describe('parseConfig', () => {
     expect(message).not.toContain(CANARY);
   });
 });
+
+describe('parseConfig: the JSON path of each nested field', () => {
+  it.each([
+    [secret({ class: 'user_prompt', description: 1 }), '$.secrets.JWT_SECRET.description must be a string'],
+    [secret({ class: 'user_prompt', sensitive: 'no' }), '$.secrets.JWT_SECRET.sensitive must be true or false'],
+    [secret({ class: 'user_prompt', prompt: { label: 2 } }), '$.secrets.JWT_SECRET.prompt.label must be a string'],
+    [secret({ class: 'user_prompt', prompt: { description: false } }), '$.secrets.JWT_SECRET.prompt.description must be a string'],
+    [secret({ class: 'user_prompt', prompt: { title: 'x' } }), '$.secrets.JWT_SECRET.prompt.title is not a known field (known: label, description)'],
+    [secret({ class: 'user_prompt', prompt: 'x' }), '$.secrets.JWT_SECRET.prompt must be an object'],
+    [secret({ class: 'per_install_generated', generator: 'x' }), '$.secrets.JWT_SECRET.generator must be an object'],
+    [secret({ class: 'per_install_generated', generator: { type: 'random', size: 9 } }), '$.secrets.JWT_SECRET.generator.size is not a known field'],
+    [secret({ class: 'per_install_generated', generator: { type: 'words' } }), '$.secrets.JWT_SECRET.generator.type must be "random" or "uuid"'],
+    [secret({ class: 'user_prompt', envs: { production: { format: '(' } } }), '$.secrets.JWT_SECRET.envs.production.format is not a valid regular expression'],
+    [secret({ class: 'user_prompt', envs: { production: { required: 1 } } }), '$.secrets.JWT_SECRET.envs.production.required must be true or false'],
+    [secret({ class: 'user_prompt', envs: { production: { generator: { type: 'uuid', charset: 'hex' } } } }), '$.secrets.JWT_SECRET.envs.production.generator of type uuid takes no length or charset'],
+    [secret({ class: 'per_install_generated', format: '^[a-f0-9-]{36}$', generator: { type: 'uuid' }, envs: { production: { generator: { type: 'random', length: 36, charset: 'alnum' } } } }), '$.secrets.JWT_SECRET.envs.production.generator makes values'],
+    [{ credentials: { FLY_API_TOKEN: { rotateAfterDays: 1.5 } } }, '$.credentials.FLY_API_TOKEN.rotateAfterDays must be a whole number of days'],
+    [{ credentials: { FLY_API_TOKEN: { description: [] } } }, '$.credentials.FLY_API_TOKEN.description must be a string'],
+    [{ envs: { staging: { url: 1 } } }, '$.envs.staging.url must be a string'],
+  ])('%j: %s', (value, message) => {
+    expect(fail(value)).toContain(message);
+  });
+
+  it('a format checked once is checked again in another file, and a bad one is refused every time', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(parseConfig(secret({ class: 'user_prompt', format: '^[a-z]+$' }), 'px.config.json').secrets!.get('JWT_SECRET')!.format).toBe('^[a-z]+$');
+      expect(fail(secret({ class: 'user_prompt', format: '^[a-z' }))).toContain('$.secrets.JWT_SECRET.format is not a valid regular expression');
+    }
+  });
+
+  it('equal generators read as equal values, whichever entry declares them', () => {
+    const config = parseConfig({ secrets: { A: { class: 'per_install_generated', generator: { type: 'random', length: 40, charset: 'hex' } }, B: { class: 'per_install_generated', generator: { type: 'random', charset: 'hex', length: 40 } }, C: { class: 'per_install_generated', generator: { type: 'uuid' } } } }, 'px.config.json');
+    expect(config.secrets!.get('A')!.generator).toEqual({ type: 'random', length: 40, charset: 'hex' });
+    expect(config.secrets!.get('B')!.generator).toEqual({ type: 'random', length: 40, charset: 'hex' });
+    expect(config.secrets!.get('C')!.generator).toEqual({ type: 'uuid' });
+  });
+});

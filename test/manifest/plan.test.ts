@@ -2,9 +2,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadManifest, resolveEnvironment, validationProblems } from '../../src/core/manifest/manifest.js';
+import { loadManifest, resolveEnvironment, storedStatus, validationProblems } from '../../src/core/manifest/manifest.js';
 import { parseConfigText } from '../../src/core/manifest/parse.js';
-import { planRows, resolveSecret, secretStatus, strategyFor } from '../../src/core/manifest/plan.js';
+import { formatIn, planRows, requiredIn, resolveSecret, secretStatus, strategyFor } from '../../src/core/manifest/plan.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
 
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'product-manifest.json'), 'utf8');
@@ -56,6 +56,50 @@ describe('resolving a secret for an environment', () => {
     expect(development).not.toHaveProperty('envs');
     // The entry itself is not changed by resolving it.
     expect(spec.envs.production).toEqual({ required: false, sensitive: false, format: '^[0-9a-f]{24}$' });
+  });
+  it('requiredIn, formatIn and storedStatus read each environment as resolveSecret and secretStatus do', () => {
+    const specs = parseConfigText(
+      JSON.stringify({
+        envs: { production: {}, staging: {} },
+        secrets: {
+          API_KEY: { class: 'per_install_generated', format: '^[0-9a-f]+$', generator: { type: 'random', length: 24, charset: 'hex' }, rotateAfterDays: 30, envs: { production: { required: false, format: '^[0-9a-f]{24}$' } } },
+          PLAIN: { class: 'user_prompt', format: '^[a-z]+$' },
+          OPTIONAL: { class: 'user_prompt', required: false, envs: { production: { required: true, format: '^x+$' } } },
+          OLD: { class: 'user_prompt', rotateAfterDays: 1 },
+        },
+      }),
+      'px.config.json',
+    );
+    const declared = loadManifest('/nonexistent', specs);
+    const now = Date.parse('2030-01-10T00:00:00Z');
+    const statuses = new Set<string>();
+    for (const env of ['development', 'production', 'staging']) {
+      for (const name of [...declared.secrets.keys(), 'UNDECLARED']) {
+        const entry = declared.secrets.get(name);
+        if (entry) {
+          expect(requiredIn(entry, env), `${name} ${env}`).toBe(resolveSecret(entry, env).required);
+          expect(formatIn(entry, env), `${name} ${env}`).toBe(resolveSecret(entry, env).format);
+        }
+        for (const value of [undefined, 'abc', 'xx', 'ABC', '0123456789abcdef01234567']) {
+          for (const updatedAt of ['2030-01-09T12:00:00Z', '2029-12-01T00:00:00Z']) {
+            const expected = secretStatus(entry && resolveSecret(entry, env), { updatedAt }, value, now);
+            expect(storedStatus(declared, name, env, { updatedAt }, value, now), `${name} ${env} ${value} ${updatedAt}`).toBe(expected);
+            statuses.add(expected);
+          }
+        }
+      }
+    }
+    expect([...statuses].sort()).toEqual(['configured', 'invalid', 'not in manifest', 'stale']);
+  });
+
+  it('entries without tiers or envs share a frozen empty object, so none can change another', () => {
+    const specs = parseConfigText(JSON.stringify({ secrets: { A: { class: 'user_prompt' }, B: { class: 'user_prompt' } } }), 'px.config.json').secrets!;
+    expect(specs.get('A')!.tiers).toEqual({});
+    expect(specs.get('A')!.envs).toEqual({});
+    expect(() => {
+      (specs.get('A')!.tiers as Record<string, string>).desktop = 'strip';
+    }).toThrow(TypeError);
+    expect(specs.get('B')!.tiers).toEqual({});
   });
 });
 

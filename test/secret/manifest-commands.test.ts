@@ -92,6 +92,16 @@ describe('px secret validate', () => {
       expect(result.stderr).toMatch(/^error: px\.config\.json: \$\.secrets\.A\.format is not a valid regular expression/);
     }
   });
+  it('get of one name refuses a malformed manifest too, when the broken entry is another one (exit 2, no value)', async () => {
+    await (await store()).put('B', JWT);
+    writeFileSync(join(project.root, 'px.config.json'), JSON.stringify({ secrets: { B: { class: 'user_prompt' }, A: { class: 'user_prompt', prompt: { label: 7 } } } }));
+    for (const args of [['secret', 'get', 'B'], ['secret', 'plan', '--tier', 'desktop', '--json'], ['secret', 'list', '--json']]) {
+      const result = await px(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe('error: px.config.json: $.secrets.A.prompt.label must be a string. Fix it and run again (px secret validate checks the file).\n');
+    }
+  });
 });
 
 describe('px secret plan', () => {

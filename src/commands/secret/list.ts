@@ -1,5 +1,5 @@
-import { manifestSecret } from '../../core/manifest/manifest.js';
-import { heldByPx, secretStatus, strategyFor, type SecretStatus } from '../../core/manifest/plan.js';
+import { manifestSecret, storedStatus } from '../../core/manifest/manifest.js';
+import { heldByPx, strategyFor, type SecretStatus } from '../../core/manifest/plan.js';
 import { line, type Io } from '../../cli/io.js';
 import { openSecrets, type GlobalArgs } from '../../cli/project-target.js';
 import { declaredIn, readStoredState } from './stored-state.js';
@@ -49,13 +49,14 @@ export async function listSecrets(io: Io, args: ListArgs): Promise<number> {
   const state = await readStoredState(session, { values: true, alsoRead });
   const { manifest } = project;
   const now = Date.now();
-  const stored: ListRow[] = [...state.stored.values()].map(({ name, createdAt, updatedAt }) => ({
-    name,
-    createdAt,
-    updatedAt,
-    status: secretStatus(manifestSecret(manifest, name, env.name), { updatedAt }, state.values?.get(name), now),
-  }));
-  const missing = [...manifest.secrets.keys()].filter((name) => !state.stored.has(name)).sort();
+  const stored: ListRow[] = [];
+  for (const meta of state.stored.values()) {
+    const { name } = meta;
+    stored.push({ name, createdAt: meta.createdAt, updatedAt: meta.updatedAt, status: storedStatus(manifest, name, env.name, meta, state.values?.get(name), now) });
+  }
+  const missing: string[] = [];
+  for (const name of manifest.secrets.keys()) if (!state.stored.has(name)) missing.push(name);
+  missing.sort();
   if (args.json) {
     line(io.stdout, JSON.stringify({ target: backend.label, env: env.name, secrets: stored, missing, count: stored.length }));
     return 0;

@@ -32,7 +32,8 @@ export async function readStoredState(
       const { readEndpointState } = await import('./endpoint-formats.js');
       return await readEndpointState(backend as EndpointClient, manifest, session.env.name, options.endpointFormats.tier);
     }
-    const stored = new Map((await backend.list()).map((meta) => [meta.name, meta]));
+    const stored = new Map<string, SecretMeta>();
+    for (const meta of await backend.list()) stored.set(meta.name, meta);
     await options.alsoRead?.();
     const values = options.values && session.local && backend.values && manifest.secrets.size > 0 ? await backend.values() : undefined;
     return { stored, values };

@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames, SECRETS_EXAMPLE } from '../examples.js';
 import { envNameProblem, type ParsedConfig } from './parse.js';
-import { formatProblem, heldByPx, isStale, resolveSecret, strategyFor } from './plan.js';
+import { fitsFormat, formatIn, formatProblem, heldByPx, isStale, requiredIn, resolveSecret, strategyFor, type SecretStatus } from './plan.js';
 import type { CredentialSpec, Manifest, ResolvedSecret, SecretSpec } from './types.js';
 
 export const DEFAULT_ENV = 'development';
@@ -63,6 +63,18 @@ export function manifestSecret(manifest: Manifest, name: string, env: string): R
   return spec ? resolveSecret(spec, env) : undefined;
 }
 
+/**
+ * The status of a stored name in environment `env`, as plan.ts's secretStatus gives it. Commands
+ * that give every stored name one read the entry's fields as the environment sees them, without
+ * building the resolved entry of each.
+ */
+export function storedStatus(manifest: Manifest, name: string, env: string, stored: { updatedAt: string }, value?: string, now?: number): SecretStatus {
+  const spec = manifest.secrets.get(name);
+  if (!spec) return 'not in manifest';
+  if (value !== undefined && !fitsFormat(formatIn(spec, env), value)) return 'invalid';
+  return isStale(spec, stored.updatedAt, now) ? 'stale' : 'configured';
+}
+
 export interface ValidationProblem {
   name: string;
   problem: 'missing' | 'invalid' | 'stale';
@@ -84,11 +96,10 @@ export function validationProblems(
 ): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const spec of manifest.secrets.values()) {
-    const secret = resolveSecret(spec, env);
     const strategy = strategyFor(spec, tier);
     const meta = stored.get(spec.name);
     if (!meta) {
-      if (secret.required && heldByPx(strategy)) {
+      if (requiredIn(spec, env) && heldByPx(strategy)) {
         const how = strategy === 'generate' ? `px secret generate ${spec.name}` : `px secret create ${spec.name}`;
         problems.push({ name: spec.name, problem: 'missing', message: `${spec.name} is required and missing: add it with \`${how}\` (or \`px setup\`).` });
       }
@@ -96,11 +107,11 @@ export function validationProblems(
     }
     if (strategy === 'strip') continue; // not part of this tier
     const value = values?.get(spec.name);
-    const bad = value === undefined ? null : formatProblem(secret, value);
+    const bad = value === undefined ? null : formatProblem({ name: spec.name, format: formatIn(spec, env) }, value);
     if (bad) problems.push({ name: spec.name, problem: 'invalid', message: `${bad}: replace it with \`px secret create ${spec.name} --force\`.` });
-    else if (isStale(secret, meta.updatedAt, now)) {
+    else if (isStale(spec, meta.updatedAt, now)) {
       const how = `px secret rotate ${spec.name}`;
-      problems.push({ name: spec.name, problem: 'stale', message: `${spec.name} was last set ${meta.updatedAt.slice(0, 10)}, more than ${secret.rotateAfterDays} days ago: rotate it (\`${how}\`).` });
+      problems.push({ name: spec.name, problem: 'stale', message: `${spec.name} was last set ${meta.updatedAt.slice(0, 10)}, more than ${spec.rotateAfterDays} days ago: rotate it (\`${how}\`).` });
     }
   }
   return problems;

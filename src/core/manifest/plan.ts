@@ -63,9 +63,17 @@ export function resolveSecret(spec: SecretSpec, env: string): ResolvedSecret {
   return resolved;
 }
 
+/** Whether environment `env` requires the secret: what resolveSecret gives, without building the whole entry. */
+export const requiredIn = (spec: SecretSpec, env: string): boolean => spec.envs[env]?.required ?? spec.required;
+/** The format of the secret in environment `env`, as resolveSecret gives it. */
+export const formatIn = (spec: SecretSpec, env: string): string | undefined => spec.envs[env]?.format ?? spec.format;
+
+/** Whether `value` passes `format` (compiled on the first value checked against it); always without one. */
+export const fitsFormat = (format: string | undefined, value: string): boolean => format === undefined || regexOf(format).test(value);
+
 /** Why `value` breaks the secret's format, naming the rule and the secret, never the value; null when it passes. */
-export function formatProblem(secret: ResolvedSecret, value: string): string | null {
-  if (!secret.formatRegex || secret.formatRegex.test(value)) return null;
+export function formatProblem(secret: Pick<ResolvedSecret, 'name' | 'format'>, value: string): string | null {
+  if (fitsFormat(secret.format, value)) return null;
   return `${secret.name} does not match its format /${secret.format}/ (px.config.json)`;
 }
 
@@ -81,7 +89,7 @@ export function isStale(secret: Pick<ResolvedSecret, 'rotateAfterDays'>, updated
  * The status of one name. `stored` is its metadata (undefined when absent); `value` its value when
  * the target hands values to px (the local store), else undefined and `invalid` cannot be told.
  */
-export function secretStatus(secret: ResolvedSecret | undefined, stored: { updatedAt: string } | undefined, value?: string, now?: number): SecretStatus {
+export function secretStatus(secret: Pick<ResolvedSecret, 'name' | 'format' | 'rotateAfterDays'> | undefined, stored: { updatedAt: string } | undefined, value?: string, now?: number): SecretStatus {
   if (!secret) return 'not in manifest';
   if (!stored) return 'missing';
   if (value !== undefined && formatProblem(secret, value)) return 'invalid';
@@ -101,8 +109,7 @@ export interface PlanRow {
 export function planRows(secrets: Iterable<SecretSpec>, env: string, tier: string | undefined, present: (name: string) => boolean): PlanRow[] {
   const rows: PlanRow[] = [];
   for (const spec of secrets) {
-    const secret = resolveSecret(spec, env);
-    rows.push({ name: spec.name, class: spec.class, strategy: strategyFor(spec, tier), required: secret.required, present: present(spec.name) });
+    rows.push({ name: spec.name, class: spec.class, strategy: strategyFor(spec, tier), required: requiredIn(spec, env), present: present(spec.name) });
   }
   return rows;
 }
