@@ -16,6 +16,8 @@ import { ALGORITHM, dhKeyPair, sessionKey, type DhKeyPair } from './secret-servi
 const SERVICE = { destination: 'org.freedesktop.secrets', path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service' };
 /** Longer than any answer a bus gives to AUTH: past it, what came back is not a login's answer. */
 const MAX_LOGIN_LINE = 1024;
+/** What one read takes at most; a longer answer comes in several reads. */
+const READ_BUFFER_BYTES = 16 * 1024;
 
 /** Why the bus could not be used at all: keychain.ts words it as the bus probe does. */
 export class BusUnreachable extends Error {}
@@ -54,13 +56,22 @@ class Connection {
   ) {
     this.outgoing = [Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(process.getuid?.() ?? 0)).toString('hex')}\r\nBEGIN\r\n`, 'latin1')];
     this.loginTimer = setTimeout(() => this.abort(new BusUnreachable(`the D-Bus session bus did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    const socket = (this.socket = connect(socketPath));
+    // Read into a buffer of its own (onread): the bytes come to receive() directly, without the
+    // readable stream's machinery that a 'data' listener sets going (compiled on first use).
+    // Each read reuses that buffer, so what it brought is copied before it is kept.
+    const onread = {
+      buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+      callback: (length: number, buffer: Uint8Array): boolean => {
+        this.receive(Buffer.from(buffer.subarray(0, length)));
+        return true; // go on reading
+      },
+    };
+    const socket = (this.socket = connect({ path: socketPath, onread }));
     socket.on('connect', () => {
       const waiting = this.outgoing ?? [];
       this.outgoing = null;
       socket.write(Buffer.concat(waiting));
     });
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) =>
       this.fail(this.authenticated ? error : new BusUnreachable(`the D-Bus session bus is not reachable: ${error.code ?? error.message}`)),
     );

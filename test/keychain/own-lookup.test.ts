@@ -47,6 +47,18 @@ it('reads what secret-tool stored, over one connection, as the library reads it;
   expect(await keychain.get(SERVICE, 'ABSENT')).toBeNull();
 });
 
+it('an answer longer than one read of the socket is put together from its reads', async () => {
+  // Several times the connection's read buffer, which every read reuses: what one read left
+  // unfinished must survive the next.
+  // (secret-tool stores at most 8 KiB: the library stores it.)
+  const long = `${canary(3)} ${'z'.repeat(60_000)}`;
+  await new AsyncEntry(SERVICE, 'LONG', ENTRY_OPTIONS).setPassword(long);
+  const own = await open();
+  const found = await own.lookup({ service: SERVICE, username: 'LONG' });
+  expect(found?.length).toBe(long.length);
+  expect(found === long).toBe(true);
+});
+
 it('two items under one name are left to the library, which refuses them as it always did', async () => {
   store(canary(3), 'username', 'TWICE', 'copy', '1');
   store(canary(4), 'username', 'TWICE', 'copy', '2');
