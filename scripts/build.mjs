@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
+import { BLANK_CELLS_FROM, BLANK_CELLS_TO, STYLES_DIFF_FROM, STYLES_DIFF_TO, SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -174,6 +174,9 @@ await build({
     edit('ansi-shared-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, [
       ['                ...token,\n', '                type: token.type,\n                value: token.value,\n                fullWidth: token.fullWidth,\n'],
       ['                styles: [...codes],', '                styles: codes,'],
+      // Neighbours under the same list (above, and styledCharsOfLine) need no difference of
+      // styles: the difference of a list and itself is empty (see sameStyles), so nothing changes.
+      [STYLES_DIFF_FROM, STYLES_DIFF_TO],
     ]),
     // Ink's string-width (wrap-ansi keeps an older copy, without the expression) builds its RGI
     // emoji expression on the first cluster that could be one, rather than as Ink loads.
@@ -209,6 +212,10 @@ await build({
         `import { reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';\nimport isFullwidthCodePoint from 'is-fullwidth-code-point';\nconst styledCharsOfLine = (${styledCharsOfLine})({ tokenize, styledCharsFromTokens, reduceAnsiCodesIncremental, isFullwidthCodePoint }, ${SINGLE_CLUSTERS});`,
       ],
       ['cached = styledCharsFromTokens(tokenize(line));', 'cached = styledCharsOfLine(line);'],
+      // A frame starts as a blank cell per column per row (3,000 on a 100x30 screen), each an
+      // object and an empty styles list of its own: one blank cell serves them all, since a cell
+      // is only ever replaced in its row, never changed.
+      [BLANK_CELLS_FROM, BLANK_CELLS_TO],
     ]),
     // Ink's error overview (drawn only when a component throws) makes its stack parser as Ink
     // loads: stack-utils loads node:module (with Node's ES module loader) and builds a pattern per
