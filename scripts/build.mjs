@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import ts from 'typescript';
 import { BLANK_CELLS_FROM, BLANK_CELLS_TO, STYLES_DIFF_FROM, STYLES_DIFF_TO, SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
+import { withMemoizedToEsm } from './bundle-edits.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -248,6 +249,8 @@ await build({
     ]),
   ],
 });
+// Ink's files import React and node:process one by one: each namespace is made once (see memoizedToEsm).
+writeFileSync('dist/ui.cjs', withMemoizedToEsm(readFileSync('dist/ui.cjs', 'utf8')));
 
 // The typed client: its own bundle, and its declarations from the TypeScript compiler (only the
 // entry's: its public types are declared in it, so they need no other file).
