@@ -11,8 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
+import { BLANK_CELLS_FROM, BLANK_CELLS_TO, STYLES_DIFF_FROM, STYLES_DIFF_TO, SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
+import { withMemoizedToEsm } from './bundle-edits.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -174,6 +175,9 @@ await build({
     edit('ansi-shared-styles', /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, [
       ['                ...token,\n', '                type: token.type,\n                value: token.value,\n                fullWidth: token.fullWidth,\n'],
       ['                styles: [...codes],', '                styles: codes,'],
+      // Neighbours under the same list (above, and styledCharsOfLine) need no difference of
+      // styles: the difference of a list and itself is empty (see sameStyles), so nothing changes.
+      [STYLES_DIFF_FROM, STYLES_DIFF_TO],
     ]),
     // Ink's string-width (wrap-ansi keeps an older copy, without the expression) builds its RGI
     // emoji expression on the first cluster that could be one, rather than as Ink loads.
@@ -209,6 +213,10 @@ await build({
         `import { reduceAnsiCodesIncremental, styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';\nimport isFullwidthCodePoint from 'is-fullwidth-code-point';\nconst styledCharsOfLine = (${styledCharsOfLine})({ tokenize, styledCharsFromTokens, reduceAnsiCodesIncremental, isFullwidthCodePoint }, ${SINGLE_CLUSTERS});`,
       ],
       ['cached = styledCharsFromTokens(tokenize(line));', 'cached = styledCharsOfLine(line);'],
+      // A frame starts as a blank cell per column per row (3,000 on a 100x30 screen), each an
+      // object and an empty styles list of its own: one blank cell serves them all, since a cell
+      // is only ever replaced in its row, never changed.
+      [BLANK_CELLS_FROM, BLANK_CELLS_TO],
     ]),
     // Ink's error overview (drawn only when a component throws) makes its stack parser as Ink
     // loads: stack-utils loads node:module (with Node's ES module loader) and builds a pattern per
@@ -241,6 +249,8 @@ await build({
     ]),
   ],
 });
+// Ink's files import React and node:process one by one: each namespace is made once (see memoizedToEsm).
+writeFileSync('dist/ui.cjs', withMemoizedToEsm(readFileSync('dist/ui.cjs', 'utf8')));
 
 // The typed client: its own bundle, and its declarations from the TypeScript compiler (only the
 // entry's: its public types are declared in it, so they need no other file).

@@ -12,3 +12,7 @@ export declare const isPrintableAscii: (segment: string) => boolean;
 export declare const hasAnsiControls: (text: string) => boolean;
 export declare const YOGA_BASE64_DECODE: string;
 export declare function monotonicMs(): number;
+export declare const BLANK_CELLS_FROM: string;
+export declare const BLANK_CELLS_TO: string;
+export declare const STYLES_DIFF_FROM: string;
+export declare const STYLES_DIFF_TO: string;

@@ -127,3 +127,35 @@ export function monotonicMs() {
   const [seconds, nanoseconds] = process.hrtime();
   return seconds * 1e3 + nanoseconds / 1e6;
 }
+
+/**
+ * How Ink's Output.get starts a frame: a blank cell object (with an empty styles list) for each
+ * column of each row, and the same with one blank cell for the whole frame. Nothing changes a cell
+ * of a frame: a write replaces cells in their row, and the styled string only reads them.
+ */
+export const BLANK_CELLS_FROM = `        const output = [];
+        for (let y = 0; y < this.height; y++) {
+            const row = [];
+            for (let x = 0; x < this.width; x++) {
+                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });
+            }`;
+export const BLANK_CELLS_TO = `        const output = [];
+        const blank = { type: 'char', value: ' ', fullWidth: false, styles: [] };
+        for (let y = 0; y < this.height; y++) {
+            const row = [];
+            for (let x = 0; x < this.width; x++) {
+                row.push(blank);
+            }`;
+
+/**
+ * How styledCharsToString draws a character after the first: the codes of the difference of its
+ * neighbour's styles and its own. Neighbours under the same list (styledCharsFromTokens as built,
+ * styledCharsOfLine, blank cells) have an empty difference (see sameStyles), so it is skipped.
+ */
+export const STYLES_DIFF_FROM = '        else {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));';
+export const STYLES_DIFF_TO = '        else if (char.styles !== chars[i - 1].styles) {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));';
