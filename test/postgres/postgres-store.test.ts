@@ -26,6 +26,14 @@ async function failure(promise: Promise<unknown>): Promise<{ exitCode: number; m
   throw new Error('expected a failure');
 }
 
+/** A trigger that fails the statement writing NAME's row, half-way through it. */
+async function refuseRow(store: PostgresStore, name: string): Promise<void> {
+  await store.sql.unsafe(`
+    create function px_test_refuse() returns trigger language plpgsql as $$
+    begin if new.name = '${name}' then raise exception 'refused by the test'; end if; return new; end $$;
+    create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+}
+
 beforeEach(async () => {
   database = await createDatabase();
   key = testStoreKey();
@@ -121,10 +129,7 @@ describe('PostgresStore', () => {
     await store.put('KEEP', 'old');
     await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, { name: 'bad name', value: 'v' }])).rejects.toThrow(/nothing was written/);
     // A failure PostgreSQL raises half-way through the statement: a trigger refusing the 500th row.
-    await store.sql.unsafe(`
-      create function px_test_refuse() returns trigger language plpgsql as $$
-      begin if new.name = 'N_0500' then raise exception 'refused by the test'; end if; return new; end $$;
-      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    await refuseRow(store, 'N_0500');
     const entries = Array.from({ length: 1000 }, (_, i) => ({ name: `N_${String(i).padStart(4, '0')}`, value: canary(i) }));
     await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
     expect((await store.list()).map((meta) => meta.name)).toEqual(['KEEP']);
@@ -136,10 +141,7 @@ describe('PostgresStore', () => {
     await store.put('A_KEEP', 'old');
     const total = BULK_SLICE_ROWS * 2 + 10;
     const last = `N_${String(total - 5).padStart(5, '0')}`;
-    await store.sql.unsafe(`
-      create function px_test_refuse() returns trigger language plpgsql as $$
-      begin if new.name = '${last}' then raise exception 'refused by the test'; end if; return new; end $$;
-      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    await refuseRow(store, last);
     const entries = Array.from({ length: total }, (_, i) => ({ name: `N_${String(i).padStart(5, '0')}`, value: canary(i) }));
     await expect(store.bulkPut([{ name: 'A_KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
     expect((await store.list()).map((meta) => meta.name)).toEqual(['A_KEEP']);
@@ -171,10 +173,7 @@ describe('PostgresStore', () => {
     const store = await open();
     await store.put('A_KEEP', 'old');
     const total = BULK_SLICE_ROWS * 3;
-    await store.sql.unsafe(`
-      create function px_test_refuse() returns trigger language plpgsql as $$
-      begin if new.name = 'N_00003' then raise exception 'refused by the test'; end if; return new; end $$;
-      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    await refuseRow(store, 'N_00003');
     const entries = Array.from({ length: total }, (_, i) => ({ name: `N_${String(i).padStart(5, '0')}`, value: canary(i) }));
     await expect(store.bulkPut([{ name: 'A_KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
     expect((await store.list()).map((meta) => meta.name)).toEqual(['A_KEEP']);
