@@ -29,9 +29,11 @@ export interface ParseResult {
 // optional `export`, a key of word characters, dots and dashes, `=` (or `:` and a space), then a
 // value that is single-, double- or back-quoted (may span lines; \<quote> does not close it) or
 // the rest of the line up to a `#`; then an optional comment. Text matching none is skipped.
+// Groups: 1 the lead, 2 the key, 3 the separator, 4 the value (numbered: named groups cost an
+// object per match, 10,000 of them for a large import).
 const QUOTED = (q: string): string => `\\s*${q}(?:\\\\${q}|[^${q}])*${q}`;
 const ENTRY = new RegExp(
-  `^(?<lead>\\s*(?:export\\s+)?)(?<key>[\\w.-]+)(?<sep>\\s*=\\s*?|:\\s+?)(?<value>${QUOTED("'")}|${QUOTED('"')}|${QUOTED('`')}|[^#\\r\\n]+)?\\s*(?:#.*)?$`,
+  `^(\\s*(?:export\\s+)?)([\\w.-]+)(\\s*=\\s*?|:\\s+?)(${QUOTED("'")}|${QUOTED('"')}|${QUOTED('`')}|[^#\\r\\n]+)?\\s*(?:#.*)?$`,
   'gm',
 );
 const QUOTES = new Set(["'", '"', '`']);
@@ -53,16 +55,16 @@ const lineStarts = (text: string): number[] => {
   return starts;
 };
 
-/** 1-based line of offset `at`. */
-function lineOf(starts: number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+/**
+ * 1-based line of offset `at`, for offsets that never go back (matches come in text order): the
+ * search goes on from the line found last.
+ */
+function lineCursor(starts: number[]): (at: number) => number {
+  let line = 0;
+  return (at) => {
+    while (line + 1 < starts.length && starts[line + 1]! <= at) line++;
+    return line + 1;
+  };
 }
 
 const quoteName = (quote: string): string => (quote === '"' ? 'double' : quote === "'" ? 'single' : 'back');
@@ -70,8 +72,8 @@ const quoteName = (quote: string): string => (quote === '"' ? 'double' : quote =
 export function parseDotenv(source: string): ParseResult {
   const text = source.replace(/\r\n?/g, '\n');
   const starts = lineStarts(text);
-  const lines = text.split('\n');
-  const covered = new Uint8Array(lines.length + 1);
+  const lineOf = lineCursor(starts);
+  const covered = new Uint8Array(starts.length + 1);
   const result: ParseResult = { entries: [], errors: [], warnings: [] };
   const seen = new Map<string, number>();
   const error = (line: number, message: string): void => void result.errors.push({ line, message });
@@ -79,11 +81,14 @@ export function parseDotenv(source: string): ParseResult {
   for (let match = ENTRY.exec(text); match !== null; match = ENTRY.exec(text)) {
     // The groups follow each other, so their offsets come from their lengths: the `d` flag's
     // match indices cost a 10,000-line file about as much again as the matching itself.
-    const { lead, key: name, sep, value: raw = '' } = match.groups!;
+    const lead = match[1]!;
+    const name = match[2]!;
+    const sep = match[3]!;
+    const raw = match[4] ?? '';
     const keyAt = match.index + lead.length;
     const sepEnd = keyAt + name.length + sep.length;
-    const lineNo = lineOf(starts, keyAt);
-    const last = lineOf(starts, match.index + match[0].length);
+    const lineNo = lineOf(keyAt);
+    const last = lineOf(match.index + match[0].length);
     for (let l = lineNo; l <= last; l++) covered[l] = 1;
     const { value, opened, closed } = dotenvValue(raw);
     const problem = nameProblem(name);
@@ -119,11 +124,14 @@ export function parseDotenv(source: string): ParseResult {
     seen.set(name, lineNo);
     result.entries.push({ name, value, line: lineNo });
   }
-  lines.forEach((line, index) => {
-    const trimmed = line.trim();
-    if (covered[index + 1] || trimmed === '' || trimmed.startsWith('#')) return;
+  // Only the lines no entry covered are cut out of the text (not all 10,000 of a large import).
+  for (let index = 0; index < starts.length; index++) {
+    if (covered[index + 1]) continue;
+    const end = index + 1 < starts.length ? starts[index + 1]! - 1 : text.length;
+    const trimmed = text.slice(starts[index], end).trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
     error(index + 1, 'not NAME=value, so dotenv skips this line (a value continued from an earlier line? wrap a multi-line value in double quotes)');
-  });
+  }
   result.errors.sort((a, b) => a.line - b.line);
   return result;
 }
@@ -188,11 +196,11 @@ export function readImportEntries(
   }
   if (parsed.entries.length === 0) throw new UsageError(`${shownAs} holds no entries: add lines like NAME=value.`);
   const warnings = parsed.warnings.map((warning) => `${shownAs}:${warning.line}: ${warning.message}`);
-  const byName = new Map<string, SecretEntry>();
+  // parseDotenv keeps each name once already (its last line, in the order of those lines).
+  const entries: SecretEntry[] = [];
   for (const entry of parsed.entries) {
-    byName.delete(entry.name);
-    byName.set(entry.name, { name: entry.name, value: entry.value });
+    entries.push({ name: entry.name, value: entry.value });
     for (const problem of valueWarnings(entry.value)) warnings.push(`${shownAs}:${entry.line}: the value of ${entry.name} ${problem}`);
   }
-  return { entries: [...byName.values()], warnings };
+  return { entries, warnings };
 }

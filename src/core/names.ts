@@ -62,17 +62,22 @@ export function childControlProblem(name: string): string | null {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Longest string whose UTF-8 form surely fits MAX_VALUE_BYTES: a UTF-16 unit is at most 3 bytes. */
+const SURELY_FITS = Math.floor(MAX_VALUE_BYTES / 3);
 
 /** Why `value` cannot be stored, or null when it can. The message never quotes the value. */
 export function valueProblem(value: string): string | null {
   if (value.length === 0) return 'the value is empty';
   // An environment variable cannot hold one, so `px run` could never pass the secret on.
   if (value.includes('\0')) return 'the value holds a NUL character, which no environment variable can hold';
-  if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) return 'the value is larger than 64 KiB';
+  // Counted only when it could matter (an import checks every value of the file, on the server too).
+  if (value.length > SURELY_FITS && Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) return 'the value is larger than 64 KiB';
   // Bytes are decoded strictly where they come in (stdin, files); what is left to refuse here is a
   // lone surrogate (from a JSON body's \ud800 escapes), which has no UTF-8 form. U+FFFD is a
   // character like any other.
-  if (LONE_SURROGATE.test(value)) return 'the value is not valid UTF-8 text';
+  // Most values hold no surrogate at all: one scan for any, the lookarounds only then.
+  if (SURROGATE.test(value) && LONE_SURROGATE.test(value)) return 'the value is not valid UTF-8 text';
   return null;
 }
 

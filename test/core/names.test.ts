@@ -20,6 +20,22 @@ describe('valueProblem', () => {
     }
     expect(valueProblem('sk-live\u0000tail')).toBe('the value holds a NUL character, which no environment variable can hold');
   });
+  it('counts UTF-8 bytes at the 64 KiB edge whatever the mix of 1-, 3- and 4-byte characters', () => {
+    // 21,845 euro signs are 65,535 bytes: the longest strings that could still fit are counted.
+    const euros = '\u20ac'.repeat(21_845);
+    expect(valueProblem(euros)).toBeNull();
+    expect(valueProblem(`${euros}x`)).toBeNull();
+    expect(valueProblem(`${euros}xy`)).toBe('the value is larger than 64 KiB');
+    expect(valueProblem('\u20ac'.repeat(21_846))).toBe('the value is larger than 64 KiB');
+    expect(valueProblem('\u{1F600}'.repeat(16 * 1024))).toBeNull();
+    expect(valueProblem(`${'\u{1F600}'.repeat(16 * 1024)}x`)).toBe('the value is larger than 64 KiB');
+  });
+  it('tells a lone surrogate from a pair anywhere in the value', () => {
+    for (const value of ['\u{1F600}', 'a\u{1F600}b\u{1F601}', '\uD83D\uDE00\uD83D\uDE01']) expect(valueProblem(value)).toBeNull();
+    for (const value of ['\u{1F600}\uD800', '\uDE00\u{1F600}', 'x\u{1F600}\uDBFFy', '\uD83D\uD83D\uDE00\uDE00']) {
+      expect(valueProblem(value)).toBe('the value is not valid UTF-8 text');
+    }
+  });
 });
 
 describe('nameProblem', () => {

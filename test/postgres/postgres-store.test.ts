@@ -2,7 +2,7 @@
 // migrations, keys, and the errors a user sees.
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BULK_SLICE_ROWS, PostgresStore } from '../../src/core/store/postgres-store.js';
+import { BULK_SLICE_ROWS, bulkSlices, PostgresStore } from '../../src/core/store/postgres-store.js';
 import { MIGRATIONS } from '../../src/core/store/postgres-migrations.js';
 import { CANARY, canary } from '../helpers/project.js';
 import { createDatabase, pgDump, testStoreKey, type TestDatabase } from '../helpers/postgres.js';
@@ -24,6 +24,14 @@ async function failure(promise: Promise<unknown>): Promise<{ exitCode: number; m
     return error as { exitCode: number; message: string };
   }
   throw new Error('expected a failure');
+}
+
+/** A trigger that fails the statement writing NAME's row, half-way through it. */
+async function refuseRow(store: PostgresStore, name: string): Promise<void> {
+  await store.sql.unsafe(`
+    create function px_test_refuse() returns trigger language plpgsql as $$
+    begin if new.name = '${name}' then raise exception 'refused by the test'; end if; return new; end $$;
+    create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
 }
 
 beforeEach(async () => {
@@ -121,10 +129,7 @@ describe('PostgresStore', () => {
     await store.put('KEEP', 'old');
     await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, { name: 'bad name', value: 'v' }])).rejects.toThrow(/nothing was written/);
     // A failure PostgreSQL raises half-way through the statement: a trigger refusing the 500th row.
-    await store.sql.unsafe(`
-      create function px_test_refuse() returns trigger language plpgsql as $$
-      begin if new.name = 'N_0500' then raise exception 'refused by the test'; end if; return new; end $$;
-      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    await refuseRow(store, 'N_0500');
     const entries = Array.from({ length: 1000 }, (_, i) => ({ name: `N_${String(i).padStart(4, '0')}`, value: canary(i) }));
     await expect(store.bulkPut([{ name: 'KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
     expect((await store.list()).map((meta) => meta.name)).toEqual(['KEEP']);
@@ -136,10 +141,7 @@ describe('PostgresStore', () => {
     await store.put('A_KEEP', 'old');
     const total = BULK_SLICE_ROWS * 2 + 10;
     const last = `N_${String(total - 5).padStart(5, '0')}`;
-    await store.sql.unsafe(`
-      create function px_test_refuse() returns trigger language plpgsql as $$
-      begin if new.name = '${last}' then raise exception 'refused by the test'; end if; return new; end $$;
-      create trigger px_test_refuse before insert or update on px_secrets for each row execute function px_test_refuse();`);
+    await refuseRow(store, last);
     const entries = Array.from({ length: total }, (_, i) => ({ name: `N_${String(i).padStart(5, '0')}`, value: canary(i) }));
     await expect(store.bulkPut([{ name: 'A_KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
     expect((await store.list()).map((meta) => meta.name)).toEqual(['A_KEEP']);
@@ -150,6 +152,33 @@ describe('PostgresStore', () => {
     expect(values.size).toBe(total + 1);
     expect(values.get(last)).toBe(canary(total - 5));
     expect(await store.versions('A_KEEP')).toHaveLength(2);
+  });
+
+  it('slices a large bulk write from a small first statement up to BULK_SLICE_ROWS names, every name once, in order', () => {
+    for (const count of [BULK_SLICE_ROWS + 1, 5010, 10_000, 25_003]) {
+      const slices = bulkSlices(count);
+      expect(slices[0]).toEqual([0, Math.ceil(BULK_SLICE_ROWS / 4)]);
+      expect(slices.at(-1)![1]).toBe(count);
+      slices.forEach(([from, to], index) => {
+        expect(to).toBeGreaterThan(from);
+        expect(to - from).toBeLessThanOrEqual(BULK_SLICE_ROWS);
+        if (index > 0) expect(from).toBe(slices[index - 1]![1]);
+        if (index > 0 && to < count) expect(to - from).toBe(Math.min(2 * (slices[index - 1]![1] - slices[index - 1]![0]), BULK_SLICE_ROWS));
+      });
+    }
+    expect(bulkSlices(10_000).map(([from, to]) => to - from)).toEqual([625, 1250, 2500, 2500, 2500, 625]);
+  });
+
+  it('a failure in the first, small slice of a large bulk write writes nothing', async () => {
+    const store = await open();
+    await store.put('A_KEEP', 'old');
+    const total = BULK_SLICE_ROWS * 3;
+    await refuseRow(store, 'N_00003');
+    const entries = Array.from({ length: total }, (_, i) => ({ name: `N_${String(i).padStart(5, '0')}`, value: canary(i) }));
+    await expect(store.bulkPut([{ name: 'A_KEEP', value: 'new' }, ...entries])).rejects.toThrow(/refused by the test/);
+    expect((await store.list()).map((meta) => meta.name)).toEqual(['A_KEEP']);
+    expect((await store.values()).get('A_KEEP')).toBe('old');
+    expect(await store.versions('A_KEEP')).toHaveLength(1);
   });
 
   it('counts created and updated like the other stores (a repeated name counts as an update)', async () => {

@@ -40,6 +40,19 @@ const READ_CONNECTIONS = 2;
 /** Names per statement of a bulk write (see writeSlices). */
 export const BULK_SLICE_ROWS = 2500;
 
+/**
+ * Where the statements of a bulk write of `count` names start and end: the first ones smaller
+ * (a quarter of BULK_SLICE_ROWS, then doubling), so that PostgreSQL starts on a first slice sealed
+ * in a few milliseconds and each next slice is sealed while it writes the one before (PostgreSQL
+ * takes about twice as long per name as sealing does).
+ */
+export function bulkSlices(count: number): Array<[number, number]> {
+  const slices: Array<[number, number]> = [];
+  let size = Math.ceil(BULK_SLICE_ROWS / 4);
+  for (let from = 0; from < count; from += size, size = Math.min(size * 2, BULK_SLICE_ROWS)) slices.push([from, Math.min(from + size, count)]);
+  return slices;
+}
+
 interface Shared {
   sql: postgres.Sql;
   reads: postgres.Sql;
@@ -166,12 +179,12 @@ export class PostgresStore implements SecretStore {
     for (const { name, value } of entries) last.set(name, value);
     const names = [...last.keys()].sort();
     const created = await this.writing((key) => {
-      const slice = (from: number): Array<[string, Buffer]> => {
-        const part = names.slice(from, from + BULK_SLICE_ROWS);
+      const slice = (from: number, to: number): Array<[string, Buffer]> => {
+        const part = names.slice(from, to);
         const sealed = sealValues(key, this.scope, part.map((name) => [name, last.get(name)!]));
         return part.map((name, index) => [name, sealed[index]!]);
       };
-      if (names.length <= BULK_SLICE_ROWS) return writeVersionsCounted(this.shared.sql, this.scope, key.id, slice(0), change);
+      if (names.length <= BULK_SLICE_ROWS) return writeVersionsCounted(this.shared.sql, this.scope, key.id, slice(0, names.length), change);
       return this.shared.sql.begin(async (tx) => {
         // Planned for each slice's own arrays: after five runs on a connection PostgreSQL may
         // switch the prepared statement to a generic plan, and with the rows of the earlier
@@ -185,16 +198,17 @@ export class PostgresStore implements SecretStore {
   }
 
   /**
-   * A large bulk write as statements of BULK_SLICE_ROWS names each, in name order, in the one
+   * A large bulk write as statements of up to BULK_SLICE_ROWS names each (bulkSlices), in name order, in the one
    * transaction: each is sent as soon as its slice is sealed, so PostgreSQL writes one slice while
    * this process seals the next (on another core) instead of waiting for all of them. Rows are
    * still locked in name order, and a failure in any slice rolls back all of them.
    */
-  private async writeSlices(tx: postgres.TransactionSql, count: number, slice: (from: number) => Array<[string, Buffer]>, change: ChangeBy, keyId: string): Promise<number> {
+  private async writeSlices(tx: postgres.TransactionSql, count: number, slice: (from: number, to: number) => Array<[string, Buffer]>, change: ChangeBy, keyId: string): Promise<number> {
     const sent: Promise<number>[] = [];
     let failed = false;
-    for (let from = 0; from < count && !failed; from += BULK_SLICE_ROWS) {
-      const written = writeVersionsCounted(tx, this.scope, keyId, slice(from), change);
+    for (const [from, to] of bulkSlices(count)) {
+      if (failed) break;
+      const written = writeVersionsCounted(tx, this.scope, keyId, slice(from, to), change);
       // Handled here at once: a slice may fail while the next is being sealed (then none follows).
       written.catch(() => {
         failed = true;
