@@ -104,18 +104,36 @@ export function valueFlagNames(registry: Registry): Set<string> {
   return names;
 }
 
-/** The command words of argv (`secret create`), skipping flags and their values. */
+/** Whether argv word `arg` is `--name` of a flag that takes a value (valueFlagNames has it). */
+function takesValue(registry: Registry, arg: string): boolean {
+  if (!arg.startsWith('--')) return false;
+  const name = arg.slice(2);
+  const valued = (flags: Readonly<Record<string, FlagSpec>> | undefined): boolean => flags !== undefined && Object.hasOwn(flags, name) && flags[name].type !== 'boolean';
+  return valued(registry.globals) || registry.commands.some((spec) => valued(spec.flags));
+}
+
+/** Whether `word` is one of nextWords(registry, words). */
+function isNextWord(registry: Registry, words: readonly string[], word: string): boolean {
+  if (word === '' || word.includes(' ')) return false;
+  const path = words.length === 0 ? word : `${words.join(' ')} ${word}`;
+  return registry.commands.some((spec) => spec.path === path);
+}
+
+/**
+ * The command words of argv (`secret create`), skipping flags and their values. On the start-up
+ * path of every run: it asks the registry about each word, rather than listing every flag name and
+ * next word first.
+ */
 export function commandPath(registry: Registry, argv: readonly string[]): string[] {
-  const takesValue = valueFlagNames(registry);
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') break;
     if (arg.startsWith('-')) {
-      if (takesValue.has(arg)) i++;
+      if (takesValue(registry, arg)) i++;
       continue;
     }
-    if (nextWords(registry, words).includes(arg)) words.push(arg);
+    if (isNextWord(registry, words, arg)) words.push(arg);
     else break;
   }
   return words;
