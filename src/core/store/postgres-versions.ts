@@ -2,7 +2,8 @@
 // px_secret_versions the values it replaced (sealed as they were, under their own key id), the
 // newest KEPT_VERSIONS per secret. A write is one statement: it locks the current row, copies it
 // into the past, writes the new one and drops the oldest past versions, so concurrent writers of
-// one name queue on the row lock and every version number is used once.
+// one name queue on the row lock and every version number is used once. A name that another
+// writer created while the statement ran is written by a next one (in the same transaction).
 import type postgres from 'postgres';
 import { KEPT_VERSIONS, versionMarks, type ChangeBy, type Versioned, type VersionMeta } from '../secret-versions.js';
 
@@ -18,16 +19,42 @@ export interface WrittenVersion {
 
 /** `rows`: [name, sealed value] pairs with distinct names, all sealed under `keyId`. */
 export async function writeVersions(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<WrittenVersion[]> {
-  return sql<WrittenVersion[]>`${versionWrite(sql, scope, keyId, rows, change)} select * from up`;
+  return oneTransaction(sql, rows, async (tx) => {
+    const written = await tx<WrittenVersion[]>`${versionWrite(tx, scope, keyId, rows, change)} select * from up`;
+    if (written.length === rows.length) return written;
+    const again = unwritten(rows, written.map((row) => row.name));
+    return [...written, ...(await writeVersions(tx, scope, keyId, again, change))];
+  });
 }
 
 /**
  * The same write, answering only how many names were new: a bulk of 10,000 then gets one row back
- * instead of 10,000 rows of times the server would parse and drop.
+ * instead of 10,000 rows of times the server would parse and drop (the names written come back
+ * only when some were not).
  */
 export async function writeVersionsCounted(sql: Sql, scope: string, keyId: string, rows: Array<[string, Buffer]>, change: ChangeBy): Promise<number> {
-  const [row] = await sql<{ created: number }[]>`${versionWrite(sql, scope, keyId, rows, change)} select count(*) filter (where created)::int as created from up`;
-  return row!.created;
+  return oneTransaction(sql, rows, async (tx) => {
+    const [row] = await tx<{ created: number; written: string[] | null }[]>`${versionWrite(tx, scope, keyId, rows, change)}
+      select count(*) filter (where created)::int as created, case when count(*) < ${rows.length} then array_agg(name) end as written from up`;
+    if (!row!.written) return row!.created;
+    return row!.created + (await writeVersionsCounted(tx, scope, keyId, unwritten(rows, row!.written), change));
+  });
+}
+
+/**
+ * A name another writer created after the statement's snapshot is left unwritten by it (see
+ * versionWrite): it is written again by a next statement, which sees that row and locks it. Many
+ * names are written in a transaction, so that the retry belongs to the same write; one name alone
+ * needs none, since a statement that left it unwritten wrote nothing.
+ */
+async function oneTransaction<T>(sql: Sql, rows: Array<[string, Buffer]>, write: (tx: Sql) => Promise<T>): Promise<T> {
+  if (rows.length <= 1 || 'savepoint' in sql) return write(sql);
+  return (sql as postgres.Sql).begin((tx) => write(tx)) as Promise<T>;
+}
+
+function unwritten(rows: Array<[string, Buffer]>, written: string[]): Array<[string, Buffer]> {
+  const done = new Set(written);
+  return rows.filter(([name]) => !done.has(name));
 }
 
 /** The statement's `with` part: `up` holds the rows written, as writeVersions returns them. */
@@ -36,6 +63,10 @@ function versionWrite(sql: Sql, scope: string, keyId: string, rows: Array<[strin
   // both lookups below index scans of the primary key: a join with `input` (of unknown size to the
   // planner) read every row of the scope, which made one create cost milliseconds of the
   // database's CPU in a store of 10,000 secrets.
+  // A name that `prev` did not see but another writer inserted meanwhile (committed once this
+  // statement's insert waited on it) is not overwritten: `saved` did not copy that version, so it
+  // would be lost from the history. The update is only of the row `prev` locked (its version is
+  // the one `prev` read); such a name comes back missing from `up`, and the caller writes it again.
   const names = rows.map(([name]) => name);
   const values = rows.map(([, sealed]) => sealed.toString('base64'));
   return sql`
@@ -54,6 +85,7 @@ function versionWrite(sql: Sql, scope: string, keyId: string, rows: Array<[strin
       from input i left join prev p on p.name = i.name
       on conflict (scope, name) do update set key_id = excluded.key_id, value = excluded.value, updated_at = excluded.updated_at,
         version = px_secrets.version + 1, by = excluded.by, rollback_of = excluded.rollback_of, rotation = excluded.rotation
+        where px_secrets.version = excluded.version - 1
       returning name, (xmax = 0) as created, created_at as "createdAt", updated_at as "updatedAt", version
     ), pruned as (
       delete from px_secret_versions v using up
