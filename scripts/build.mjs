@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import { BLANK_CELLS_FROM, BLANK_CELLS_TO, STYLES_DIFF_FROM, STYLES_DIFF_TO, SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
+import { BLANK_CELLS_FROM, BLANK_CELLS_TO, STYLES_DIFF_FROM, STYLES_DIFF_TO, SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isOwnWidthCharacter, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
 import { withMemoizedToEsm } from './bundle-edits.mjs';
 
@@ -185,7 +185,7 @@ await build({
       ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', `const mayBeRgiEmoji = ${mayBeRgiEmoji};\nlet rgiEmojiRegex;\nconst isRgiEmoji = (segment) => mayBeRgiEmoji(segment) && (rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment);`],
       ['if (rgiEmojiRegex.test(segment) ||', 'if (isRgiEmoji(segment) ||'],
       ['const segmenter = new Intl.Segmenter();', `const segmenter = (${lazyGraphemeSegmenter})(${SINGLE_CLUSTERS});`],
-      ['\tfor (const {segment} of segmenter.segment(string)) {', `const isPrintableAscii = ${isPrintableAscii};\n\tfor (const {segment} of segmenter.segment(string)) {\n\t\tif (isPrintableAscii(segment)) {\n\t\t\twidth += 1;\n\t\t\tcontinue;\n\t\t}`],
+      ['\tfor (const {segment} of segmenter.segment(string)) {', `const isPrintableAscii = ${isPrintableAscii};\nconst isOwnWidthCharacter = ${isOwnWidthCharacter};\n\tfor (const {segment} of segmenter.segment(string)) {\n\t\tif (isPrintableAscii(segment)) {\n\t\t\twidth += 1;\n\t\t\tcontinue;\n\t\t}\n\t\tif (isOwnWidthCharacter(segment)) {\n\t\t\twidth += eastAsianWidth(segment.charCodeAt(0), eastAsianWidthOptions);\n\t\t\tcontinue;\n\t\t}`],
     ]),
     // Ink's grapheme segmenters (string-width above, wrap-ansi's, its tokenizer's, slice-ansi's)
     // are made on first use, and a line of px's own characters is split without one: see

@@ -9,6 +9,7 @@ export declare function styledCharsOfLine(
   singleClusters: RegExp,
 ): (line: string) => StyledChar[];
 export declare const isPrintableAscii: (segment: string) => boolean;
+export declare const isOwnWidthCharacter: (segment: string) => boolean;
 export declare const hasAnsiControls: (text: string) => boolean;
 export declare const YOGA_BASE64_DECODE: string;
 export declare function monotonicMs(): number;

@@ -54,6 +54,20 @@ export function lazyGraphemeSegmenter(singleClusters) {
 export const isPrintableAscii = (segment) => segment.length === 1 && segment >= ' ' && segment <= '~';
 
 /**
+ * One of px's own characters above ASCII (the ranges of SINGLE_CLUSTERS), alone as a cluster,
+ * other than the soft hyphen: string-width's answer for it is its East Asian width under the same
+ * options. Each is visible (no control, format, mark or default-ignorable code point), none is a
+ * Hangul jamo, and the emoji among them are wide by their East Asian width too, so string-width
+ * needs neither its visible-character expression (~1 ms to build on the first non-ASCII cluster)
+ * nor its emoji checks for them (test/components/ink-edits.test.ts asks it about every one).
+ */
+export const isOwnWidthCharacter = (segment) => {
+  if (segment.length !== 1) return false;
+  const unit = segment.charCodeAt(0);
+  return (unit >= 0xa0 && unit <= 0xff && unit !== 0xad) || (unit >= 0x2010 && unit <= 0x2027) || (unit >= 0x2030 && unit <= 0x205e) || (unit >= 0x2190 && unit <= 0x23ff) || (unit >= 0x2500 && unit <= 0x25ff) || (unit >= 0x2700 && unit <= 0x27bf);
+};
+
+/**
  * Whether text holds ESC or a C1 control (U+0080–U+009F), as Ink's hasAnsiControlCharacters
  * answers by walking it code point by code point (in cold code, for every text node of a frame):
  * a UTF-16 code unit in that range is always that code point, never half of a surrogate pair.

@@ -7,7 +7,8 @@ import { expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { hasAnsiControlCharacters } from '../../node_modules/ink/build/ansi-tokenizer.js';
 import isFullwidthCodePoint from 'is-fullwidth-code-point';
-import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from '../../scripts/ink-edits.mjs';
+import { eastAsianWidth } from 'get-east-asian-width';
+import { SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isOwnWidthCharacter, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from '../../scripts/ink-edits.mjs';
 
 it('every cluster that is an RGI emoji is one the shortcut still asks about', () => {
   // biome-ignore lint/complexity/useRegexLiterals: a /v literal needs a newer TypeScript target than px's
@@ -111,6 +112,28 @@ it('string-width counts one printable ASCII character as 1 inside any line', () 
     expect(stringWidth(`·${char}`) - stringWidth('·'), JSON.stringify(char)).toBe(1);
   }
   expect(['\u001b', '\t', '\u007f', 'ab', '·'].filter(isPrintableAscii)).toEqual([]);
+});
+
+it("string-width counts each of px's own characters above ASCII as its East Asian width, and no other goes the short way", () => {
+  let own = 0;
+  for (let codePoint = 0; codePoint <= 0x10ffff; codePoint++) {
+    if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+    const char = String.fromCodePoint(codePoint);
+    if (!isOwnWidthCharacter(char)) continue;
+    own++;
+    expect(SINGLE_CLUSTERS.test(char), char).toBe(true);
+    for (const ambiguousIsNarrow of [true, false]) {
+      const width = stringWidth(char, { ambiguousIsNarrow });
+      if (width !== eastAsianWidth(codePoint, { ambiguousAsWide: !ambiguousIsNarrow })) throw new Error(`U+${codePoint.toString(16)}: string-width says ${width}`);
+      // Inside a line, as string-width measures it cluster by cluster after a non-ASCII character.
+      expect(stringWidth(`é${char}`, { ambiguousIsNarrow }) - stringWidth('é', { ambiguousIsNarrow })).toBe(width);
+    }
+  }
+  expect(own).toBeGreaterThan(1000);
+  // What the manager draws goes the short way; a soft hyphen, a mark, an emoji of its own
+  // presentation or of several code points, East Asian text and control characters do not.
+  expect(['·', '—', '…', '›', '→', '▸', '▏', '✓', '✗', '┌', '─', '│', '•'].every(isOwnWidthCharacter)).toBe(true);
+  expect(['\u00ad', '\u0301', '\u200b', '\u2028', '\u2060', '\ufe0f', '\u{1F600}', '\u2714\ufe0f', '中', '가', '\u1100', 'e\u0301', '·\u0301', '\u0085', 'a', 'ab'].filter(isOwnWidthCharacter)).toEqual([]);
 });
 
 it('no style list is changed once made, so characters may share one', () => {
