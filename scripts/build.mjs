@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import ts from 'typescript';
 import { BLANK_CELLS_FROM, BLANK_CELLS_TO, STYLES_DIFF_FROM, STYLES_DIFF_TO, SINGLE_CLUSTERS, YOGA_BASE64_DECODE, hasAnsiControls, isOwnWidthCharacter, isPrintableAscii, lazyGraphemeSegmenter, mayBeRgiEmoji, monotonicMs, sameStyles, styledCharsOfLine } from './ink-edits.mjs';
 import { fileURLToPath } from 'node:url';
-import { withMemoizedToEsm } from './bundle-edits.mjs';
+import { sourceEdit, withMemoizedToEsm } from './bundle-edits.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -88,20 +88,7 @@ const launcherCommands = (fast) => ({
 /** A filter for one file of the repository, `path` relative to this script. */
 const exactly = (path) => new RegExp(`^${fileURLToPath(new URL(path, import.meta.url)).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}$`);
 
-/** Edits a third-party file at build time; fails the build when the text to edit is gone. */
-const edit = (name, filter, replacements) => ({
-  name,
-  setup(b) {
-    b.onLoad({ filter }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      for (const [from, to] of replacements) {
-        if (!source.includes(from)) throw new Error(`${name}: \`${from}\` is no longer in ${args.path}: review scripts/build.mjs`);
-        source = source.replaceAll(from, to);
-      }
-      return { contents: source, loader: 'js' };
-    });
-  },
-});
+const edit = sourceEdit;
 
 const shared = {
   bundle: true,

@@ -1,5 +1,7 @@
-// What scripts/build.mjs changes in esbuild's own output for dist/ui.cjs, kept here so that
+// What scripts/build.mjs changes in esbuild's input and output, kept here so that
 // test/components/bundle-edits.test.ts checks each premise.
+
+import { readFileSync } from 'node:fs';
 
 /**
  * esbuild's __toESM, which turns a CommonJS module into the namespace an ES module imports, runs
@@ -34,4 +36,33 @@ export function withMemoizedToEsm(code) {
   const found = code.match(TO_ESM_HELPER) ?? [];
   if (found.length !== 1) throw new Error(`build: expected one __toESM helper in the bundle, found ${found.length}: review scripts/bundle-edits.mjs`);
   return code.replace(TO_ESM_HELPER, (_, name, helper, _mod, _mode, _target, end) => `var ${name}=(${memoizedToEsm})(${helper})${end}`);
+}
+
+/**
+ * An esbuild plugin that edits a third-party file as it is loaded: each `[from, to]` replaces
+ * every `from`. The build fails when a `from` is no longer in the file, and when no file of the
+ * build matched `filter` (a dependency that moved its file would otherwise lose the edit silently).
+ */
+export function sourceEdit(name, filter, replacements) {
+  return {
+    name,
+    setup(b) {
+      let matched = false;
+      b.onStart(() => {
+        matched = false;
+      });
+      b.onEnd((result) => {
+        if (!matched && result.errors.length === 0) throw new Error(`${name}: no file of this build matched ${filter}: review scripts/build.mjs`);
+      });
+      b.onLoad({ filter }, (args) => {
+        matched = true;
+        let source = readFileSync(args.path, 'utf8');
+        for (const [from, to] of replacements) {
+          if (!source.includes(from)) throw new Error(`${name}: \`${from}\` is no longer in ${args.path}: review scripts/build.mjs`);
+          source = source.replaceAll(from, to);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    },
+  };
 }

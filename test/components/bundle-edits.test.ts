@@ -1,8 +1,11 @@
 // The premise of what the build changes in esbuild's own output for dist/ui.cjs
 // (scripts/bundle-edits.mjs): it changes how fast the bundle loads, never what an import reads.
 import { build } from 'esbuild';
-import { expect, it } from 'vitest';
-import { withMemoizedToEsm } from '../../scripts/bundle-edits.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourceEdit, withMemoizedToEsm } from '../../scripts/bundle-edits.mjs';
 
 /** Files of a bundle in memory: ESM files importing one CommonJS module each. */
 async function bundle(files: Record<string, string>, minifyIdentifiers = false): Promise<string> {
@@ -89,4 +92,31 @@ it('the build finds exactly one helper to wrap, in minified and readable bundles
   }
   expect(() => withMemoizedToEsm('var x = 1;')).toThrow(/expected one __toESM helper/);
   expect(() => withMemoizedToEsm(`${code}\n${code}`)).toThrow(/found 2/);
+});
+
+describe('sourceEdit, the build plugin that edits a dependency file', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'px-source-edit-'));
+    writeFileSync(join(dir, 'dep.js'), 'module.exports = "old text";\n');
+    writeFileSync(join(dir, 'entry.js'), 'console.log(require("./dep.js"));\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (filter: RegExp, replacements: Array<[string, string]>) =>
+    build({ entryPoints: [join(dir, 'entry.js')], bundle: true, write: false, platform: 'node', logLevel: 'silent', plugins: [sourceEdit('probe', filter, replacements)] });
+
+  it('replaces the text in the file it matches', async () => {
+    const result = await run(/dep\.js$/, [['old text', 'new text']]);
+    expect(result.outputFiles[0]!.text).toContain('new text');
+    expect(result.outputFiles[0]!.text).not.toContain('old text');
+  });
+
+  it('fails the build when the text to edit is gone', async () => {
+    await expect(run(/dep\.js$/, [['missing text', 'x']])).rejects.toThrow(/probe: `missing text` is no longer in/);
+  });
+
+  it('fails the build when no file of the build matched (a moved file would lose its edit)', async () => {
+    await expect(run(/moved\.js$/, [['old text', 'new text']])).rejects.toThrow(/probe: no file of this build matched/);
+  });
 });
