@@ -4,7 +4,8 @@
 // and, for journal records, its position, so pieces cannot be swapped, reordered or replayed.
 // Since format 3 the journal's header and each record's length carry a MAC too, so that a flipped
 // bit there is damage that is reported, not a reason to skip records (see readRecords).
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { framingMac } from './store-framing.js';
 import { UsageError } from './errors.js';
 import { STORE_ID_PATTERN, type KeySource } from './store-key.js';
 import { secretOfRow, snapshotRow, withNewVersion, type ChangeBy, type SnapshotRow, type Versioned } from './secret-versions.js';
@@ -67,31 +68,6 @@ const snapshotAad = (version: number, h: SnapshotHeader, namespace?: string): Bu
 const recordAad = (version: number, storeId: string, generation: number, index: number, namespace?: string): Buffer =>
   namespaced([JOURNAL_FORMAT, version, storeId, generation, index], namespace);
 
-// The journal's framing (its header, each record's length) is authenticated with a key derived
-// from the store key, so one key is never used for two algorithms.
-const FRAMING_INFO = 'px local journal framing';
-const framingKeys = new WeakMap<Buffer, Buffer>();
-
-/**
- * HKDF-SHA256 (RFC 5869) of the store key with no salt and FRAMING_INFO, 32 bytes: the same bytes
- * as hkdfSync('sha256', key, '', FRAMING_INFO, 32), from the two HMACs it is made of. hkdfSync
- * makes a KeyObject and fetches OpenSSL's KDF, which cost every local command reading the journal
- * ~1.5 M instructions more than the HMACs the framing MAC needs anyway.
- */
-export function framingKey(key: Buffer): Buffer {
-  // Extract: no salt is HashLen zero bytes. Expand: one block, T(1) = HMAC(PRK, info || 0x01).
-  const prk = createHmac('sha256', Buffer.alloc(32)).update(key).digest();
-  return createHmac('sha256', prk).update(FRAMING_INFO).update(Buffer.of(1)).digest();
-}
-
-function framingMac(key: Buffer, parts: unknown[]): Buffer {
-  let framing = framingKeys.get(key);
-  if (!framing) {
-    framing = framingKey(key);
-    framingKeys.set(key, framing);
-  }
-  return createHmac('sha256', framing).update(JSON.stringify(parts)).digest();
-}
 const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 function seal(key: Buffer, aad: Buffer, plain: Buffer): { iv: Buffer; tag: Buffer; body: Buffer } {

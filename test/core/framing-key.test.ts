@@ -3,7 +3,7 @@
 // or every journal written so far would fail its integrity check.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { framingKey } from '../../src/core/store-format.js';
+import { framingKey } from '../../src/core/store-framing.js';
 
 const byNodeHkdf = (key: Buffer): Buffer => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'px local journal framing', 32));
 
