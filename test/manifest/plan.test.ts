@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadManifest, resolveEnvironment, storedStatus, validationProblems } from '../../src/core/manifest/manifest.js';
 import { parseConfigText } from '../../src/core/manifest/parse.js';
-import { formatIn, planRows, requiredIn, resolveSecret, secretStatus, strategyFor } from '../../src/core/manifest/plan.js';
+import { formatIn, formatProblem, planRows, requiredIn, resolveSecret, secretStatus, strategyFor } from '../../src/core/manifest/plan.js';
 import { tempProject, type TempProject } from '../helpers/project.js';
 
 const EXAMPLE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'product-manifest.json'), 'utf8');
@@ -49,7 +49,8 @@ describe('resolving a secret for an environment', () => {
     const production = resolveSecret(spec, 'production');
     expect(production).toMatchObject({ name: 'API_KEY', class: 'per_install_generated', description: 'an API key', required: false, sensitive: false, format: '^[0-9a-f]{24}$', rotateAfterDays: 30, tiers: { desktop: 'generate' } });
     expect(production.generator).toEqual({ type: 'random', length: 24, charset: 'hex' });
-    expect(production.formatRegex?.source).toBe('^[0-9a-f]{24}$');
+    expect(formatProblem(production, 'z'.repeat(24))).toMatch(/API_KEY does not match its format/);
+    expect(formatProblem(production, '0'.repeat(24))).toBeNull();
     expect(production).not.toHaveProperty('envs');
     const development = resolveSecret(spec, 'development');
     expect(development).toMatchObject({ required: true, sensitive: true, format: '^[0-9a-f]+$' });

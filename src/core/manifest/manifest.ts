@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { DEPLOY_EXAMPLE, readExampleNames, SECRETS_EXAMPLE } from '../examples.js';
 import { envNameProblem, type ParsedConfig } from './parse.js';
-import { fitsFormat, formatIn, formatProblem, heldByPx, isStale, requiredIn, resolveSecret, strategyFor, type SecretStatus } from './plan.js';
+import { formatIn, formatProblem, heldByPx, isStale, presentStatus, requiredIn, resolveSecret, strategyFor, type SecretStatus } from './plan.js';
 import type { CredentialSpec, Manifest, ResolvedSecret, SecretSpec } from './types.js';
 
 export const DEFAULT_ENV = 'development';
@@ -70,9 +70,7 @@ export function manifestSecret(manifest: Manifest, name: string, env: string): R
  */
 export function storedStatus(manifest: Manifest, name: string, env: string, stored: { updatedAt: string }, value?: string, now?: number): SecretStatus {
   const spec = manifest.secrets.get(name);
-  if (!spec) return 'not in manifest';
-  if (value !== undefined && !fitsFormat(formatIn(spec, env), value)) return 'invalid';
-  return isStale(spec, stored.updatedAt, now) ? 'stale' : 'configured';
+  return spec ? presentStatus(formatIn(spec, env), spec, stored.updatedAt, value, now) : 'not in manifest';
 }
 
 export interface ValidationProblem {

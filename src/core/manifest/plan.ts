@@ -40,7 +40,7 @@ function regexOf(format: string): RegExp {
 /** The fields of EnvOverride that resolveSecret applies. */
 type AppliedOverrides = 'required' | 'format' | 'generator' | 'sensitive';
 
-/** `spec` with the overrides of environment `env` applied and its format compiled. */
+/** `spec` with the overrides of environment `env` applied. */
 export function resolveSecret(spec: SecretSpec, env: string): ResolvedSecret {
   // Field by field rather than a rest and two spreads: this runs for every entry of the manifest
   // on each command, as cold code, where the generic copies cost more than the object.
@@ -59,7 +59,6 @@ export function resolveSecret(spec: SecretSpec, env: string): ResolvedSecret {
     tiers: spec.tiers,
   } satisfies { [K in keyof Required<Omit<SecretSpec, 'envs'>>]: unknown };
   if (resolved.generator === undefined && resolved.class === 'per_install_generated') resolved.generator = DEFAULT_GENERATOR;
-  if (resolved.format !== undefined) resolved.formatRegex = regexOf(resolved.format);
   return resolved;
 }
 
@@ -69,7 +68,7 @@ export const requiredIn = (spec: SecretSpec, env: string): boolean => spec.envs[
 export const formatIn = (spec: SecretSpec, env: string): string | undefined => spec.envs[env]?.format ?? spec.format;
 
 /** Whether `value` passes `format` (compiled on the first value checked against it); always without one. */
-export const fitsFormat = (format: string | undefined, value: string): boolean => format === undefined || regexOf(format).test(value);
+const fitsFormat = (format: string | undefined, value: string): boolean => format === undefined || regexOf(format).test(value);
 
 /** Why `value` breaks the secret's format, naming the rule and the secret, never the value; null when it passes. */
 export function formatProblem(secret: Pick<ResolvedSecret, 'name' | 'format'>, value: string): string | null {
@@ -92,9 +91,13 @@ export function isStale(secret: Pick<ResolvedSecret, 'rotateAfterDays'>, updated
 export function secretStatus(secret: Pick<ResolvedSecret, 'name' | 'format' | 'rotateAfterDays'> | undefined, stored: { updatedAt: string } | undefined, value?: string, now?: number): SecretStatus {
   if (!secret) return 'not in manifest';
   if (!stored) return 'missing';
-  if (value !== undefined && formatProblem(secret, value)) return 'invalid';
-  if (isStale(secret, stored.updatedAt, now)) return 'stale';
-  return 'configured';
+  return presentStatus(secret.format, secret, stored.updatedAt, value, now);
+}
+
+/** The status of a stored secret of format `format` (as its environment sees it), last set at `updatedAt`. */
+export function presentStatus(format: string | undefined, secret: Pick<ResolvedSecret, 'rotateAfterDays'>, updatedAt: string, value?: string, now?: number): SecretStatus {
+  if (value !== undefined && !fitsFormat(format, value)) return 'invalid';
+  return isStale(secret, updatedAt, now) ? 'stale' : 'configured';
 }
 
 export interface PlanRow {

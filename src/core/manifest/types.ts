@@ -46,10 +46,8 @@ export interface CredentialSpec {
   rotateAfterDays?: number;
 }
 
-/** A secret as one environment sees it: overrides applied, `format` compiled. */
-export interface ResolvedSecret extends Omit<SecretSpec, 'envs'> {
-  formatRegex?: RegExp;
-}
+/** A secret as one environment sees it: overrides applied. */
+export type ResolvedSecret = Omit<SecretSpec, 'envs'>;
 
 export interface Manifest {
   /** Where the declarations came from; `none` when the project declares nothing. */
